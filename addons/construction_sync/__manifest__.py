@@ -1,0 +1,27 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Construction Sync",
+    "summary": "Construction finance in Odoo, fed by signed webhooks from field, rental, "
+    "document and estimating systems, with an integration cockpit",
+    "version": "18.0.1.0.0",
+    "category": "Services/Project",
+    "website": "https://github.com/construction-sync/construction_sync",
+    "author": "construction_sync developers",
+    "license": "LGPL-3",
+    "depends": ["mail", "project", "account", "purchase", "maintenance"],
+    "data": [
+        "security/construction_sync_groups.xml",
+        "security/ir.model.access.csv",
+        "views/cockpit_action.xml",
+        "views/menus.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "construction_sync/static/src/construction_sync.js",
+            "construction_sync/static/src/construction_sync.xml",
+            "construction_sync/static/src/construction_sync.scss",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

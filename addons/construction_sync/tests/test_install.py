@@ -1,0 +1,30 @@
+from odoo.tests import tagged
+
+from .common import ConstructionSyncCase
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(ConstructionSyncCase):
+    def test_manager_group_implies_user_group(self):
+        self.assertTrue(self.user_manager.has_group("construction_sync.group_user"))
+        self.assertFalse(self.user_integration.has_group("construction_sync.group_manager"))
+
+    def test_cockpit_menu_path(self):
+        cockpit = self.env.ref("construction_sync.cockpit_menu")
+        self.assertEqual(cockpit.complete_name, "Construction/Sync/Cockpit")
+        self.assertEqual(cockpit.action, self.env.ref("construction_sync.cockpit_action"))
+        self.assertEqual(cockpit.action.tag, "construction_sync.cockpit")
+
+    def test_construction_menu_visible_to_integration_users_only(self):
+        root = self.env.ref("construction_sync.menu_root")
+        visible_for = lambda user: root in self.env["ir.ui.menu"].with_user(user).search(  # noqa: E731
+            [("id", "=", root.id)]
+        )
+        self.assertTrue(visible_for(self.user_integration))
+        self.assertFalse(visible_for(self.user_plain))
+
+    def test_bundle_is_in_backend_assets(self):
+        files = self.env["ir.qweb"]._get_asset_bundle("web.assets_backend").files
+        urls = {f["url"] for f in files}
+        self.assertIn("/construction_sync/static/src/construction_sync.js", urls)
+        self.assertIn("/construction_sync/static/src/construction_sync.xml", urls)

@@ -1,0 +1,37 @@
+import { describe, expect, test } from "@jest/globals";
+import { DateTime } from "luxon";
+import { formatAge } from "../../../web_src/core/format";
+import { parseServerDatetime } from "../../../web_src/core/luxon";
+
+const reference = DateTime.fromISO("2026-11-23T12:00:00Z");
+
+describe("formatAge", () => {
+    test.each([
+        [0, "0 s"],
+        [59, "59 s"],
+        [60, "1 min"],
+        [3_599, "59 min"],
+        [3_600, "1 h"],
+        [86_399, "23 h"],
+        [86_400, "1 d"],
+        [10 * 86_400 + 5, "10 d"],
+    ])("%i seconds reads %s", (seconds, expected) => {
+        expect(formatAge(reference.minus({ seconds }), reference)).toBe(expected);
+    });
+
+    test("a timestamp in the future (clock skew) reads as zero, not negative", () => {
+        expect(formatAge(reference.plus({ minutes: 3 }), reference)).toBe("0 s");
+    });
+});
+
+describe("parseServerDatetime", () => {
+    test("reads Odoo's naive UTC format as UTC", () => {
+        const parsed = parseServerDatetime("2026-11-23 08:15:00");
+        expect(parsed.toUTC().toISO()).toBe("2026-11-23T08:15:00.000Z");
+    });
+
+    test("reads ISO 8601 with an offset", () => {
+        const parsed = parseServerDatetime("2026-11-23T09:15:00+01:00");
+        expect(parsed.toUTC().toISO()).toBe("2026-11-23T08:15:00.000Z");
+    });
+});
