@@ -12,6 +12,13 @@
     "data": [
         "security/construction_sync_groups.xml",
         "security/ir.model.access.csv",
+        "security/construction_sync_rules.xml",
+        "data/ir_cron.xml",
+        "views/construction_sync_system_views.xml",
+        "views/construction_sync_event_action_wizard_views.xml",
+        "views/construction_sync_event_views.xml",
+        "views/construction_sync_mapping_views.xml",
+        "views/construction_sync_rejected_delivery_views.xml",
         "views/cockpit_action.xml",
         "views/menus.xml",
     ],

@@ -1,1 +1,1 @@
-
+from . import webhook

@@ -1,1 +1,10 @@
-
+from . import construction_sync_system
+from . import construction_sync_event_setting
+from . import construction_sync_event
+from . import construction_sync_mapping
+from . import construction_sync_rejected_delivery
+from . import construction_sync_audit
+from . import construction_sync_intake
+from . import construction_sync_processor
+from . import res_partner
+from . import project_project

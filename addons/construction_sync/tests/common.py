@@ -1,19 +1,85 @@
+import json
+import time
+import uuid
+
 from odoo.tests import new_test_user
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import HttpCase, TransactionCase
+
+from ..sync import signature
+
+# A fixed secret keeps failures reproducible.
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # 24 bytes, Standard Webhooks' own test vector key
 
 
-class ConstructionSyncCase(TransactionCase):
-    """The shared world of construction_sync tests: one user per access level."""
+def envelope(event_type, data, timestamp="2026-11-23T08:00:00Z"):
+    return {"type": event_type, "timestamp": timestamp, "data": data}
 
+
+def signed_headers(body, secret=SECRET, webhook_id=None, timestamp=None, content_type="application/json"):
+    webhook_id = webhook_id or "msg_%s" % uuid.uuid4().hex
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    return {
+        "webhook-id": webhook_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature.sign(secret, webhook_id, timestamp, body),
+        "Content-Type": content_type,
+    }
+
+
+class SyncWorldMixin:
+    """The shared world of construction_sync tests: one user per access level and an external
+    system with a known secret, plus helpers to deliver and apply events."""
+
+    @classmethod
+    def _build_world(cls):
+        cls.company = cls.env.company
+        cls.user_plain = new_test_user(cls.env, login="csync_plain", groups="base.group_user")
+        cls.user_integration = new_test_user(cls.env, login="csync_user", groups="construction_sync.group_user")
+        cls.user_manager = new_test_user(cls.env, login="csync_manager", groups="construction_sync.group_manager")
+        cls.system = cls.env["construction.sync.system"].create({"name": "Field Platform", "code": "field"})
+        cls.system.sudo().secret = SECRET
+        cls.Event = cls.env["construction.sync.event"]
+        cls.Mapping = cls.env["construction.sync.mapping"]
+        cls.Processor = cls.env["construction.sync.processor"]
+
+    def receive(self, event_type, data, webhook_id=None, timestamp="2026-11-23T08:00:00Z", system=None):
+        """Delivers one event through the intake exactly as the controller does."""
+        body = json.dumps(envelope(event_type, data, timestamp)).encode()
+        return self.receive_raw(body, webhook_id=webhook_id, system=system)
+
+    def receive_raw(self, body, webhook_id=None, batch=False, system=None, headers=None, secret=SECRET):
+        system = system or self.system
+        headers = headers if headers is not None else signed_headers(body, secret=secret, webhook_id=webhook_id)
+        status, reply, _extra = self.env["construction.sync.intake"].sudo()._receive(
+            code=system.code, batch=batch, method="POST",
+            headers={k.lower(): v for k, v in headers.items()},
+            content_type=headers.get("Content-Type", "application/json"),
+            content_length=len(body), read_body=lambda limit: body[: limit + 1],
+        )
+        return status, reply
+
+    def deliver(self, event_type, data, **kwargs):
+        status, reply = self.receive(event_type, data, **kwargs)
+        self.assertIn(status, (200, 202), reply)
+        return self.Event.browse(reply["event_id"])
+
+    def drain(self, mode="realtime"):
+        return self.Processor._drain(mode, commit=False)
+
+
+class SyncCase(SyncWorldMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.company = cls.env.company
-        cls.user_plain = new_test_user(cls.env, login="csync_plain", groups="base.group_user")
-        cls.user_integration = new_test_user(
-            cls.env, login="csync_user", groups="construction_sync.group_user"
-        )
-        cls.user_manager = new_test_user(
-            cls.env, login="csync_manager", groups="construction_sync.group_manager"
-        )
+        cls._build_world()
+
+
+class SyncHttpCase(SyncWorldMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._build_world()
+
+    def post(self, path, body, headers):
+        return self.url_open(path, data=body, headers=headers, timeout=30)

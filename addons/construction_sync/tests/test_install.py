@@ -1,10 +1,10 @@
 from odoo.tests import tagged
 
-from .common import ConstructionSyncCase
+from .common import SyncCase
 
 
 @tagged("post_install", "-at_install")
-class TestInstall(ConstructionSyncCase):
+class TestInstall(SyncCase):
     def test_manager_group_implies_user_group(self):
         self.assertTrue(self.user_manager.has_group("construction_sync.group_user"))
         self.assertFalse(self.user_integration.has_group("construction_sync.group_manager"))

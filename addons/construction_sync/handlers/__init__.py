@@ -1,0 +1,4 @@
+"""Event handlers, one small module per event family. Importing a module registers its handlers."""
+
+from . import partner
+from . import project

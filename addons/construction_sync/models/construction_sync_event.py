@@ -1,0 +1,255 @@
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..sync.errors import ERROR_CLASSES
+
+STATES = [
+    ("pending", "Pending"),
+    ("processing", "Processing"),
+    ("awaiting_approval", "Awaiting Approval"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+    ("dead", "Dead"),
+    ("stale", "Stale"),
+    ("ignored", "Ignored"),
+]
+# States a person can send back to the queue with Retry.
+RETRYABLE = ("failed", "dead")
+# Up to this many events are applied in the request of the person who retries them.
+INLINE_LIMIT = 20
+# States a manager can close with Ignore.
+IGNORABLE = ("pending", "failed", "dead", "awaiting_approval")
+
+
+class ConstructionSyncEvent(models.Model):
+    """The durable inbox: one row per event an external system delivered, exactly once per
+    (system, webhook id). Rows are created by the intake (SQL, see construction.sync.intake) and
+    moved through their states by the processor and by people's actions, each move audited."""
+
+    _name = "construction.sync.event"
+    _description = "Synced Event"
+    _order = "received_at desc, id desc"
+    _rec_name = "webhook_id"
+
+    # identity
+    system_id = fields.Many2one("construction.sync.system", required=True, readonly=True, index=True, ondelete="restrict")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    webhook_id = fields.Char(required=True, readonly=True, help="The delivery's idempotency key (webhook-id or batch event id).")
+    delivery_id = fields.Char(readonly=True, help="webhook-id of the HTTP delivery that brought the event.")
+    correlation_id = fields.Char(readonly=True, index=True)
+    event_type = fields.Char(required=True, readonly=True, index=True)
+    payload = fields.Text(required=True, readonly=True, help="The event exactly as received.")
+    payload_hash = fields.Char(readonly=True)
+    payload_pretty = fields.Text(compute="_compute_payload_pretty")
+    object_key = fields.Char(readonly=True, help="The external object the event is about: <model>:<external id>.")
+    source_timestamp = fields.Datetime(required=True, readonly=True)
+    processing_mode = fields.Selection([("realtime", "Real time"), ("batch", "Batch")], required=True, readonly=True)
+
+    # state
+    state = fields.Selection(STATES, required=True, default="pending", readonly=True, index=True)
+    attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True)
+    lease_expires_at = fields.Datetime(readonly=True)
+    claim_token = fields.Char(readonly=True, copy=False)
+    error_class = fields.Selection(ERROR_CLASSES, readonly=True)
+    error_message = fields.Text(readonly=True)
+    error_traceback = fields.Text(readonly=True, groups="construction_sync.group_manager")
+    waiting_for = fields.Char(readonly=True, index=True, help="The mapping key whose arrival releases this event.")
+    user_id = fields.Many2one("res.users", string="Assignee", readonly=True, index=True)
+    approval_summary = fields.Text(readonly=True)
+    approved = fields.Boolean(readonly=True)
+
+    # outcome
+    res_model = fields.Char(string="Record Model", readonly=True)
+    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", readonly=True)
+    record_ref = fields.Reference(selection="_selection_record_ref", compute="_compute_record_ref", string="Record")
+
+    # timestamps
+    received_at = fields.Datetime(required=True, readonly=True)
+    started_at = fields.Datetime(readonly=True)
+    finished_at = fields.Datetime(readonly=True)
+
+    audit_ids = fields.One2many("construction.sync.audit", "event_id", readonly=True)
+
+    _sql_constraints = [
+        ("webhook_id_uniq", "unique(system_id, webhook_id)", "An event with this webhook id was already received from this system."),
+    ]
+
+    def init(self):
+        # The processor's claim query scans only queued rows; a partial index keeps it small
+        # however many done events accumulate.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS construction_sync_event_queue_idx
+                ON construction_sync_event (next_attempt_at, id)
+             WHERE state IN ('pending', 'processing')
+        """)
+        # Per-object ordering: the latest applied or queued event of one external object.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS construction_sync_event_object_idx
+                ON construction_sync_event (system_id, object_key, source_timestamp)
+        """)
+        # Rate limiting counts a system's recent deliveries.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS construction_sync_event_received_idx
+                ON construction_sync_event (system_id, received_at)
+        """)
+
+    @api.model
+    def _selection_record_ref(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_ref(self):
+        for event in self:
+            if event.res_model and event.res_id and event.res_model in self.env:
+                event.record_ref = "%s,%s" % (event.res_model, event.res_id)
+            else:
+                event.record_ref = False
+
+    @api.depends("payload")
+    def _compute_payload_pretty(self):
+        for event in self:
+            try:
+                event.payload_pretty = json.dumps(json.loads(event.payload), indent=2, ensure_ascii=False, sort_keys=True)
+            except (TypeError, ValueError):
+                event.payload_pretty = event.payload
+
+    @api.depends("event_type", "webhook_id")
+    def _compute_display_name(self):
+        for event in self:
+            event.display_name = "%s · %s" % (event.event_type, event.webhook_id)
+
+    # ------------------------------------------------------------------------------------------
+    # state changes: every one goes through _transition, which writes the audit trail
+    # ------------------------------------------------------------------------------------------
+
+    def _transition(self, to_state, action, message=None, **values):
+        """Moves the events to `to_state` with `values`, one audit row per event."""
+        if not self:
+            return
+        self.env["construction.sync.audit"]._log(self, action, to_state, message)
+        values["state"] = to_state
+        self.sudo().write(values)
+
+    def _check_manager(self):
+        if not self.env.user.has_group("construction_sync.group_manager"):
+            raise UserError(_("Only integration managers can do this."))
+
+    def _check_user(self):
+        if not self.env.user.has_group("construction_sync.group_user"):
+            raise UserError(_("Only integration users can do this."))
+
+    def _refuse_unless(self, states, verb):
+        wrong = self.filtered(lambda e: e.state not in states)
+        if wrong:
+            raise UserError(_(
+                "Cannot %(verb)s %(events)s: only events in state %(states)s can be.",
+                verb=verb,
+                events=", ".join(wrong[:5].mapped("display_name")) + ("…" if len(wrong) > 5 else ""),
+                states=", ".join(dict(STATES)[s] for s in states),
+            ))
+
+    # ------------------------------------------------------------------------------------------
+    # actions for people (bulk-capable; used by the list/form views and by the cockpit)
+    # ------------------------------------------------------------------------------------------
+
+    def action_retry(self):
+        self._check_user()
+        self._refuse_unless(RETRYABLE, _("retry"))
+        self._transition(
+            "pending", "retry", _("Retried by %s", self.env.user.name),
+            attempts=0, next_attempt_at=fields.Datetime.now(), error_class=False,
+            error_message=False, waiting_for=False,
+        )
+        self._apply_soon()
+        return True
+
+    def _apply_soon(self):
+        """A handful of events is applied right away, in this request, so the person sees the
+        outcome; a bulk retry or replay goes to the runners and never blocks the page."""
+        processor = self.env["construction.sync.processor"]
+        if len(self) <= INLINE_LIMIT:
+            processor._process_now(self)
+        else:
+            processor._wake(self)
+
+    def action_assign(self, user_id):
+        self._check_user()
+        user = self.env["res.users"].browse(user_id).exists() if user_id else self.env["res.users"]
+        message = _("Assigned to %s", user.name) if user else _("Unassigned")
+        self.env["construction.sync.audit"]._log(self, "assign", None, message)
+        self.sudo().write({"user_id": user.id})
+        return True
+
+    def action_add_note(self, note):
+        self._check_user()
+        if not (note or "").strip():
+            raise UserError(_("A note cannot be empty."))
+        self.env["construction.sync.audit"]._log(self, "note", None, note.strip())
+        return True
+
+    def action_ignore(self, reason):
+        self._check_manager()
+        if not (reason or "").strip():
+            raise UserError(_("Say why the event is ignored: the reason stays in its audit trail."))
+        self._refuse_unless(IGNORABLE, _("ignore"))
+        self._transition("ignored", "ignore", reason.strip(), next_attempt_at=False, waiting_for=False)
+        return True
+
+    def action_accept(self):
+        """Accepts approval items: they are applied now, in this request, so the accountant sees
+        the outcome (done, or the error) immediately."""
+        self._check_manager()
+        self._refuse_unless(("awaiting_approval",), _("accept"))
+        self.env["construction.sync.audit"]._log(self, "accept", None, _("Accepted by %s", self.env.user.name))
+        self.sudo().write({"approved": True})
+        self.env["construction.sync.processor"]._process_now(self)
+        return True
+
+    def action_reject(self, reason):
+        self._check_manager()
+        if not (reason or "").strip():
+            raise UserError(_("A rejection needs a reason for the sending system's team."))
+        self._refuse_unless(("awaiting_approval",), _("reject"))
+        self._transition("ignored", "reject", _("Rejected: %s", reason.strip()), next_attempt_at=False)
+        return True
+
+    def action_replay(self, reason=None):
+        """Sends events back to the queue whatever their state (except ones queued or running).
+        Handlers apply idempotently, and the ordering watermark turns anything older than what
+        was applied since into `stale`, so a replay never applies an event twice over newer data."""
+        self._check_manager()
+        self._refuse_unless(("done", "failed", "dead", "stale", "ignored"), _("replay"))
+        self._transition(
+            "pending", "replay", reason or _("Replayed by %s", self.env.user.name),
+            attempts=0, next_attempt_at=fields.Datetime.now(), error_class=False,
+            error_message=False, waiting_for=False, approved=False,
+        )
+        self._apply_soon()
+        return True
+
+    def action_open_record(self):
+        self.ensure_one()
+        if not self.record_ref:
+            raise UserError(_("This event has not produced a record."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def write(self, vals):
+        # Payload and identity are the evidence of what was received: nobody rewrites them.
+        frozen = {"payload", "payload_hash", "webhook_id", "system_id", "event_type", "source_timestamp"}
+        if frozen & set(vals):
+            raise UserError(_("The received payload and identity of an event cannot be changed."))
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.context.get("construction_sync_purge"):
+            raise UserError(_("Events are never deleted by hand; done events are purged after the system's retention period."))
+        return super().unlink()

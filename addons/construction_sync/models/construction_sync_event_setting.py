@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+from ..sync import registry
+
+
+class ConstructionSyncEventSetting(models.Model):
+    _name = "construction.sync.event.setting"
+    _description = "Event Type Settings of an External System"
+    _order = "system_id, event_type"
+
+    system_id = fields.Many2one("construction.sync.system", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="system_id.company_id", store=True)
+    event_type = fields.Selection(selection=lambda self: registry.event_type_selection(), required=True)
+    enabled = fields.Boolean(default=True)
+    processing_mode = fields.Selection(
+        [("realtime", "Real time"), ("batch", "Batch")], default="realtime", required=True,
+        help="Real time: processed seconds after intake. Batch: processed by the scheduled batch run.",
+    )
+    requires_approval = fields.Boolean(
+        help="Validated and prepared, then held until an accountant accepts or rejects it."
+    )
+    max_attempts = fields.Integer(default=5, help="Attempts for transient failures before the event is dead.")
+
+    _sql_constraints = [
+        ("system_type_uniq", "unique(system_id, event_type)", "Each event type is configured once per system."),
+        ("max_attempts_positive", "CHECK(max_attempts > 0)", "Max attempts must be at least 1."),
+    ]
+
+    def _as_dict(self):
+        return {
+            "enabled": self.enabled,
+            "processing_mode": self.processing_mode,
+            "requires_approval": self.requires_approval,
+            "max_attempts": self.max_attempts,
+        }

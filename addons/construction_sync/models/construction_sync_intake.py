@@ -1,0 +1,269 @@
+import hashlib
+import json
+import logging
+import time
+import uuid
+from datetime import timezone
+
+from psycopg2.extras import execute_values
+
+from odoo import api, models
+
+from ..sync import envelope, registry, signature
+from ..sync.errors import DeliveryRejected
+
+_logger = logging.getLogger(__name__)
+
+JSON_MIMETYPES = ("application/json",)
+CORRELATION_HEADERS = ("webhook-correlation-id", "x-correlation-id", "x-request-id")
+
+
+def _canonical_hash(event_type, timestamp, data):
+    """Two deliveries carry "the same body" when their type, timestamp and data are equal as
+    JSON, whatever their whitespace or key order, and whether they came alone or in a batch."""
+    canonical = json.dumps(
+        {"type": event_type, "timestamp": timestamp, "data": data},
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _utc_naive(moment):
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+class ConstructionSyncIntake(models.AbstractModel):
+    """Webhook intake: authenticate, validate, store. Nothing here runs business logic; the
+    processor picks stored events up after commit."""
+
+    _name = "construction.sync.intake"
+    _description = "Webhook Intake"
+
+    @api.model
+    def _receive(self, code, batch, method, headers, content_type, content_length, read_body):
+        """Handles one HTTP delivery. Returns (status, body dict, extra headers).
+
+        `read_body(limit)` returns the body (at least limit + 1 bytes of it when it is longer);
+        it is called only after the declared Content-Length passed the size check. Deliveries refused with 409/422 are stored in the
+        rejected-deliveries log; unauthenticated ones store nothing.
+        """
+        try:
+            if method != "POST":
+                raise DeliveryRejected(405, "method_not_allowed", "Webhooks are delivered with POST.",
+                                       headers={"Allow": "POST"})
+            systems = self.env["construction.sync.system"].sudo().search([("code", "=", code), ("active", "=", True)])
+            if not systems:
+                raise DeliveryRejected(404, "unknown_system", "No active external system has the code %r." % code)
+            max_bytes = max(systems.mapped("max_body_bytes"))
+            if content_length is not None and content_length > max_bytes:
+                raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % max_bytes)
+            if (content_type or "").split(";")[0].strip().lower() not in JSON_MIMETYPES \
+                    and not (content_type or "").split(";")[0].strip().lower().endswith("+json"):
+                raise DeliveryRejected(415, "unsupported_media_type", "Deliveries must be application/json.")
+            body = read_body(max_bytes)
+            if len(body) > max_bytes:
+                raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % max_bytes)
+            system, webhook_id = self._authenticate(systems, headers, body)
+            if len(body) > system.max_body_bytes:
+                raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % system.max_body_bytes)
+            self._check_rate(system)
+            correlation_id = next((headers.get(h) for h in CORRELATION_HEADERS if headers.get(h)), None) \
+                or str(uuid.uuid4())
+            document = envelope.parse_json(body)
+            if batch:
+                return self._receive_batch(system, webhook_id, correlation_id, document)
+            return self._receive_single(system, webhook_id, correlation_id, document, body)
+        except DeliveryRejected as rejection:
+            return rejection.status, rejection.as_json(), rejection.headers
+
+    def _authenticate(self, systems, headers, body):
+        webhook_id = headers.get("webhook-id")
+        if not webhook_id or len(webhook_id) > 255:
+            raise DeliveryRejected(401, "invalid_signature", "webhook-id header is missing or longer than 255 characters.")
+        try:
+            timestamp = signature.parse_timestamp(headers.get("webhook-timestamp"), time.time())
+        except signature.SignatureError as exc:
+            raise DeliveryRejected(401, "invalid_signature", str(exc)) from None
+        # Codes are unique per company: when several companies use one, the secret that verifies
+        # tells which system sent the delivery.
+        refusal = None
+        for system in systems:
+            try:
+                signature.verify(system._valid_secrets(), webhook_id, timestamp, body,
+                                 headers.get("webhook-signature"))
+                return system, webhook_id
+            except signature.SignatureError as exc:
+                refusal = exc
+        raise DeliveryRejected(401, "invalid_signature", str(refusal))
+
+    def _check_rate(self, system):
+        if not system.rate_limit_per_minute:
+            return
+        # Counted from what is stored, not from process memory, so the limit holds across workers
+        # and nodes. Concurrent requests at the boundary may overshoot by a few: a soft limit.
+        self.env.cr.execute(
+            """
+            SELECT count(*), min(received_at) FROM (
+                SELECT DISTINCT delivery_id, received_at FROM construction_sync_event
+                 WHERE system_id = %(system)s AND received_at > (now() at time zone 'utc') - interval '60 seconds'
+                UNION ALL
+                SELECT delivery_id, received_at FROM construction_sync_rejected_delivery
+                 WHERE system_id = %(system)s AND received_at > (now() at time zone 'utc') - interval '60 seconds'
+            ) recent
+            """,
+            {"system": system.id},
+        )
+        count, oldest = self.env.cr.fetchone()
+        if count >= system.rate_limit_per_minute:
+            self.env.cr.execute("SELECT extract(epoch FROM %s - ((now() at time zone 'utc') - interval '60 seconds'))", (oldest,))
+            wait = max(1, int(self.env.cr.fetchone()[0] or 60) + 1)
+            raise DeliveryRejected(
+                429, "rate_limited",
+                "More than %d deliveries in the last minute; retry after %d s." % (system.rate_limit_per_minute, wait),
+                headers={"Retry-After": str(wait)},
+            )
+
+    def _reject(self, system, rejection, webhook_id, delivery_id, event_type, body):
+        """Keeps an authenticated but refused delivery, then hands the rejection back."""
+        self.env["construction.sync.rejected.delivery"].sudo().create({
+            "system_id": system.id,
+            "webhook_id": webhook_id,
+            "delivery_id": delivery_id,
+            "event_type": event_type if isinstance(event_type, str) else False,
+            "http_status": rejection.status,
+            "error_code": rejection.code,
+            "error_message": rejection.message,
+            "details": json.dumps(rejection.details) if rejection.details else False,
+            "body": body,
+        })
+        return rejection
+
+    def _validate(self, system, settings, document):
+        """(envelope, handler) for a well-formed, schema-valid event, else DeliveryRejected."""
+        env_ = envelope.check_envelope(document)
+        enabled = {t for t, s in settings.items() if s["enabled"]}
+        handler = envelope.check_payload(env_, enabled)
+        return env_, handler
+
+    def _row(self, system, settings, webhook_id, delivery_id, correlation_id, document, env_, handler, payload):
+        return (
+            system.id, system.company_id.id, webhook_id, delivery_id, correlation_id, env_.event_type,
+            payload, _canonical_hash(document["type"], document["timestamp"], document["data"]),
+            "%s:%s" % (handler.object_model, handler.object_external_id(env_.data)),
+            _utc_naive(env_.timestamp), settings[env_.event_type]["processing_mode"],
+        )
+
+    def _insert(self, rows):
+        """Inserts events; returns {webhook_id: event id} of the ones that are new.
+
+        Plain SQL because idempotency must hold under concurrency: ON CONFLICT DO NOTHING on the
+        (system, webhook id) unique constraint lets fifty simultaneous deliveries of one id create
+        exactly one row, without an aborted transaction for the other forty-nine."""
+        inserted = execute_values(
+            self.env.cr,
+            """
+            INSERT INTO construction_sync_event
+                (system_id, company_id, webhook_id, delivery_id, correlation_id, event_type, payload,
+                 payload_hash, object_key, source_timestamp, processing_mode,
+                 state, attempts, next_attempt_at, received_at, create_uid, create_date, write_uid, write_date)
+            VALUES %s
+            ON CONFLICT (system_id, webhook_id) DO NOTHING
+            RETURNING webhook_id, id
+            """,
+            rows,
+            template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', 0,"
+                     " now() at time zone 'utc', now() at time zone 'utc', " + str(self.env.uid) + ","
+                     " now() at time zone 'utc', " + str(self.env.uid) + ", now() at time zone 'utc')",
+            fetch=True,
+        )
+        return dict(inserted)
+
+    def _existing(self, system, webhook_ids):
+        self.env.cr.execute(
+            "SELECT webhook_id, id, payload_hash FROM construction_sync_event WHERE system_id = %s AND webhook_id = ANY(%s)",
+            (system.id, list(webhook_ids)),
+        )
+        return {webhook_id: (event_id, payload_hash) for webhook_id, event_id, payload_hash in self.env.cr.fetchall()}
+
+    def _receive_single(self, system, webhook_id, correlation_id, document, body):
+        settings = system._settings_by_type()
+        text = body.decode("utf-8")
+        try:
+            env_, handler = self._validate(system, settings, document)
+        except DeliveryRejected as rejection:
+            if rejection.keep:
+                self._reject(system, rejection, webhook_id, webhook_id, document.get("type"), text)
+            raise
+        row = self._row(system, settings, webhook_id, webhook_id, correlation_id, document, env_, handler, text)
+        new = self._insert([row])
+        if webhook_id in new:
+            self._wake_for([row])
+            return 202, {"status": "accepted", "event_id": new[webhook_id], "webhook_id": webhook_id,
+                         "correlation_id": correlation_id}, {}
+        event_id, known_hash = self._existing(system, [webhook_id])[webhook_id]
+        if known_hash == row[7]:
+            return 200, {"status": "duplicate", "event_id": event_id, "webhook_id": webhook_id}, {}
+        raise self._reject(system, DeliveryRejected(
+            409, "conflicting_duplicate",
+            "webhook-id %r was already received with a different body (event %s); this delivery is kept for inspection."
+            % (webhook_id, event_id), keep=True,
+        ), webhook_id, webhook_id, document.get("type"), text)
+
+    def _receive_batch(self, system, delivery_id, correlation_id, document):
+        settings = system._settings_by_type()
+        events = envelope.check_batch(document)
+        outcomes, rows = [], []
+        for index, event in enumerate(events):
+            payload = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+            try:
+                env_, handler = self._validate(system, settings, event)
+            except DeliveryRejected as rejection:
+                if rejection.keep:
+                    self._reject(system, rejection, event["id"], delivery_id, event.get("type"), payload)
+                outcomes.append({"id": event["id"], "status": "rejected", "http_status": rejection.status, **rejection.as_json()})
+                continue
+            rows.append(self._row(system, settings, event["id"], delivery_id, correlation_id, event, env_, handler, payload))
+            outcomes.append({"id": event["id"], "row": len(rows) - 1})
+        new = self._insert(rows) if rows else {}
+        existing = self._existing(system, [r[2] for r in rows if r[2] not in new]) if len(new) < len(rows) else {}
+        claimed = set()
+        accepted = 0
+        for outcome in outcomes:
+            if "row" not in outcome:
+                continue
+            row = rows[outcome.pop("row")]
+            webhook_id = row[2]
+            if webhook_id in new and webhook_id not in claimed:
+                # The first occurrence of an id inside the batch is the one inserted.
+                claimed.add(webhook_id)
+                accepted += 1
+                outcome.update(status="accepted", http_status=202, event_id=new[webhook_id])
+                continue
+            event_id, known_hash = existing.get(webhook_id) or (new[webhook_id], self._hash_of(new[webhook_id]))
+            if known_hash == row[7]:
+                outcome.update(status="duplicate", http_status=200, event_id=event_id)
+            else:
+                rejection = DeliveryRejected(
+                    409, "conflicting_duplicate",
+                    "Event id %r was already received with a different body (event %s)." % (webhook_id, event_id),
+                    keep=True,
+                )
+                self._reject(system, rejection, webhook_id, delivery_id, row[5], row[6])
+                outcome.update(status="rejected", http_status=409, **rejection.as_json())
+        if accepted:
+            self._wake_for([rows[i] for i in range(len(rows)) if rows[i][2] in new])
+        summary = {
+            "accepted": accepted,
+            "duplicates": sum(o["status"] == "duplicate" for o in outcomes),
+            "rejected": sum(o["status"] == "rejected" for o in outcomes),
+        }
+        return (202 if accepted else 200), {"status": "processed", "correlation_id": correlation_id,
+                                            "summary": summary, "events": outcomes}, {}
+
+    def _hash_of(self, event_id):
+        self.env.cr.execute("SELECT payload_hash FROM construction_sync_event WHERE id = %s", (event_id,))
+        return self.env.cr.fetchone()[0]
+
+    def _wake_for(self, rows):
+        if any(row[10] == "realtime" for row in rows):
+            self.env["construction.sync.processor"]._wake_realtime()

@@ -1,0 +1,103 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ConstructionSyncMapping(models.Model):
+    """External id ↔ Odoo record, per (system, model, external id). Handlers resolve references
+    through it; its watermark (the source timestamp of the last applied event about the object)
+    keeps events about one object in source order."""
+
+    _name = "construction.sync.mapping"
+    _description = "External ID Mapping"
+    _order = "system_id, res_model, external_id"
+    _rec_name = "external_id"
+
+    system_id = fields.Many2one("construction.sync.system", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="system_id.company_id", store=True, index=True)
+    res_model = fields.Char(string="Model", required=True)
+    external_id = fields.Char(string="External ID", required=True)
+    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model")
+    record_ref = fields.Reference(
+        selection="_selection_record_ref", string="Odoo Record",
+        compute="_compute_record_ref", inverse="_inverse_record_ref",
+    )
+    last_source_timestamp = fields.Datetime(
+        readonly=True, help="Source timestamp of the last event applied about this object."
+    )
+    last_event_id = fields.Many2one("construction.sync.event", readonly=True, ondelete="set null")
+
+    _sql_constraints = [
+        ("mapping_uniq", "unique(system_id, res_model, external_id)", "This external id is already mapped for this system and model."),
+    ]
+
+    @staticmethod
+    def _key(model, external_id):
+        return "%s:%s" % (model, external_id)
+
+    @api.model
+    def _selection_record_ref(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_ref(self):
+        for mapping in self:
+            valid = mapping.res_model in self.env and mapping.res_id
+            mapping.record_ref = "%s,%s" % (mapping.res_model, mapping.res_id) if valid else False
+
+    def _inverse_record_ref(self):
+        for mapping in self:
+            if mapping.record_ref:
+                mapping.res_model = mapping.record_ref._name
+                mapping.res_id = mapping.record_ref.id
+            else:
+                mapping.res_id = False
+
+    @api.depends("res_model", "external_id")
+    def _compute_display_name(self):
+        for mapping in self:
+            mapping.display_name = "%s %s" % (mapping.res_model, mapping.external_id)
+
+    @api.constrains("res_model", "res_id")
+    def _check_record(self):
+        for mapping in self:
+            if mapping.res_model not in self.env:
+                raise ValidationError(_("Unknown model %s.", mapping.res_model))
+            if mapping.res_id and not self.env[mapping.res_model].browse(mapping.res_id).exists():
+                raise ValidationError(_("The mapped %(model)s record %(id)s does not exist.", model=mapping.res_model, id=mapping.res_id))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        mappings = super().create(vals_list)
+        mappings._release_waiting_events()
+        return mappings
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"res_id", "res_model", "external_id", "record_ref"} & set(vals):
+            self._release_waiting_events()
+        return result
+
+    def _release_waiting_events(self):
+        """A master record now exists: events that failed with a data error waiting for it go
+        back to the queue."""
+        Event = self.env["construction.sync.event"].sudo()
+        for mapping in self.filtered("res_id"):
+            waiting = Event.search([
+                ("system_id", "=", mapping.system_id.id),
+                ("state", "=", "failed"),
+                ("error_class", "=", "data"),
+                ("waiting_for", "=", self._key(mapping.res_model, mapping.external_id)),
+            ])
+            if waiting:
+                waiting._transition(
+                    "pending", "release",
+                    _("Released: %(model)s %(id)s is now mapped", model=mapping.res_model, id=mapping.external_id),
+                    next_attempt_at=fields.Datetime.now(), waiting_for=False,
+                )
+                self.env["construction.sync.processor"]._wake(waiting)
+
+    @api.model
+    def _find(self, system, model, external_id):
+        return self.sudo().search([
+            ("system_id", "=", system.id), ("res_model", "=", model), ("external_id", "=", str(external_id)),
+        ], limit=1)

@@ -1,0 +1,328 @@
+import json
+import logging
+import time
+import traceback
+import uuid
+from datetime import timedelta
+
+from psycopg2 import errorcodes, OperationalError
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..sync import backoff, registry
+from ..sync.context import HandlerContext
+from ..sync.errors import BUSINESS, DATA, TECHNICAL, TRANSIENT, SyncBusinessError, SyncDataError
+
+_logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+CLAIM_SIZE = 20
+CRON_BUDGET_SECONDS = 50
+TRANSIENT_PGCODES = {
+    errorcodes.SERIALIZATION_FAILURE,
+    errorcodes.DEADLOCK_DETECTED,
+    errorcodes.LOCK_NOT_AVAILABLE,
+    errorcodes.QUERY_CANCELED,  # statement/lock timeout
+}
+
+
+class ConstructionSyncProcessor(models.AbstractModel):
+    """Applies stored events through the handler registry.
+
+    Due times are compared with statement_timestamp(), not now(): now() is frozen at the start
+    of the transaction, and an event released inside it (next_attempt_at = Python's now) must be
+    claimable by the same runner.
+
+    Exactly once: an event is claimed (state processing, a lease and a claim token, committed),
+    then applied in a transaction that locks its row and commits the business records together
+    with state done. A worker killed mid-event rolls that transaction back; the lease runs out and
+    another worker claims the event again. Claims use FOR UPDATE SKIP LOCKED, so any number of
+    workers and nodes drain one queue without waiting on each other, and no state lives in a
+    process.
+    """
+
+    _name = "construction.sync.processor"
+    _description = "Sync Event Processor"
+
+    # ------------------------------------------------------------------------------------------
+    # waking the runners
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _wake_realtime(self):
+        self.env.ref("construction_sync.ir_cron_process_realtime").sudo()._trigger()
+
+    @api.model
+    def _wake(self, events):
+        if any(event.processing_mode == "realtime" for event in events):
+            self._wake_realtime()
+
+    # ------------------------------------------------------------------------------------------
+    # runners
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_process(self, mode):
+        """Scheduled runner: drains `mode` events, committing after the claim and after each
+        event, until the queue is empty or the time budget is spent."""
+        deadline = time.monotonic() + CRON_BUDGET_SECONDS
+        done = self._drain(mode, commit=True, deadline=deadline)
+        remaining = self._ready_count(mode)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _drain(self, mode, commit, deadline=None, limit=None):
+        """Claims and applies ready events until none is left (or the deadline / limit). With
+        commit=False everything stays in the caller's transaction (tests, inline processing)."""
+        processed = 0
+        while deadline is None or time.monotonic() < deadline:
+            size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
+            if size <= 0:
+                break
+            token = str(uuid.uuid4())
+            claimed = self._claim(mode, size, token)
+            if commit:
+                self.env.cr.commit()
+            if not claimed:
+                break
+            for event_id in claimed:
+                self._process_claimed(event_id, token)
+                if commit:
+                    self.env.cr.commit()
+                processed += 1
+        return processed
+
+    @api.model
+    def _ready_count(self, mode):
+        self.env.cr.execute(
+            """
+            SELECT count(*) FROM construction_sync_event
+             WHERE processing_mode = %s
+               AND ((state = 'pending' AND next_attempt_at <= statement_timestamp() at time zone 'utc')
+                 OR (state = 'processing' AND lease_expires_at < statement_timestamp() at time zone 'utc'))
+            """,
+            (mode,),
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _claim(self, mode, limit, token):
+        """Claims up to `limit` ready events of `mode` and returns their ids, oldest source first.
+
+        Hand-written SQL because the ORM has no FOR UPDATE SKIP LOCKED. An event waits while an
+        older event about the same external object is still queued or running, so each object's
+        events apply in source order. An event left in processing by a dead worker is ready again
+        once its lease expires; the claim counts as an attempt, so an event that kills its
+        worker every time ends up dead instead of looping."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            WITH picked AS (
+                SELECT e.id, e.state
+                  FROM construction_sync_event e
+                 WHERE e.processing_mode = %(mode)s
+                   AND ((e.state = 'pending' AND e.next_attempt_at <= statement_timestamp() at time zone 'utc')
+                     OR (e.state = 'processing' AND e.lease_expires_at < statement_timestamp() at time zone 'utc'))
+                   AND NOT EXISTS (
+                        SELECT 1 FROM construction_sync_event older
+                         WHERE older.system_id = e.system_id
+                           AND older.object_key = e.object_key
+                           AND older.state IN ('pending', 'processing')
+                           AND (older.source_timestamp, older.id) < (e.source_timestamp, e.id))
+                 ORDER BY e.source_timestamp, e.id
+                 LIMIT %(limit)s
+                   FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE construction_sync_event e
+                   SET state = 'processing',
+                       attempts = e.attempts + 1,
+                       claim_token = %(token)s,
+                       lease_expires_at = statement_timestamp() at time zone 'utc' + %(lease)s,
+                       started_at = statement_timestamp() at time zone 'utc',
+                       write_date = statement_timestamp() at time zone 'utc'
+                  FROM picked
+                 WHERE e.id = picked.id
+             RETURNING e.id, e.company_id, e.source_timestamp
+            ), audited AS (
+                INSERT INTO construction_sync_audit (event_id, company_id, at, user_id, action, from_state, to_state, message)
+                SELECT picked.id, claimed.company_id, clock_timestamp() at time zone 'utc', %(uid)s,
+                       CASE WHEN picked.state = 'processing' THEN 'lease_expired' ELSE 'claim' END,
+                       picked.state, 'processing',
+                       CASE WHEN picked.state = 'processing' THEN 'The previous worker''s lease expired (worker stopped?): claimed again.' END
+                  FROM picked JOIN claimed ON claimed.id = picked.id
+            )
+            SELECT id FROM claimed ORDER BY source_timestamp, id
+            """,
+            {"mode": mode, "limit": limit, "token": token, "lease": LEASE, "uid": self.env.uid},
+        )
+        claimed = [row[0] for row in self.env.cr.fetchall()]
+        self.env["construction.sync.event"].invalidate_model()
+        self.env["construction.sync.audit"].invalidate_model()
+        return claimed
+
+    @api.model
+    def _process_claimed(self, event_id, token):
+        """Applies one claimed event, unless another worker re-claimed it after our lease ran out."""
+        self.env.cr.execute(
+            "SELECT id FROM construction_sync_event WHERE id = %s AND state = 'processing' AND claim_token = %s FOR UPDATE",
+            (event_id, token),
+        )
+        if not self.env.cr.fetchone():
+            _logger.info("event %s was re-claimed by another worker; skipping", event_id)
+            return
+        self._apply(self.env["construction.sync.event"].sudo().browse(event_id))
+
+    @api.model
+    def _process_now(self, events):
+        """Applies events in the current transaction (accept, small retries): locks them, then
+        runs them as the runner would."""
+        if not events:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id FROM construction_sync_event WHERE id = ANY(%s) ORDER BY source_timestamp, id FOR UPDATE",
+            (list(events.ids),),
+        )
+        for (event_id,) in self.env.cr.fetchall():
+            event = self.env["construction.sync.event"].sudo().browse(event_id)
+            if event.state not in ("pending", "awaiting_approval") or self._has_older_queued(event):
+                # An older event about the same object goes first: the runner takes this one
+                # after it, in source order.
+                continue
+            event._transition("processing", "claim", None, attempts=event.attempts + 1,
+                              started_at=fields.Datetime.now())
+            self._apply(event)
+
+    @api.model
+    def _has_older_queued(self, event):
+        self.env.cr.execute(
+            """
+            SELECT 1 FROM construction_sync_event
+             WHERE system_id = %s AND object_key = %s AND state IN ('pending', 'processing')
+               AND (source_timestamp, id) < (%s, %s)
+             LIMIT 1
+            """,
+            (event.system_id.id, event.object_key, event.source_timestamp, event.id),
+        )
+        return bool(self.env.cr.fetchone())
+
+    # ------------------------------------------------------------------------------------------
+    # applying one event
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _apply(self, event):
+        handler = registry.get(event.event_type)
+        settings = event.system_id._settings_by_type().get(event.event_type)
+        if handler is None or settings is None:
+            return self._fail(event, TECHNICAL, "No handler is registered for event type %r." % event.event_type)
+        data = json.loads(event.payload)["data"]
+        external_id = handler.object_external_id(data)
+        Mapping = self.env["construction.sync.mapping"].sudo()
+        watermark = Mapping._find(event.system_id, handler.object_model, external_id)
+        if watermark.last_source_timestamp and event.source_timestamp < watermark.last_source_timestamp:
+            return event._transition(
+                "stale", "stale",
+                _("Older than the last applied event about %(object)s (%(last)s UTC); nothing changed.",
+                  object=event.object_key, last=watermark.last_source_timestamp),
+                finished_at=fields.Datetime.now(), lease_expires_at=False, claim_token=False,
+            )
+        ctx = HandlerContext(self.env(su=True), event, handler, data)
+        try:
+            with self.env.cr.savepoint() as savepoint:
+                if settings["requires_approval"] and not event.approved:
+                    summary = handler.prepare(ctx)
+                    # Preparing only checks: whatever it touched is undone before the approval.
+                    savepoint.close(rollback=True)
+                    return event._transition(
+                        "awaiting_approval", "approval", summary, approval_summary=summary,
+                        lease_expires_at=False, claim_token=False,
+                    )
+                record = handler.apply(ctx)
+                self.env.flush_all()
+        except SyncDataError as exc:
+            return self._fail(event, DATA, str(exc), waiting_for=exc.waiting_for)
+        except OperationalError as exc:
+            if exc.pgcode in TRANSIENT_PGCODES:
+                return self._retry_later(event, settings, str(exc).strip())
+            return self._fail(event, TECHNICAL, str(exc).strip(), traceback.format_exc())
+        except (SyncBusinessError, UserError, ValidationError, AccessError) as exc:
+            return self._fail(event, BUSINESS, str(exc.args[0]) if exc.args else str(exc))
+        except Exception as exc:  # noqa: BLE001 - anything else is a bug a person must see
+            _logger.exception("event %s (%s) failed", event.id, event.event_type)
+            return self._fail(event, TECHNICAL, "%s: %s" % (type(exc).__name__, exc), traceback.format_exc())
+        self._advance_watermark(ctx, handler, external_id, event, record)
+        event._transition(
+            "done", "done", None,
+            res_model=record._name if record else False, res_id=record.id if record else False,
+            finished_at=fields.Datetime.now(), lease_expires_at=False, claim_token=False,
+            error_class=False, error_message=False, waiting_for=False,
+        )
+        return True
+
+    @api.model
+    def _advance_watermark(self, ctx, handler, external_id, event, record):
+        """Records that `event` is the latest applied about its object, and maps the object to
+        the record the handler produced (which releases events waiting for it)."""
+        if record and record._name == handler.object_model:
+            ctx.map(handler.object_model, external_id, record, watermark_event=event)
+            return
+        mapping = ctx._mappings._find(ctx.system, handler.object_model, external_id)
+        values = {"last_source_timestamp": event.source_timestamp, "last_event_id": event.id}
+        if mapping:
+            mapping.write(values)
+        else:
+            ctx._mappings.create({"system_id": ctx.system.id, "res_model": handler.object_model,
+                                  "external_id": str(external_id), **values})
+
+    @api.model
+    def _fail(self, event, error_class, message, trace=None, waiting_for=None):
+        event._transition(
+            "failed", "fail", "[%s] %s" % (error_class, message),
+            error_class=error_class, error_message=message, error_traceback=trace or False,
+            waiting_for=waiting_for or False, finished_at=fields.Datetime.now(),
+            lease_expires_at=False, claim_token=False, next_attempt_at=False,
+        )
+        return False
+
+    @api.model
+    def _retry_later(self, event, settings, message):
+        if event.attempts >= settings["max_attempts"]:
+            event._transition(
+                "dead", "dead",
+                _("Gave up after %(n)s attempts: %(error)s", n=event.attempts, error=message),
+                error_class=TRANSIENT, error_message=message, finished_at=fields.Datetime.now(),
+                lease_expires_at=False, claim_token=False, next_attempt_at=False,
+            )
+            return False
+        next_at = fields.Datetime.now() + backoff.retry_delay(event.attempts)
+        event._transition(
+            "pending", "retry_scheduled",
+            _("Transient failure, attempt %(n)s of %(max)s; next try at %(at)s UTC: %(error)s",
+              n=event.attempts, max=settings["max_attempts"], at=next_at, error=message),
+            error_class=TRANSIENT, error_message=message, next_attempt_at=next_at,
+            lease_expires_at=False, claim_token=False,
+        )
+        return False
+
+    # ------------------------------------------------------------------------------------------
+    # housekeeping
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_purge(self):
+        """Deletes done events past their system's retention (audit rows go with them by
+        cascade). Failed, dead and every other state are kept."""
+        self.env.cr.execute(
+            """
+            DELETE FROM construction_sync_event e
+             USING construction_sync_system s
+             WHERE s.id = e.system_id
+               AND e.state = 'done'
+               AND e.finished_at < (statement_timestamp() at time zone 'utc') - make_interval(days => s.done_retention_days)
+            """
+        )
+        _logger.info("purged %s done events", self.env.cr.rowcount)
+        return self.env.cr.rowcount

@@ -1,0 +1,170 @@
+import re
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..sync import registry, signature
+
+CODE_PATTERN = r"[a-z0-9][a-z0-9_-]{0,62}"
+
+
+class ConstructionSyncSystem(models.Model):
+    _name = "construction.sync.system"
+    _description = "External System"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+
+    # identity
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Lowercase identifier used in the webhook URL, unique per company.",
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    endpoint_url = fields.Char(compute="_compute_endpoint_url")
+    batch_endpoint_url = fields.Char(compute="_compute_endpoint_url")
+
+    # signing: readable by managers only, never shown to integration users
+    secret = fields.Char(
+        groups="construction_sync.group_manager", copy=False, readonly=True,
+        default=lambda self: signature.generate_secret(),
+    )
+    previous_secret = fields.Char(groups="construction_sync.group_manager", copy=False, readonly=True)
+    previous_secret_valid_until = fields.Datetime(copy=False, readonly=True)
+    rotation_grace_hours = fields.Integer(
+        default=24, help="How long the previous secret stays valid after a rotation."
+    )
+
+    # intake limits and housekeeping
+    max_body_bytes = fields.Integer(string="Max body size (bytes)", default=1024 * 1024)
+    rate_limit_per_minute = fields.Integer(
+        default=600, help="Authenticated deliveries accepted per rolling minute; 0 = no limit."
+    )
+    done_retention_days = fields.Integer(
+        default=30, help="Done events older than this are purged. Failed and dead events never are."
+    )
+    error_rate_threshold = fields.Float(
+        default=5.0, help="Percentage of failures over 24 h above which the cockpit flags the system."
+    )
+    queue_age_threshold_minutes = fields.Integer(
+        default=30, help="Age of the oldest pending event above which the cockpit flags the system."
+    )
+
+    setting_ids = fields.One2many("construction.sync.event.setting", "system_id", string="Event types")
+    event_count = fields.Integer(compute="_compute_event_counts")
+    failed_count = fields.Integer(compute="_compute_event_counts")
+
+    _sql_constraints = [
+        ("code_company_uniq", "unique(company_id, code)", "The code is already used by another system of this company."),
+        ("max_body_positive", "CHECK(max_body_bytes > 0)", "The max body size must be positive."),
+        ("rate_limit_positive", "CHECK(rate_limit_per_minute >= 0)", "The rate limit cannot be negative."),
+        ("grace_positive", "CHECK(rotation_grace_hours >= 0)", "The grace period cannot be negative."),
+    ]
+
+    @api.constrains("code")
+    def _check_code(self):
+        for system in self:
+            if not re.fullmatch(CODE_PATTERN, system.code or ""):
+                raise ValidationError(_(
+                    "The code %(code)s must be lowercase letters, digits, dashes or underscores "
+                    "(it appears in the webhook URL).", code=system.code,
+                ))
+
+    @api.depends("code")
+    def _compute_endpoint_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for system in self:
+            url = "%s/construction_sync/webhook/%s" % (base, system.code or "")
+            system.endpoint_url = url
+            system.batch_endpoint_url = url + "/batch"
+
+    def _compute_event_counts(self):
+        groups = self.env["construction.sync.event"]._read_group(
+            [("system_id", "in", self.ids)], ["system_id", "state"], ["__count"]
+        )
+        totals, failures = {}, {}
+        for system, state, count in groups:
+            totals[system.id] = totals.get(system.id, 0) + count
+            if state in ("failed", "dead"):
+                failures[system.id] = failures.get(system.id, 0) + count
+        for system in self:
+            system.event_count = totals.get(system.id, 0)
+            system.failed_count = failures.get(system.id, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        systems = super().create(vals_list)
+        systems._ensure_settings()
+        return systems
+
+    def _ensure_settings(self):
+        """One settings line per registered event type, with the handler's defaults."""
+        Setting = self.env["construction.sync.event.setting"].sudo()
+        for system in self:
+            known = set(system.setting_ids.mapped("event_type"))
+            Setting.create([
+                {
+                    "system_id": system.id,
+                    "event_type": event_type,
+                    "processing_mode": handler.default_mode,
+                    "requires_approval": handler.default_requires_approval,
+                    "max_attempts": handler.default_max_attempts,
+                }
+                for event_type, handler in sorted(registry.HANDLERS.items())
+                if event_type not in known
+            ])
+
+    def _valid_secrets(self):
+        """Secrets a delivery may be signed with now: the current one, and the previous one during
+        its grace period after a rotation."""
+        self.ensure_one()
+        system = self.sudo()
+        valid = [system.secret]
+        if system.previous_secret and system.previous_secret_valid_until and \
+                system.previous_secret_valid_until > fields.Datetime.now():
+            valid.append(system.previous_secret)
+        return valid
+
+    def action_rotate_secret(self):
+        if not self.env.user.has_group("construction_sync.group_manager"):
+            raise UserError(_("Only integration managers can rotate signing secrets."))
+        for system in self.sudo():
+            grace_until = fields.Datetime.now() + timedelta(hours=system.rotation_grace_hours)
+            system.write({
+                "previous_secret": system.secret,
+                "previous_secret_valid_until": grace_until,
+                "secret": signature.generate_secret(),
+            })
+            system.message_post(body=_(
+                "Signing secret rotated by %(user)s; the previous secret stays valid until %(until)s UTC.",
+                user=self.env.user.name, until=grace_until,
+            ))
+        return True
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("construction_sync.construction_sync_event_action")
+        action["domain"] = [("system_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_state": 1}
+        return action
+
+    def _settings_by_type(self):
+        """{event_type: settings} for this system, falling back to handler defaults for types
+        registered after the system was created."""
+        self.ensure_one()
+        settings = {}
+        for setting in self.sudo().setting_ids:
+            settings[setting.event_type] = setting._as_dict()
+        for event_type, handler in registry.HANDLERS.items():
+            settings.setdefault(event_type, {
+                "enabled": True,
+                "processing_mode": handler.default_mode,
+                "requires_approval": handler.default_requires_approval,
+                "max_attempts": handler.default_max_attempts,
+            })
+        return settings

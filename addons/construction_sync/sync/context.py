@@ -1,0 +1,50 @@
+"""What a handler sees while it applies one event: the environment, the event's data, and the
+mapping helpers that turn external ids into Odoo records."""
+
+from .errors import SyncDataError
+
+
+class HandlerContext:
+    def __init__(self, env, event, handler, data):
+        self.env = env
+        self.event = event
+        self.system = event.system_id
+        self.company = event.company_id
+        self.handler = handler
+        self.data = data
+        self._mappings = env["construction.sync.mapping"].sudo()
+
+    def find(self, model, external_id):
+        """The Odoo record mapped to `external_id`, or an empty recordset."""
+        mapping = self._mappings._find(self.system, model, external_id)
+        if mapping and mapping.res_id:
+            record = self.env[model].browse(mapping.res_id).exists()
+            if record:
+                return record
+        return self.env[model]
+
+    def resolve(self, model, external_id, label):
+        """Like find, but an unknown reference is a data error: the event waits and is released
+        when the referenced master record is mapped."""
+        record = self.find(model, external_id)
+        if not record:
+            raise SyncDataError(
+                "Unknown %s %r from %s: it is released automatically when that %s arrives or is mapped."
+                % (label, external_id, self.system.name, label),
+                waiting_for=self._mappings._key(model, external_id),
+            )
+        return record
+
+    def map(self, model, external_id, record, watermark_event=None):
+        """Maps `external_id` to `record` (creating or re-pointing the mapping)."""
+        mapping = self._mappings._find(self.system, model, external_id)
+        values = {"res_id": record.id}
+        if watermark_event:
+            values.update(last_source_timestamp=watermark_event.source_timestamp, last_event_id=watermark_event.id)
+        if mapping:
+            if mapping.res_id != record.id or watermark_event:
+                mapping.write(values)
+            return mapping
+        return self._mappings.create({
+            "system_id": self.system.id, "res_model": model, "external_id": str(external_id), **values,
+        })

@@ -1,0 +1,129 @@
+"""The machine-readable contract of the webhook endpoints (OpenAPI 3.1), built from the handler
+registry so that the published payload schemas are exactly the ones the intake enforces."""
+
+from . import registry
+from .envelope import MAX_BATCH_EVENTS
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "Machine-readable reason."},
+                "message": {"type": "string", "description": "What went wrong, for a person."},
+                "details": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}},
+                },
+            },
+        }
+    },
+}
+
+ERROR_CODES = {
+    "400": ("Malformed JSON or envelope.", ["malformed_json", "malformed_envelope"]),
+    "401": ("Missing or invalid signature, or timestamp outside ±300 s.", ["invalid_signature"]),
+    "404": ("Unknown or inactive system code.", ["unknown_system"]),
+    "405": ("Only POST delivers events.", ["method_not_allowed"]),
+    "409": ("Same webhook-id, different body: kept for inspection, nothing applied.", ["conflicting_duplicate"]),
+    "413": ("Body larger than the system's limit, or a batch of more than %d events." % MAX_BATCH_EVENTS,
+            ["body_too_large", "batch_too_large"]),
+    "415": ("Body is not application/json.", ["unsupported_media_type"]),
+    "422": ("Unknown or disabled event type, or data failing the type's schema (see details).",
+            ["unknown_event_type", "event_type_disabled", "invalid_payload"]),
+    "429": ("Rate limited: retry after the Retry-After header's seconds.", ["rate_limited"]),
+}
+
+SIGNATURE_HEADERS = [
+    {"name": "webhook-id", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 255},
+     "description": "Idempotency key of the delivery: resending the same id with the same body is answered 200 and creates nothing."},
+    {"name": "webhook-timestamp", "in": "header", "required": True, "schema": {"type": "integer"},
+     "description": "Seconds since the epoch; must be within 300 s of the server's clock."},
+    {"name": "webhook-signature", "in": "header", "required": True, "schema": {"type": "string"},
+     "description": "Space-separated `v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">`, key = base64-decoded part of the secret after `whsec_`."},
+]
+
+
+def _event_schema(event_type, handler):
+    return {
+        "title": event_type,
+        "description": handler.summary,
+        "type": "object",
+        "required": ["type", "timestamp", "data"],
+        "properties": {
+            "type": {"const": event_type},
+            "timestamp": {"type": "string", "format": "date-time",
+                          "description": "When the change happened in the sending system (orders events about one object)."},
+            "data": handler.schema,
+        },
+        "examples": [{"type": event_type, "timestamp": "2026-11-23T08:15:00Z", "data": handler.example}],
+        "x-object-model": handler.object_model,
+        "x-default-processing": handler.default_mode,
+    }
+
+
+def _responses(success):
+    responses = dict(success)
+    for status, (description, codes) in ERROR_CODES.items():
+        responses[status] = {
+            "description": "%s Codes: %s." % (description, ", ".join(codes)),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+    return responses
+
+
+def document(base_url):
+    event_types = sorted(registry.HANDLERS)
+    schemas = {"Error": ERROR}
+    for event_type in event_types:
+        schemas[event_type] = _event_schema(event_type, registry.HANDLERS[event_type])
+    any_event = {"oneOf": [{"$ref": "#/components/schemas/%s" % t} for t in event_types]}
+    batch_event = {"allOf": [any_event, {"type": "object", "required": ["id"],
+                                         "properties": {"id": {"type": "string", "maxLength": 255}}}]}
+    code_param = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+                  "description": "The external system's code."}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "construction_sync webhooks",
+            "version": "1",
+            "description": "Standard Webhooks v1 deliveries of construction events into Odoo. "
+                           "Deliveries are verified, validated and stored, then applied asynchronously.",
+        },
+        "servers": [{"url": base_url}],
+        "paths": {
+            "/construction_sync/webhook/{code}": {
+                "post": {
+                    "summary": "Deliver one event",
+                    "parameters": [code_param] + SIGNATURE_HEADERS,
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": any_event}}},
+                    "responses": _responses({
+                        "202": {"description": "Accepted: stored, will be applied."},
+                        "200": {"description": "Duplicate: this id and body were already received; nothing created."},
+                    }),
+                }
+            },
+            "/construction_sync/webhook/{code}/batch": {
+                "post": {
+                    "summary": "Deliver up to %d events in one signed delivery" % MAX_BATCH_EVENTS,
+                    "description": "Each event's id is its idempotency key. The reply lists each event's outcome "
+                                   "(accepted 202, duplicate 200, rejected with its own status and error).",
+                    "parameters": [code_param] + SIGNATURE_HEADERS,
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["events"],
+                        "properties": {"events": {"type": "array", "minItems": 1, "maxItems": MAX_BATCH_EVENTS,
+                                                  "items": batch_event}},
+                    }}}},
+                    "responses": _responses({
+                        "202": {"description": "At least one event accepted; see events[] for each outcome."},
+                        "200": {"description": "No new event (all duplicates or rejected); see events[]."},
+                    }),
+                }
+            },
+        },
+        "components": {"schemas": schemas},
+        "x-event-types": event_types,
+    }

@@ -1,0 +1,55 @@
+"""The handler registry: one small handler per event type.
+
+A handler declares its event type, the JSON schema of the event's data, the Odoo model of the
+external object the event is about (its mapping is the ordering watermark), and how to apply it.
+`apply` must be idempotent for the external object (find through the mapping, then update or
+create), because replays re-apply events on purpose.
+"""
+
+from .schema import check_schema
+
+HANDLERS = {}
+
+
+class EventHandler:
+    event_type = None
+    summary = ""
+    schema = None
+    example = None
+    # The Odoo model the event's external object maps to; events about one object apply in
+    # source order and an older one than the last applied becomes stale.
+    object_model = None
+    default_mode = "realtime"
+    default_requires_approval = False
+    default_max_attempts = 5
+
+    def object_external_id(self, data):
+        return data["id"]
+
+    def prepare(self, ctx):
+        """Checks everything apply() needs (references resolve, rules hold) without writing, and
+        returns the sentence an approver reads. Runs before an approval gate."""
+        return "%s %s" % (self.event_type, self.object_external_id(ctx.data))
+
+    def apply(self, ctx):
+        """Writes the event into Odoo; returns the record it produced or updated."""
+        raise NotImplementedError
+
+
+def register(handler_class):
+    handler = handler_class()
+    if not handler.event_type or handler.schema is None or not handler.object_model:
+        raise ValueError("%s needs event_type, schema and object_model" % handler_class.__name__)
+    if handler.event_type in HANDLERS:
+        raise ValueError("event type %s registered twice" % handler.event_type)
+    check_schema(handler.schema)
+    HANDLERS[handler.event_type] = handler
+    return handler_class
+
+
+def get(event_type):
+    return HANDLERS.get(event_type)
+
+
+def event_type_selection():
+    return [(event_type, event_type) for event_type in sorted(HANDLERS)]

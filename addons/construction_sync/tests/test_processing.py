@@ -1,0 +1,215 @@
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..handlers.partner import PartnerUpserted
+from ..sync import registry
+from .common import SyncCase
+
+PROCESSOR_LOGGER = "odoo.addons.construction_sync.models.construction_sync_processor"
+CUSTOMER = {"id": "C-9", "name": "Harbor Health Partners", "kind": "customer"}
+PROJECT = {"id": "P-100", "name": "Riverside MOB", "customer_id": "C-9", "contract_value": 4850000.0,
+           "retention_percent": 10, "currency": "USD"}
+
+
+@tagged("post_install", "-at_install")
+class TestProcessing(SyncCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.currency_id = cls.env.ref("base.USD")
+
+    def partner(self, external_id="C-9"):
+        mapping = self.Mapping._find(self.system, "res.partner", external_id)
+        return self.env["res.partner"].browse(mapping.res_id)
+
+    def setting(self, event_type):
+        return self.system.setting_ids.filtered(lambda s: s.event_type == event_type)
+
+    def test_event_is_applied_mapped_and_audited(self):
+        event = self.deliver("partner.upserted", CUSTOMER)
+        self.assertEqual(self.drain(), 1)
+        self.assertEqual(event.state, "done")
+        partner = self.partner()
+        self.assertEqual((partner.name, partner.customer_rank), ("Harbor Health Partners", 1))
+        self.assertEqual(event.record_ref, partner)
+        mapping = self.Mapping._find(self.system, "res.partner", "C-9")
+        self.assertEqual((mapping.last_event_id, mapping.last_source_timestamp), (event, event.source_timestamp))
+        self.assertEqual(
+            [(a.action, a.from_state, a.to_state) for a in event.audit_ids.sorted("id")],
+            [("claim", "pending", "processing"), ("done", "processing", "done")],
+        )
+        self.assertTrue(event.started_at and event.finished_at and event.attempts == 1)
+
+    def test_upsert_updates_the_mapped_record_instead_of_duplicating(self):
+        self.deliver("partner.upserted", CUSTOMER, timestamp="2026-11-23T08:00:00Z")
+        self.drain()
+        self.deliver("partner.upserted", dict(CUSTOMER, name="Harbor Health", kind="vendor"), timestamp="2026-11-23T09:00:00Z")
+        self.drain()
+        partners = self.env["res.partner"].search([("name", "like", "Harbor Health")])
+        self.assertEqual(len(partners), 1)
+        self.assertEqual((partners.name, partners.customer_rank, partners.supplier_rank), ("Harbor Health", 1, 1))
+
+    def test_older_event_than_the_last_applied_one_is_stale_and_changes_nothing(self):
+        self.deliver("partner.upserted", dict(CUSTOMER, name="New name"), timestamp="2026-11-23T10:00:00Z")
+        self.drain()
+        old = self.deliver("partner.upserted", dict(CUSTOMER, name="Old name"), timestamp="2026-11-23T09:00:00Z")
+        self.drain()
+        self.assertEqual(old.state, "stale")
+        self.assertIn("Older than the last applied event", old.audit_ids.filtered(lambda a: a.action == "stale").message)
+        self.assertEqual(self.partner().name, "New name")
+
+    def test_events_queued_together_apply_in_source_order(self):
+        newer = self.deliver("partner.upserted", dict(CUSTOMER, name="Second"), timestamp="2026-11-23T10:00:00Z")
+        older = self.deliver("partner.upserted", dict(CUSTOMER, name="First"), timestamp="2026-11-23T09:00:00Z")
+        self.drain()
+        self.assertEqual((older.state, newer.state), ("done", "done"))
+        self.assertEqual(self.partner().name, "Second")
+        self.assertEqual(self.Mapping._find(self.system, "res.partner", "C-9").last_event_id, newer)
+
+    def test_unknown_reference_waits_and_is_released_when_the_master_arrives(self):
+        project_event = self.deliver("project.upserted", PROJECT)
+        self.drain()
+        self.assertEqual((project_event.state, project_event.error_class), ("failed", "data"))
+        self.assertEqual(project_event.waiting_for, "res.partner:C-9")
+        self.assertIn("Unknown customer 'C-9'", project_event.error_message)
+        self.assertFalse(self.env["project.project"].search([("name", "=", "Riverside MOB")]))
+
+        self.deliver("partner.upserted", CUSTOMER)
+        self.drain()
+        self.assertEqual(project_event.state, "done")
+        project = project_event.record_ref
+        self.assertEqual((project.name, project.partner_id, project.original_contract_value, project.retention_percent),
+                         ("Riverside MOB", self.partner(), 4850000.0, 10.0))
+        self.assertIn("release", project_event.audit_ids.mapped("action"))
+
+    def test_mapping_fixed_by_a_manager_releases_waiting_events(self):
+        project_event = self.deliver("project.upserted", PROJECT)
+        self.drain()
+        existing = self.env["res.partner"].create({"name": "Harbor (existing)"})
+        self.Mapping.with_user(self.user_manager).create({
+            "system_id": self.system.id, "res_model": "res.partner", "external_id": "C-9", "res_id": existing.id,
+        })
+        self.assertEqual(project_event.state, "pending")
+        self.drain()
+        self.assertEqual(project_event.record_ref.partner_id, existing)
+
+    def test_business_rule_failure_waits_for_a_person_with_a_clear_message(self):
+        self.deliver("partner.upserted", CUSTOMER)
+        event = self.deliver("project.upserted", dict(PROJECT, currency="EUR"))
+        self.drain()
+        self.assertEqual((event.state, event.error_class), ("failed", "business"))
+        self.assertIn("is in EUR but", event.error_message)
+        self.assertNotIn("Traceback", event.error_message)
+
+    @contextmanager
+    def failing_after_apply(self, error):
+        """Fault injection: the real handler writes its record, then fails."""
+        handler = registry.get("partner.upserted")
+        real_apply = PartnerUpserted.apply
+
+        def apply_then_fail(self_, ctx):
+            real_apply(self_, ctx)
+            raise error
+
+        with patch.object(type(handler), "apply", apply_then_fail):
+            yield
+
+    def test_handler_failure_rolls_back_its_partial_writes(self):
+        event = self.deliver("partner.upserted", CUSTOMER)
+        with self.failing_after_apply(ZeroDivisionError("boom")), mute_logger(PROCESSOR_LOGGER):
+            self.drain()
+        self.assertEqual((event.state, event.error_class), ("failed", "technical"))
+        self.assertEqual(event.error_message, "ZeroDivisionError: boom")
+        self.assertIn("Traceback", event.sudo().error_traceback)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", CUSTOMER["name"])]))
+        self.assertFalse(self.Mapping._find(self.system, "res.partner", "C-9"))
+        # Once the cause is gone, a person's retry applies it, in their request.
+        event.with_user(self.user_integration).action_retry()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(self.partner().name, CUSTOMER["name"])
+
+    def test_transient_failure_backs_off_then_dies_after_max_attempts(self):
+        self.setting("partner.upserted").max_attempts = 2
+        event = self.deliver("partner.upserted", CUSTOMER)
+        # A real lock timeout: another connection holds the row the handler needs.
+        admin_partner = self.env.ref("base.partner_admin")
+        with self.registry.cursor() as other:
+            other.execute("SELECT id FROM res_partner WHERE id = %s FOR UPDATE", (admin_partner.id,))
+
+            def lock_admin(self_, ctx):
+                ctx.env.cr.execute("SET LOCAL lock_timeout = '50ms'")
+                ctx.env.cr.execute("SELECT id FROM res_partner WHERE id = %s FOR UPDATE", (admin_partner.id,))
+
+            with patch.object(PartnerUpserted, "apply", lock_admin), mute_logger("odoo.sql_db"):
+                before = fields.Datetime.now()
+                self.drain()
+                self.assertEqual((event.state, event.error_class, event.attempts), ("pending", "transient", 1))
+                self.assertGreaterEqual(event.next_attempt_at, before + timedelta(seconds=4))
+                self.assertLessEqual(event.next_attempt_at, before + timedelta(seconds=11))
+                self.assertEqual(self.drain(), 0, "not before its backoff elapsed")
+                event.sudo().next_attempt_at = before
+                self.drain()
+            other.rollback()
+        self.assertEqual((event.state, event.attempts), ("dead", 2))
+        self.assertIn("Gave up after 2 attempts", event.audit_ids.filtered(lambda a: a.action == "dead").message)
+
+    def test_approval_gate_holds_until_accepted(self):
+        self.setting("project.upserted").requires_approval = True
+        self.deliver("partner.upserted", CUSTOMER)
+        event = self.deliver("project.upserted", PROJECT)
+        self.drain()
+        self.assertEqual(event.state, "awaiting_approval")
+        self.assertEqual(event.approval_summary, "Create project Riverside MOB")
+        self.assertFalse(self.env["project.project"].search([("name", "=", "Riverside MOB")]))
+        with self.assertRaises(UserError):
+            event.with_user(self.user_integration).action_accept()
+        event.with_user(self.user_manager).action_accept()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(event.record_ref.name, "Riverside MOB")
+        self.assertEqual(event.audit_ids.filtered(lambda a: a.action == "accept").user_id, self.user_manager)
+
+    def test_approval_gate_rejection_keeps_a_reason(self):
+        self.setting("partner.upserted").requires_approval = True
+        event = self.deliver("partner.upserted", CUSTOMER)
+        self.drain()
+        with self.assertRaises(UserError):
+            event.with_user(self.user_manager).action_reject("  ")
+        event.with_user(self.user_manager).action_reject("Duplicate of an existing customer")
+        self.assertEqual(event.state, "ignored")
+        self.assertIn("Duplicate of an existing customer", event.audit_ids[0].message)
+        self.assertFalse(self.partner())
+
+    def test_prepare_failures_are_classified_before_the_gate(self):
+        self.setting("project.upserted").requires_approval = True
+        event = self.deliver("project.upserted", PROJECT)
+        self.drain()
+        self.assertEqual((event.state, event.error_class), ("failed", "data"))
+
+    def test_lease_expiry_lets_another_worker_take_over_exactly_once(self):
+        event = self.deliver("partner.upserted", CUSTOMER)
+        claimed = self.Processor._claim("realtime", 10, "worker-a")
+        self.assertEqual(claimed, [event.id])
+        self.assertEqual(self.Processor._claim("realtime", 10, "worker-b"), [], "leased to worker a")
+        # Worker a dies without a word; its lease runs out.
+        event.sudo().lease_expires_at = fields.Datetime.now() - timedelta(seconds=1)
+        self.assertEqual(self.Processor._claim("realtime", 10, "worker-b"), [event.id])
+        self.assertIn("lease_expired", event.audit_ids.mapped("action"))
+        self.Processor._process_claimed(event.id, "worker-a")  # a late zombie of worker a
+        self.assertEqual(event.state, "processing", "a stale claim token applies nothing")
+        self.Processor._process_claimed(event.id, "worker-b")
+        self.assertEqual((event.state, event.attempts), ("done", 2))
+        self.assertEqual(len(self.env["res.partner"].search([("name", "=", CUSTOMER["name"])])), 1)
+
+    def test_batch_mode_events_wait_for_the_batch_runner(self):
+        self.setting("partner.upserted").processing_mode = "batch"
+        event = self.deliver("partner.upserted", CUSTOMER)
+        self.assertEqual(self.drain("realtime"), 0)
+        self.assertEqual(event.state, "pending")
+        self.assertEqual(self.drain("batch"), 1)
+        self.assertEqual(event.state, "done")
