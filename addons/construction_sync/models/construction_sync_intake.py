@@ -5,8 +5,6 @@ import time
 import uuid
 from datetime import timezone
 
-from psycopg2.extras import execute_values
-
 from odoo import api, models
 
 from ..sync import envelope, registry, signature
@@ -158,25 +156,27 @@ class ConstructionSyncIntake(models.AbstractModel):
 
         Plain SQL because idempotency must hold under concurrency: ON CONFLICT DO NOTHING on the
         (system, webhook id) unique constraint lets fifty simultaneous deliveries of one id create
-        exactly one row, without an aborted transaction for the other forty-nine."""
-        inserted = execute_values(
-            self.env.cr,
-            """
+        exactly one row. Under Odoo's REPEATABLE READ a conflict with a row committed after our
+        snapshot raises a serialization failure instead: Odoo's request retry (service.model.
+        retrying) runs the delivery again, which then answers 200 duplicate. That failure is part
+        of the protocol, so it is not logged as a bad query."""
+        cr = self.env.cr
+        template = ("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', 0, now() at time zone 'utc',"
+                    " now() at time zone 'utc', %s, now() at time zone 'utc', %s, now() at time zone 'utc')")
+        values = b",".join(cr.mogrify(template, row + (self.env.uid, self.env.uid)) for row in rows)
+        cr.execute(
+            b"""
             INSERT INTO construction_sync_event
                 (system_id, company_id, webhook_id, delivery_id, correlation_id, event_type, payload,
                  payload_hash, object_key, source_timestamp, processing_mode,
                  state, attempts, next_attempt_at, received_at, create_uid, create_date, write_uid, write_date)
-            VALUES %s
+            VALUES """ + values + b"""
             ON CONFLICT (system_id, webhook_id) DO NOTHING
             RETURNING webhook_id, id
             """,
-            rows,
-            template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', 0,"
-                     " now() at time zone 'utc', now() at time zone 'utc', " + str(self.env.uid) + ","
-                     " now() at time zone 'utc', " + str(self.env.uid) + ", now() at time zone 'utc')",
-            fetch=True,
+            log_exceptions=False,
         )
-        return dict(inserted)
+        return dict(cr.fetchall())
 
     def _existing(self, system, webhook_ids):
         self.env.cr.execute(

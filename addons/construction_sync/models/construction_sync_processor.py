@@ -82,13 +82,28 @@ class ConstructionSyncProcessor(models.AbstractModel):
             if size <= 0:
                 break
             token = str(uuid.uuid4())
-            claimed = self._claim(mode, size, token)
+            try:
+                claimed = self._claim(mode, size, token)
+            except OperationalError as exc:
+                # Another runner claimed rows our snapshot still saw as ready: take a fresh
+                # snapshot and claim again.
+                if not commit or exc.pgcode not in TRANSIENT_PGCODES:
+                    raise
+                self.env.cr.rollback()
+                continue
             if commit:
                 self.env.cr.commit()
             if not claimed:
                 break
             for event_id in claimed:
-                self._process_claimed(event_id, token)
+                try:
+                    self._process_claimed(event_id, token)
+                except OperationalError as exc:
+                    # The row changed under us (a lease reclaim): leave it to its new owner.
+                    if not commit or exc.pgcode not in TRANSIENT_PGCODES:
+                        raise
+                    self.env.cr.rollback()
+                    continue
                 if commit:
                     self.env.cr.commit()
                 processed += 1
@@ -156,6 +171,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
             SELECT id FROM claimed ORDER BY source_timestamp, id
             """,
             {"mode": mode, "limit": limit, "token": token, "lease": LEASE, "uid": self.env.uid},
+            log_exceptions=False,
         )
         claimed = [row[0] for row in self.env.cr.fetchall()]
         self.env["construction.sync.event"].invalidate_model()
@@ -168,6 +184,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         self.env.cr.execute(
             "SELECT id FROM construction_sync_event WHERE id = %s AND state = 'processing' AND claim_token = %s FOR UPDATE",
             (event_id, token),
+            log_exceptions=False,
         )
         if not self.env.cr.fetchone():
             _logger.info("event %s was re-claimed by another worker; skipping", event_id)

@@ -5,3 +5,4 @@ from . import test_schema
 from . import test_webhook_http
 from . import test_processing
 from . import test_actions
+from . import test_concurrency

@@ -1,0 +1,136 @@
+import json
+import random
+import threading
+import time
+import uuid
+
+from odoo import SUPERUSER_ID, api
+from psycopg2 import OperationalError
+
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tests import tagged
+from odoo.tests.common import BaseCase
+
+import odoo
+from odoo.modules.registry import Registry
+
+from .common import SECRET, envelope, signed_headers
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrency(BaseCase):
+    """Real concurrency: each thread has its own PostgreSQL connection and commits, as Odoo
+    workers on several nodes would. The data is committed, so every test removes what it made."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(odoo.tests.get_db_name())
+
+    def env_for(self, cr):
+        # The test runner holds the registry lock while post-install tests run; giving the cursor
+        # its transaction up front keeps Environment() from asking for the registry again.
+        cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def setUp(self):
+        super().setUp()
+        self.code = "conc-%s" % uuid.uuid4().hex[:8]
+        with self.registry.cursor() as cr:
+            env = self.env_for(cr)
+            system = env["construction.sync.system"].create({"name": "Concurrency", "code": self.code})
+            system.secret = SECRET
+            self.system_id = system.id
+        self.addCleanup(self.cleanup)
+
+    def cleanup(self):
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT res_id FROM construction_sync_mapping WHERE system_id = %s AND res_model = 'res.partner'", (self.system_id,))
+            partner_ids = [row[0] for row in cr.fetchall() if row[0]]
+            cr.execute("DELETE FROM construction_sync_event WHERE system_id = %s", (self.system_id,))
+            cr.execute("DELETE FROM construction_sync_rejected_delivery WHERE system_id = %s", (self.system_id,))
+            cr.execute("DELETE FROM construction_sync_mapping WHERE system_id = %s", (self.system_id,))
+            cr.execute("DELETE FROM construction_sync_system WHERE id = %s", (self.system_id,))
+            if partner_ids:
+                cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", (partner_ids,))
+
+    def run_threads(self, count, target):
+        barrier = threading.Barrier(count)
+        results, errors = [None] * count, []
+
+        def run(index):
+            try:
+                with self.registry.cursor() as cr:
+                    env = self.env_for(cr)
+                    barrier.wait(timeout=30)
+                    results[index] = target(env, index)
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 120
+        for thread in threads:
+            thread.join(timeout=max(0, deadline - time.monotonic()))
+        self.assertFalse([t for t in threads if t.is_alive()], "threads still running after 120 s")
+        self.assertEqual(errors, [])
+        return results
+
+    def like_a_request(self, env, func):
+        """Runs `func` as Odoo's HTTP layer runs a request: retried after a rollback when it hits a
+        serialization failure (service.model.retrying, which cannot be used here because it
+        reloads the registry the test runner keeps locked)."""
+        for _try in range(5):
+            try:
+                return func()
+            except OperationalError as exc:
+                if not isinstance(exc, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                    raise
+                env.cr.rollback()
+                env.invalidate_all()
+                time.sleep(random.uniform(0, 0.2))
+        raise AssertionError("still failing after 5 tries")
+
+    def receive(self, env, body, headers):
+        status, reply, _extra = env["construction.sync.intake"]._receive(
+            code=self.code, batch=False, method="POST",
+            headers={k.lower(): v for k, v in headers.items()}, content_type="application/json",
+            content_length=len(body), read_body=lambda limit: body,
+        )
+        return status, reply
+
+    def test_fifty_concurrent_deliveries_of_one_id_make_one_event_and_one_record(self):
+        data = {"id": "C-CONC", "name": "Concurrent Customer %s" % self.code, "kind": "customer"}
+        body = json.dumps(envelope("partner.upserted", data)).encode()
+        headers = signed_headers(body, webhook_id="msg_concurrent")
+        statuses = self.run_threads(50, lambda env, i: self.like_a_request(env, lambda: self.receive(env, body, headers)[0]))
+        self.assertEqual(sorted(statuses), [200] * 49 + [202])
+        # Two processors drain at the same time; the record exists once.
+        self.run_threads(2, lambda env, i: env["construction.sync.processor"]._drain("realtime", commit=True))
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state, count(*) FROM construction_sync_event WHERE system_id = %s GROUP BY state", (self.system_id,))
+            self.assertEqual(cr.fetchall(), [("done", 1)])
+            cr.execute("SELECT count(*) FROM res_partner WHERE name = %s", (data["name"],))
+            self.assertEqual(cr.fetchone()[0], 1)
+
+    def test_two_processors_draining_one_queue_apply_each_event_exactly_once(self):
+        with self.registry.cursor() as cr:
+            env = self.env_for(cr)
+            for index in range(120):
+                data = {"id": "P-%d" % index, "name": "Drain %s %d" % (self.code, index), "kind": "vendor"}
+                body = json.dumps(envelope("partner.upserted", data)).encode()
+                status, _reply = self.receive(env, body, signed_headers(body))
+                self.assertEqual(status, 202)
+        processed = self.run_threads(2, lambda env, i: env["construction.sync.processor"]._drain("realtime", commit=True))
+        self.assertEqual(sum(processed), 120)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state, count(*) FROM construction_sync_event WHERE system_id = %s GROUP BY state", (self.system_id,))
+            self.assertEqual(cr.fetchall(), [("done", 120)])
+            cr.execute("SELECT count(*), count(DISTINCT name) FROM res_partner WHERE name LIKE %s", ("Drain %s %%" % self.code,))
+            self.assertEqual(cr.fetchone(), (120, 120))
+            cr.execute("""
+                SELECT count(*) FROM construction_sync_audit a JOIN construction_sync_event e ON e.id = a.event_id
+                 WHERE e.system_id = %s AND a.action = 'done'
+            """, (self.system_id,))
+            self.assertEqual(cr.fetchone()[0], 120, "one 'done' per event: none applied twice")
