@@ -16,8 +16,15 @@ from ..sync.errors import BUSINESS, DATA, TECHNICAL, TRANSIENT, SyncBusinessErro
 
 _logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+# How long a claim protects an event from other runners; a worker that died mid-event is replaced
+# after this. Long enough for the slowest handler, short enough that a crash costs minutes at most.
+# System parameter construction_sync.lease_seconds overrides it.
+LEASE_SECONDS = 300
 CLAIM_SIZE = 20
+REALTIME_RUNNERS = (
+    "construction_sync.ir_cron_process_realtime",
+    "construction_sync.ir_cron_process_realtime_2",
+)
 CRON_BUDGET_SECONDS = 50
 TRANSIENT_PGCODES = {
     errorcodes.SERIALIZATION_FAILURE,
@@ -51,7 +58,12 @@ class ConstructionSyncProcessor(models.AbstractModel):
 
     @api.model
     def _wake_realtime(self):
-        self.env.ref("construction_sync.ir_cron_process_realtime").sudo()._trigger()
+        # Two runner jobs so that two cron workers (or nodes) apply realtime events side by side;
+        # each claims its own rows, so waking both is harmless when there is little to do.
+        for xmlid in REALTIME_RUNNERS:
+            runner = self.env.ref(xmlid, raise_if_not_found=False)
+            if runner:
+                runner.sudo()._trigger()
 
     @api.model
     def _wake(self, events):
@@ -74,10 +86,16 @@ class ConstructionSyncProcessor(models.AbstractModel):
 
     @api.model
     def _drain(self, mode, commit, deadline=None, limit=None):
-        """Claims and applies ready events until none is left (or the deadline / limit). With
-        commit=False everything stays in the caller's transaction (tests, inline processing)."""
+        """Claims and applies ready events until none is left (or the deadline / limit).
+
+        With commit=True (runners) the claim is committed first, then each claimed batch is
+        applied event by event, each in its own savepoint, and committed once: the business
+        records and the done states of the batch land together or not at all, and a crash in
+        between leaves the batch to be claimed again when the lease expires. With commit=False
+        everything stays in the caller's transaction (tests, inline processing)."""
         processed = 0
         while deadline is None or time.monotonic() < deadline:
+            settings_cache = {}
             size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
             if size <= 0:
                 break
@@ -97,17 +115,22 @@ class ConstructionSyncProcessor(models.AbstractModel):
                 break
             for event_id in claimed:
                 try:
-                    self._process_claimed(event_id, token)
+                    with self.env.cr.savepoint():
+                        self._process_claimed(event_id, token, settings_cache)
                 except OperationalError as exc:
                     # The row changed under us (a lease reclaim): leave it to its new owner.
-                    if not commit or exc.pgcode not in TRANSIENT_PGCODES:
+                    if exc.pgcode not in TRANSIENT_PGCODES:
                         raise
-                    self.env.cr.rollback()
                     continue
-                if commit:
-                    self.env.cr.commit()
                 processed += 1
+            if commit:
+                self.env.cr.commit()
         return processed
+
+    @api.model
+    def _lease(self):
+        seconds = self.env["ir.config_parameter"].sudo().get_param("construction_sync.lease_seconds", LEASE_SECONDS)
+        return timedelta(seconds=max(5, int(seconds)))
 
     @api.model
     def _ready_count(self, mode):
@@ -170,7 +193,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
             )
             SELECT id FROM claimed ORDER BY source_timestamp, id
             """,
-            {"mode": mode, "limit": limit, "token": token, "lease": LEASE, "uid": self.env.uid},
+            {"mode": mode, "limit": limit, "token": token, "lease": self._lease(), "uid": self.env.uid},
             log_exceptions=False,
         )
         claimed = [row[0] for row in self.env.cr.fetchall()]
@@ -179,7 +202,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         return claimed
 
     @api.model
-    def _process_claimed(self, event_id, token):
+    def _process_claimed(self, event_id, token, settings_cache=None):
         """Applies one claimed event, unless another worker re-claimed it after our lease ran out."""
         self.env.cr.execute(
             "SELECT id FROM construction_sync_event WHERE id = %s AND state = 'processing' AND claim_token = %s FOR UPDATE",
@@ -189,7 +212,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         if not self.env.cr.fetchone():
             _logger.info("event %s was re-claimed by another worker; skipping", event_id)
             return
-        self._apply(self.env["construction.sync.event"].sudo().browse(event_id))
+        self._apply(self.env["construction.sync.event"].sudo().browse(event_id), settings_cache)
 
     @api.model
     def _process_now(self, events):
@@ -230,9 +253,12 @@ class ConstructionSyncProcessor(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _apply(self, event):
+    def _apply(self, event, settings_cache=None):
         handler = registry.get(event.event_type)
-        settings = event.system_id._settings_by_type().get(event.event_type)
+        settings_cache = {} if settings_cache is None else settings_cache
+        if event.system_id.id not in settings_cache:
+            settings_cache[event.system_id.id] = event.system_id._settings_by_type()
+        settings = settings_cache[event.system_id.id].get(event.event_type)
         if handler is None or settings is None:
             return self._fail(event, TECHNICAL, "No handler is registered for event type %r." % event.event_type)
         data = json.loads(event.payload)["data"]
@@ -246,7 +272,10 @@ class ConstructionSyncProcessor(models.AbstractModel):
                   object=event.object_key, last=watermark.last_source_timestamp),
                 finished_at=fields.Datetime.now(), lease_expires_at=False, claim_token=False,
             )
-        ctx = HandlerContext(self.env(su=True), event, handler, data)
+        # Synced records are not tracked in their chatter: the event's audit trail says where
+        # every change came from, and thousands of "created" messages would bury people's notes.
+        handler_env = self.env(su=True, context=dict(self.env.context, tracking_disable=True))
+        ctx = HandlerContext(handler_env, event, handler, data)
         try:
             with self.env.cr.savepoint() as savepoint:
                 if settings["requires_approval"] and not event.approved:
