@@ -25,11 +25,3 @@ class ConstructionSyncEventSetting(models.Model):
         ("system_type_uniq", "unique(system_id, event_type)", "Each event type is configured once per system."),
         ("max_attempts_positive", "CHECK(max_attempts > 0)", "Max attempts must be at least 1."),
     ]
-
-    def _as_dict(self):
-        return {
-            "enabled": self.enabled,
-            "processing_mode": self.processing_mode,
-            "requires_approval": self.requires_approval,
-            "max_attempts": self.max_attempts,
-        }

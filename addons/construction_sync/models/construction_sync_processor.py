@@ -57,10 +57,11 @@ class ConstructionSyncProcessor(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _wake_realtime(self):
-        # Two runner jobs so that two cron workers (or nodes) apply realtime events side by side;
-        # each claims its own rows, so waking both is harmless when there is little to do.
-        for xmlid in REALTIME_RUNNERS:
+    def _wake_realtime(self, runners=REALTIME_RUNNERS[:1]):
+        """Wakes the first realtime runner after commit. Each wake-up costs Odoo a connection to
+        the postgres database (its NOTIFY), so the intake wakes one runner and that runner calls
+        the others when it finds more than one claim's worth of work."""
+        for xmlid in runners:
             runner = self.env.ref(xmlid, raise_if_not_found=False)
             if runner:
                 runner.sudo()._trigger()
@@ -94,6 +95,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         between leaves the batch to be claimed again when the lease expires. With commit=False
         everything stays in the caller's transaction (tests, inline processing)."""
         processed = 0
+        helpers_called = not commit
         while deadline is None or time.monotonic() < deadline:
             settings_cache = {}
             size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
@@ -113,6 +115,11 @@ class ConstructionSyncProcessor(models.AbstractModel):
                 self.env.cr.commit()
             if not claimed:
                 break
+            if len(claimed) == size and not helpers_called and mode == "realtime":
+                # A full claim: there is a backlog, so the other runners join in.
+                helpers_called = True
+                self._wake_realtime(REALTIME_RUNNERS[1:])
+                self.env.cr.commit()
             for event_id in claimed:
                 try:
                     with self.env.cr.savepoint():
@@ -263,8 +270,11 @@ class ConstructionSyncProcessor(models.AbstractModel):
             return self._fail(event, TECHNICAL, "No handler is registered for event type %r." % event.event_type)
         data = json.loads(event.payload)["data"]
         external_id = handler.object_external_id(data)
-        Mapping = self.env["construction.sync.mapping"].sudo()
-        watermark = Mapping._find(event.system_id, handler.object_model, external_id)
+        # Synced records are not tracked in their chatter: the event's audit trail says where
+        # every change came from, and thousands of "created" messages would bury people's notes.
+        handler_env = self.env(su=True, context=dict(self.env.context, tracking_disable=True))
+        ctx = HandlerContext(handler_env, event, handler, data)
+        watermark = ctx.mapping(handler.object_model, external_id)
         if watermark.last_source_timestamp and event.source_timestamp < watermark.last_source_timestamp:
             return event._transition(
                 "stale", "stale",
@@ -272,10 +282,6 @@ class ConstructionSyncProcessor(models.AbstractModel):
                   object=event.object_key, last=watermark.last_source_timestamp),
                 finished_at=fields.Datetime.now(), lease_expires_at=False, claim_token=False,
             )
-        # Synced records are not tracked in their chatter: the event's audit trail says where
-        # every change came from, and thousands of "created" messages would bury people's notes.
-        handler_env = self.env(su=True, context=dict(self.env.context, tracking_disable=True))
-        ctx = HandlerContext(handler_env, event, handler, data)
         try:
             with self.env.cr.savepoint() as savepoint:
                 if settings["requires_approval"] and not event.approved:
@@ -315,7 +321,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         if record and record._name == handler.object_model:
             ctx.map(handler.object_model, external_id, record, watermark_event=event)
             return
-        mapping = ctx._mappings._find(ctx.system, handler.object_model, external_id)
+        mapping = ctx.mapping(handler.object_model, external_id)
         values = {"last_source_timestamp": event.source_timestamp, "last_event_id": event.id}
         if mapping:
             mapping.write(values)

@@ -157,9 +157,20 @@ class ConstructionSyncSystem(models.Model):
         """{event_type: settings} for this system, falling back to handler defaults for types
         registered after the system was created."""
         self.ensure_one()
-        settings = {}
-        for setting in self.sudo().setting_ids:
-            settings[setting.event_type] = setting._as_dict()
+        # One query: this runs for every delivery.
+        self.env["construction.sync.event.setting"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT event_type, enabled, processing_mode, requires_approval, max_attempts
+              FROM construction_sync_event_setting WHERE system_id = %s
+            """,
+            (self.id,),
+        )
+        settings = {
+            event_type: {"enabled": enabled, "processing_mode": mode,
+                         "requires_approval": requires_approval, "max_attempts": max_attempts}
+            for event_type, enabled, mode, requires_approval, max_attempts in self.env.cr.fetchall()
+        }
         for event_type, handler in registry.HANDLERS.items():
             settings.setdefault(event_type, {
                 "enabled": True,

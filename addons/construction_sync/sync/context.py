@@ -13,10 +13,19 @@ class HandlerContext:
         self.handler = handler
         self.data = data
         self._mappings = env["construction.sync.mapping"].sudo()
+        # Mappings looked up while applying this one event; the engine, the handler and map()
+        # ask for the same ones, and each lookup is a query on the hot path.
+        self._known = {}
+
+    def mapping(self, model, external_id):
+        key = (model, str(external_id))
+        if key not in self._known:
+            self._known[key] = self._mappings._find(self.system, model, external_id)
+        return self._known[key]
 
     def find(self, model, external_id):
         """The Odoo record mapped to `external_id`, or an empty recordset."""
-        mapping = self._mappings._find(self.system, model, external_id)
+        mapping = self.mapping(model, external_id)
         if mapping and mapping.res_id:
             record = self.env[model].browse(mapping.res_id).exists()
             if record:
@@ -37,7 +46,7 @@ class HandlerContext:
 
     def map(self, model, external_id, record, watermark_event=None):
         """Maps `external_id` to `record` (creating or re-pointing the mapping)."""
-        mapping = self._mappings._find(self.system, model, external_id)
+        mapping = self.mapping(model, external_id)
         values = {"res_id": record.id}
         if watermark_event:
             values.update(last_source_timestamp=watermark_event.source_timestamp, last_event_id=watermark_event.id)
@@ -45,6 +54,8 @@ class HandlerContext:
             if mapping.res_id != record.id or watermark_event:
                 mapping.write(values)
             return mapping
-        return self._mappings.create({
+        mapping = self._mappings.create({
             "system_id": self.system.id, "res_model": model, "external_id": str(external_id), **values,
         })
+        self._known[(model, str(external_id))] = mapping
+        return mapping
