@@ -32,7 +32,9 @@ class PartnerUpserted(EventHandler):
         return "%s %s (%s)" % ("Update" if ctx.find("res.partner", ctx.data["id"]) else "Create",
                                ctx.data["name"], ctx.data["kind"])
 
-    def apply(self, ctx):
+    batchable = True
+
+    def _values(self, ctx, partner):
         data = ctx.data
         values = {"name": data["name"], "is_company": True}
         for field in ("email", "phone", "vat", "street", "city", "zip"):
@@ -41,7 +43,6 @@ class PartnerUpserted(EventHandler):
         if data.get("country_code"):
             country = ctx.env["res.country"].search([("code", "=", data["country_code"])], limit=1)
             values["country_id"] = country.id
-        partner = ctx.find("res.partner", data["id"])
         # Ranks only ever grow: a vendor that becomes a customer stays usable as a vendor.
         if data["kind"] == "customer":
             values["customer_rank"] = max(partner.customer_rank, 1)
@@ -49,10 +50,22 @@ class PartnerUpserted(EventHandler):
             values["supplier_rank"] = max(partner.supplier_rank, 1)
         if data["kind"] == "subcontractor":
             values["is_subcontractor"] = True
-        if partner:
-            partner.write(values)
-        else:
+        if not partner:
             # Owned by the system's company, like everything the system sends.
             values["company_id"] = ctx.company.id
-            partner = ctx.env["res.partner"].create(values)
-        return partner
+        return values
+
+    def apply(self, ctx):
+        return self.apply_batch([ctx])[0]
+
+    def apply_batch(self, contexts):
+        partners = [ctx.find("res.partner", ctx.data["id"]) for ctx in contexts]
+        new_values = []
+        for ctx, partner in zip(contexts, partners):
+            values = self._values(ctx, partner)
+            if partner:
+                partner.write(values)
+            else:
+                new_values.append(values)
+        created = iter(contexts[0].env["res.partner"].create(new_values)) if new_values else iter(())
+        return [partner or next(created) for partner in partners]

@@ -59,11 +59,16 @@ class ConstructionSyncMapping(models.Model):
 
     @api.constrains("res_model", "res_id")
     def _check_record(self):
+        by_model = {}
         for mapping in self:
             if mapping.res_model not in self.env:
                 raise ValidationError(_("Unknown model %s.", mapping.res_model))
-            if mapping.res_id and not self.env[mapping.res_model].browse(mapping.res_id).exists():
-                raise ValidationError(_("The mapped %(model)s record %(id)s does not exist.", model=mapping.res_model, id=mapping.res_id))
+            if mapping.res_id:
+                by_model.setdefault(mapping.res_model, set()).add(mapping.res_id)
+        for model, ids in by_model.items():
+            missing = ids - set(self.env[model].browse(ids).exists().ids)
+            if missing:
+                raise ValidationError(_("The mapped %(model)s record %(id)s does not exist.", model=model, id=min(missing)))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -80,21 +85,25 @@ class ConstructionSyncMapping(models.Model):
     def _release_waiting_events(self):
         """A master record now exists: events that failed with a data error waiting for it go
         back to the queue."""
-        Event = self.env["construction.sync.event"].sudo()
-        for mapping in self.filtered("res_id"):
-            waiting = Event.search([
-                ("system_id", "=", mapping.system_id.id),
-                ("state", "=", "failed"),
-                ("error_class", "=", "data"),
-                ("waiting_for", "=", self._key(mapping.res_model, mapping.external_id)),
-            ])
-            if waiting:
-                waiting._transition(
-                    "pending", "release",
-                    _("Released: %(model)s %(id)s is now mapped", model=mapping.res_model, id=mapping.external_id),
-                    next_attempt_at=fields.Datetime.now(), waiting_for=False,
-                )
-                self.env["construction.sync.processor"]._wake(waiting)
+        mapped = self.filtered("res_id")
+        if not mapped:
+            return
+        waiting = self.env["construction.sync.event"].sudo().search([
+            ("system_id", "in", mapped.system_id.ids),
+            ("state", "=", "failed"),
+            ("error_class", "=", "data"),
+            ("waiting_for", "in", [self._key(m.res_model, m.external_id) for m in mapped]),
+        ])
+        keys = {(m.system_id.id, self._key(m.res_model, m.external_id)) for m in mapped}
+        waiting = waiting.filtered(lambda event: (event.system_id.id, event.waiting_for) in keys)
+        for key in set(waiting.mapped("waiting_for")):
+            released = waiting.filtered(lambda event: event.waiting_for == key)
+            released._transition(
+                "pending", "release", _("Released: %s is now mapped", key),
+                next_attempt_at=fields.Datetime.now(), waiting_for=False,
+            )
+        if waiting:
+            self.env["construction.sync.processor"]._wake(waiting)
 
     @api.model
     def _find(self, system, model, external_id):

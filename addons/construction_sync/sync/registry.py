@@ -35,6 +35,15 @@ class EventHandler:
         """Writes the event into Odoo; returns the record it produced or updated."""
         raise NotImplementedError
 
+    # Handlers that can apply many events of their type at once (one ORM create for all new
+    # records) set this and implement apply_batch; the engine falls back to apply() one by one
+    # when a batch fails, so apply_batch may simply raise on anything unusual.
+    batchable = False
+
+    def apply_batch(self, contexts):
+        """Applies events about distinct objects; returns their records, in order."""
+        raise NotImplementedError
+
 
 def register(handler_class):
     handler = handler_class()

@@ -213,3 +213,48 @@ class TestProcessing(SyncCase):
         self.assertEqual(event.state, "pending")
         self.assertEqual(self.drain("batch"), 1)
         self.assertEqual(event.state, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestGroupedApplication(SyncCase):
+    """Events of a batchable type claimed together are applied together, and one bad event
+    never takes its neighbours down with it."""
+
+    def test_a_claimed_batch_is_applied_together_with_one_record_per_event(self):
+        events = self.Event
+        for index in range(5):
+            events |= self.deliver("partner.upserted", {"id": "G-%d" % index, "name": "Grouped %d" % index, "kind": "vendor"})
+        self.assertEqual(self.drain(), 5)
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        for index, event in enumerate(events):
+            mapping = self.Mapping._find(self.system, "res.partner", "G-%d" % index)
+            self.assertEqual(event.record_ref, self.env["res.partner"].browse(mapping.res_id))
+            self.assertEqual(event.record_ref.name, "Grouped %d" % index)
+            self.assertEqual(mapping.last_event_id, event)
+            self.assertEqual([a.action for a in event.audit_ids.sorted("id")], ["claim", "done"])
+
+    def test_a_failing_event_falls_back_to_one_by_one_and_fails_alone(self):
+        real_values = PartnerUpserted._values
+
+        def values_or_boom(self_, ctx, partner):
+            if ctx.data["name"] == "Bad":
+                raise ZeroDivisionError("bad partner")
+            return real_values(self_, ctx, partner)
+
+        good_a = self.deliver("partner.upserted", {"id": "F-1", "name": "Good A", "kind": "vendor"})
+        bad = self.deliver("partner.upserted", {"id": "F-2", "name": "Bad", "kind": "vendor"})
+        good_b = self.deliver("partner.upserted", {"id": "F-3", "name": "Good B", "kind": "vendor"})
+        with patch.object(PartnerUpserted, "_values", values_or_boom), mute_logger(PROCESSOR_LOGGER):
+            self.drain()
+        self.assertEqual((good_a.state, bad.state, good_b.state), ("done", "failed", "done"))
+        self.assertEqual(bad.error_message, "ZeroDivisionError: bad partner")
+        self.assertEqual(self.env["res.partner"].search_count([("name", "in", ["Good A", "Good B", "Bad"])]), 2)
+
+    def test_stale_events_in_a_batch_are_explained_one_by_one(self):
+        self.deliver("partner.upserted", dict(CUSTOMER, name="Newest"), timestamp="2026-11-23T12:00:00Z")
+        self.drain()
+        old = self.deliver("partner.upserted", dict(CUSTOMER, name="Older"), timestamp="2026-11-23T11:00:00Z")
+        other = self.deliver("partner.upserted", {"id": "S-2", "name": "Other", "kind": "customer"})
+        self.drain()
+        self.assertEqual((old.state, other.state), ("stale", "done"))
+        self.assertEqual(self.Mapping._find(self.system, "res.partner", "C-9").last_event_id.payload.count("Newest"), 1)
