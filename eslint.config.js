@@ -7,6 +7,9 @@ const nodeGlobals = {
     require: "readonly",
     module: "writable",
     __dirname: "readonly",
+    Buffer: "readonly",
+    URL: "readonly",
+    setTimeout: "readonly",
 };
 
 export default tseslint.config(

@@ -22,6 +22,9 @@
         "views/cockpit_action.xml",
         "views/menus.xml",
     ],
+    "demo": [
+        "demo/construction_sync_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "construction_sync/static/src/construction_sync.js",

@@ -8,3 +8,4 @@ from . import construction_sync_intake
 from . import construction_sync_processor
 from . import res_partner
 from . import project_project
+from . import construction_sync_demo

@@ -12,7 +12,7 @@ from ..sync import registry
 from .common import SyncCase
 
 PROCESSOR_LOGGER = "odoo.addons.construction_sync.models.construction_sync_processor"
-CUSTOMER = {"id": "C-9", "name": "Harbor Health Partners", "kind": "customer"}
+CUSTOMER = {"id": "C-9", "name": "Quayside Test Clinic", "kind": "customer"}
 PROJECT = {"id": "P-100", "name": "Riverside MOB", "customer_id": "C-9", "contract_value": 4850000.0,
            "retention_percent": 10, "currency": "USD"}
 
@@ -36,7 +36,7 @@ class TestProcessing(SyncCase):
         self.assertEqual(self.drain(), 1)
         self.assertEqual(event.state, "done")
         partner = self.partner()
-        self.assertEqual((partner.name, partner.customer_rank), ("Harbor Health Partners", 1))
+        self.assertEqual((partner.name, partner.customer_rank), ("Quayside Test Clinic", 1))
         self.assertEqual(event.record_ref, partner)
         mapping = self.Mapping._find(self.system, "res.partner", "C-9")
         self.assertEqual((mapping.last_event_id, mapping.last_source_timestamp), (event, event.source_timestamp))
@@ -49,11 +49,11 @@ class TestProcessing(SyncCase):
     def test_upsert_updates_the_mapped_record_instead_of_duplicating(self):
         self.deliver("partner.upserted", CUSTOMER, timestamp="2026-11-23T08:00:00Z")
         self.drain()
-        self.deliver("partner.upserted", dict(CUSTOMER, name="Harbor Health", kind="vendor"), timestamp="2026-11-23T09:00:00Z")
+        self.deliver("partner.upserted", dict(CUSTOMER, name="Quayside Clinic", kind="vendor"), timestamp="2026-11-23T09:00:00Z")
         self.drain()
-        partners = self.env["res.partner"].search([("name", "like", "Harbor Health")])
+        partners = self.env["res.partner"].search([("name", "like", "Quayside Clinic")])
         self.assertEqual(len(partners), 1)
-        self.assertEqual((partners.name, partners.customer_rank, partners.supplier_rank), ("Harbor Health", 1, 1))
+        self.assertEqual((partners.name, partners.customer_rank, partners.supplier_rank), ("Quayside Clinic", 1, 1))
 
     def test_older_event_than_the_last_applied_one_is_stale_and_changes_nothing(self):
         self.deliver("partner.upserted", dict(CUSTOMER, name="New name"), timestamp="2026-11-23T10:00:00Z")
