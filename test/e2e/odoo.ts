@@ -27,5 +27,5 @@ export async function openMenu(page: Page, app: string, section: string, item: s
     await page.locator(".o_navbar_apps_menu button").click();
     await page.locator(".o_app", { hasText: app }).click();
     await page.locator(".o_menu_sections button", { hasText: section }).click();
-    await page.locator(".dropdown-item", { hasText: item }).click();
+    await page.locator(".dropdown-item", { hasText: new RegExp(`^\\s*${item}\\s*$`) }).click();
 }

@@ -157,3 +157,32 @@ class TestCompanyIsolation(SyncCase):
         self.assertFalse(self.Mapping.with_user(user_a).search([("system_id", "=", system_b.id)]))
         with self.assertRaises(AccessError):
             event_b.with_user(user_a).read(["payload"])
+
+
+@tagged("post_install", "-at_install")
+class TestAccessRights(SyncCase):
+    def test_only_managers_edit_mappings_and_configure_systems(self):
+        partner = self.env["res.partner"].create({"name": "Mapped by hand"})
+        mapping = self.Mapping.with_user(self.user_manager).create(
+            {"system_id": self.system.id, "res_model": "res.partner", "external_id": "M-1", "res_id": partner.id})
+        self.assertEqual(mapping.with_user(self.user_integration).record_ref, partner)
+        with self.assertRaises(AccessError):
+            mapping.with_user(self.user_integration).write({"external_id": "M-2"})
+        with self.assertRaises(AccessError):
+            self.Mapping.with_user(self.user_integration).create(
+                {"system_id": self.system.id, "res_model": "res.partner", "external_id": "M-3", "res_id": partner.id})
+        with self.assertRaises(AccessError):
+            self.system.with_user(self.user_integration).write({"rate_limit_per_minute": 1})
+        with self.assertRaises(AccessError):
+            self.env["construction.sync.replay.wizard"].with_user(self.user_integration).create({
+                "system_id": self.system.id, "date_from": fields.Datetime.now(), "reason": "no"})
+
+    def test_nobody_creates_or_edits_events_through_the_orm(self):
+        with self.assertRaises(AccessError):
+            self.Event.with_user(self.user_manager).create({
+                "system_id": self.system.id, "company_id": self.company.id, "webhook_id": "x",
+                "event_type": "partner.upserted", "payload": "{}", "source_timestamp": fields.Datetime.now(),
+                "processing_mode": "realtime", "received_at": fields.Datetime.now()})
+        event = self.deliver("partner.upserted", CUSTOMER)
+        with self.assertRaises(AccessError):
+            event.with_user(self.user_manager).write({"state": "done"})

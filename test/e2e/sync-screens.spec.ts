@@ -1,0 +1,47 @@
+import { expect, test, type Page } from "@playwright/test";
+import { login, openMenu, watchConsole } from "./odoo";
+
+// The native screens of the sync engine, on the demo company's real deliveries. With
+// CSYNC_SCREENSHOTS=1 the README's screenshots are refreshed from these pages.
+
+async function screenshot(page: Page, name: string) {
+    if (process.env.CSYNC_SCREENSHOTS) {
+        await page.screenshot({ path: `docs/screenshots/${name}.png` });
+    }
+}
+
+test("an accountant finds a waiting event, reads why, and sees its audit trail", async ({
+    page,
+}) => {
+    const problems = watchConsole(page);
+    await login(page);
+    await openMenu(page, "Construction", "Sync", "Events");
+    // The default filter shows what needs a person: the demo's data and business failures.
+    const rows = page.locator(".o_data_row");
+    await expect(rows.filter({ hasText: "project.upserted" }).first()).toBeVisible();
+    await screenshot(page, "events-list");
+
+    const waiting = rows.filter({ hasText: "Unknown customer 'C-20'" });
+    await expect(waiting).toHaveCount(1);
+    await waiting.click();
+    await expect(page.locator(".alert-danger")).toContainText("Unknown customer 'C-20'");
+    await page.getByRole("tab", { name: "Audit Trail" }).click();
+    await expect(page.locator(".o_field_one2many .o_data_row")).toHaveCount(2);
+    await screenshot(page, "event-form");
+    expect(problems).toEqual([]);
+});
+
+test("a manager sees the system's endpoint, secret and event type settings", async ({ page }) => {
+    const problems = watchConsole(page);
+    await login(page);
+    await openMenu(page, "Construction", "Sync", "External Systems");
+    await page.locator(".o_data_row", { hasText: "FieldLink Project Platform" }).click();
+    await expect(page.locator(".o_form_view div[name='endpoint_url']").first()).toContainText(
+        "/construction_sync/webhook/fieldlink"
+    );
+    await expect(page.locator(".o_form_view div[name='secret']").first()).toContainText("whsec_");
+    await expect(page.getByRole("button", { name: "Rotate Secret" })).toBeVisible();
+    await expect(page.locator("div[name='setting_ids'] .o_data_row")).toHaveCount(2);
+    await screenshot(page, "system-form");
+    expect(problems).toEqual([]);
+});
