@@ -1,14 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
-import { login, openMenu, watchConsole } from "./odoo";
+import { expect, test } from "@playwright/test";
+import { login, openMenu, screenshotIfAsked as screenshot, watchConsole } from "./odoo";
 
 // The native screens of the sync engine, on the demo company's real deliveries. With
 // CSYNC_SCREENSHOTS=1 the README's screenshots are refreshed from these pages.
-
-async function screenshot(page: Page, name: string) {
-    if (process.env.CSYNC_SCREENSHOTS) {
-        await page.screenshot({ path: `docs/screenshots/${name}.png` });
-    }
-}
 
 test("an accountant finds a waiting event, reads why, and sees its audit trail", async ({
     page,

@@ -1,28 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { ADMIN } from "./odoo";
+import { ADMIN, DB, callKw, rpc } from "./odoo";
 
 // Interoperability: deliveries signed by the reference `standardwebhooks` library are accepted by
 // the addon, over real HTTP, and applied by Odoo's own cron runner within seconds.
-
-const DB = process.env.CSYNC_DB ?? "";
-
-async function rpc<T>(request: APIRequestContext, path: string, params: object): Promise<T> {
-    const response = await request.post(path, {
-        data: { jsonrpc: "2.0", method: "call", id: 1, params },
-    });
-    expect(response.ok()).toBeTruthy();
-    const body = (await response.json()) as { result?: T; error?: { data?: { message?: string } } };
-    if (body.error) {
-        throw new Error(body.error.data?.message ?? JSON.stringify(body.error));
-    }
-    return body.result as T;
-}
-
-function callKw<T>(request: APIRequestContext, model: string, method: string, args: unknown[]) {
-    return rpc<T>(request, "/web/dataset/call_kw", { model, method, args, kwargs: {} });
-}
 
 test("a delivery signed with the standardwebhooks library is accepted once and applied", async ({
     request,

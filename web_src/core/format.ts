@@ -19,3 +19,15 @@ export function formatAge(since: DateTime, reference: DateTime): string {
     }
     return `${seconds} s`;
 }
+
+/** "3 applied, 1 still failing" after a retry: what the accountant needs to know at a glance. */
+export function summariseRetry(states: readonly string[]): string {
+    const applied = states.filter((state) => state === "done").length;
+    const queued = states.filter((state) => state === "pending" || state === "processing").length;
+    const failing = states.length - applied - queued;
+    const parts = [];
+    if (applied) parts.push(`${applied} applied`);
+    if (queued) parts.push(`${queued} queued`);
+    if (failing) parts.push(`${failing} still failing`);
+    return parts.join(", ") || "nothing to retry";
+}

@@ -9,3 +9,4 @@ from . import construction_sync_processor
 from . import res_partner
 from . import project_project
 from . import construction_sync_demo
+from . import construction_sync_cockpit

@@ -6,3 +6,4 @@ from . import test_webhook_http
 from . import test_processing
 from . import test_actions
 from . import test_concurrency
+from . import test_cockpit

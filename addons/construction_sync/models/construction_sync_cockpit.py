@@ -1,0 +1,112 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+EXCEPTION_STATES = ("failed", "dead", "awaiting_approval")
+PAGE_SIZE_MAX = 200
+ORDERS = {
+    "received_desc": "received_at desc, id desc",
+    "received_asc": "received_at asc, id asc",
+    "type": "event_type, received_at desc, id desc",
+}
+
+
+class ConstructionSyncCockpit(models.AbstractModel):
+    """What the cockpit client action reads: a few aggregate queries shaped exactly as the
+    TypeScript side parses them (web_src/core/schemas.ts). The cockpit computes nothing itself."""
+
+    _name = "construction.sync.cockpit"
+    _description = "Integration Cockpit Queries"
+
+    def _check_access(self):
+        if not self.env.user.has_group("construction_sync.group_user"):
+            raise AccessError(_("The integration cockpit is for integration users."))
+
+    @api.model
+    def get_overview(self):
+        """Health of every external system the user may see, over the last 24 hours."""
+        self._check_access()
+        systems = self.env["construction.sync.system"].search([])
+        if not systems:
+            return {"systems": [], "is_manager": self.env.user.has_group("construction_sync.group_manager")}
+        # One pass over the recent events and one over the queue, for all systems at once.
+        self.env.cr.execute(
+            """
+            SELECT system_id,
+                   max(received_at),
+                   count(*) FILTER (WHERE received_at > (now() at time zone 'utc') - interval '24 hours'),
+                   count(*) FILTER (WHERE received_at > (now() at time zone 'utc') - interval '24 hours'
+                                      AND state IN ('failed', 'dead')),
+                   count(*) FILTER (WHERE state IN ('pending', 'processing')),
+                   min(received_at) FILTER (WHERE state IN ('pending', 'processing')),
+                   count(*) FILTER (WHERE state = 'awaiting_approval'),
+                   count(*) FILTER (WHERE state IN ('failed', 'dead'))
+              FROM construction_sync_event
+             WHERE system_id = ANY(%s)
+             GROUP BY system_id
+            """,
+            (systems.ids,),
+        )
+        stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        now = fields.Datetime.now()
+        result = []
+        for system in systems:
+            last, received, failures, queued, oldest, awaiting, open_failures = stats.get(
+                system.id, (None, 0, 0, 0, None, 0, 0))
+            error_rate = 100.0 * failures / received if received else 0.0
+            oldest_age = int((now - oldest).total_seconds()) if oldest else None
+            result.append({
+                "id": system.id,
+                "name": system.name,
+                "code": system.code,
+                "last_delivery_at": fields.Datetime.to_string(last) if last else None,
+                "received_24h": received,
+                "failed_24h": failures,
+                "error_rate": round(error_rate, 1),
+                "queue_depth": queued,
+                "oldest_pending_seconds": oldest_age,
+                "awaiting_approval": awaiting,
+                "open_failures": open_failures,
+                "alert": error_rate > system.error_rate_threshold or (
+                    oldest_age is not None and oldest_age > system.queue_age_threshold_minutes * 60),
+            })
+        return {"systems": result, "is_manager": self.env.user.has_group("construction_sync.group_manager")}
+
+    @api.model
+    def get_exceptions(self, system_id=None, error_class=None, search=None, offset=0, limit=50, order="received_desc"):
+        """One page of the events waiting for a person, with the total for the pager."""
+        self._check_access()
+        domain = [("state", "in", EXCEPTION_STATES)]
+        if system_id:
+            domain.append(("system_id", "=", int(system_id)))
+        if error_class:
+            domain.append(("error_class", "=", error_class))
+        if search:
+            domain += ["|", "|", ("object_key", "ilike", search), ("webhook_id", "ilike", search),
+                       ("error_message", "ilike", search)]
+        Event = self.env["construction.sync.event"]
+        limit = max(1, min(int(limit), PAGE_SIZE_MAX))
+        events = Event.search(domain, offset=max(0, int(offset)), limit=limit, order=ORDERS.get(order, ORDERS["received_desc"]))
+        return {
+            "total": Event.search_count(domain),
+            "rows": [{
+                "id": event.id,
+                "system": event.system_id.name,
+                "event_type": event.event_type,
+                "webhook_id": event.webhook_id,
+                "object_key": event.object_key or "",
+                "state": event.state,
+                "error_class": event.error_class or None,
+                "error_message": event.error_message or event.approval_summary or "",
+                "received_at": fields.Datetime.to_string(event.received_at),
+                "attempts": event.attempts,
+                "assignee": event.user_id.name or None,
+            } for event in events],
+        }
+
+    @api.model
+    def retry(self, event_ids):
+        """Retries events from the cockpit; answers with what became of each."""
+        self._check_access()
+        events = self.env["construction.sync.event"].browse(event_ids).exists()
+        events.action_retry()
+        return [{"id": e.id, "state": e.state, "error_message": e.error_message or ""} for e in events]

@@ -1,0 +1,90 @@
+import { describe, expect, test } from "@jest/globals";
+import { CockpitApi, CockpitDataError, type OrmCall } from "../../../web_src/core/api";
+import { summariseRetry } from "../../../web_src/core/format";
+
+const system = {
+    id: 1,
+    name: "FieldLink",
+    code: "fieldlink",
+    last_delivery_at: "2026-11-23 08:15:00",
+    received_24h: 12,
+    failed_24h: 2,
+    error_rate: 16.7,
+    queue_depth: 0,
+    oldest_pending_seconds: null,
+    awaiting_approval: 1,
+    open_failures: 2,
+    alert: true,
+};
+
+const row = {
+    id: 7,
+    system: "FieldLink",
+    event_type: "project.upserted",
+    webhook_id: "msg_1",
+    object_key: "project.project:P-200",
+    state: "failed",
+    error_class: "data",
+    error_message: "Unknown customer 'C-20'",
+    received_at: "2026-11-23 08:16:00",
+    attempts: 1,
+    assignee: null,
+};
+
+function answering(answers: Record<string, unknown>): { call: OrmCall; calls: unknown[][] } {
+    const calls: unknown[][] = [];
+    const call: OrmCall = async (model, method, args, kwargs) => {
+        calls.push([model, method, args, kwargs]);
+        return answers[method];
+    };
+    return { call, calls };
+}
+
+describe("CockpitApi", () => {
+    test("parses a well-formed overview and exceptions page", async () => {
+        const { call, calls } = answering({
+            get_overview: { systems: [system], is_manager: false },
+            get_exceptions: { total: 1, rows: [row] },
+        });
+        const api = new CockpitApi(call);
+        expect((await api.overview()).systems[0]?.alert).toBe(true);
+        const page = await api.exceptions({ systemId: 1, offset: 0, limit: 50, search: "" });
+        expect(page.rows[0]?.error_class).toBe("data");
+        expect(calls[1]).toEqual([
+            "construction.sync.cockpit",
+            "get_exceptions",
+            [],
+            { system_id: 1, error_class: null, search: null, offset: 0, limit: 50 },
+        ]);
+    });
+
+    test.each([
+        ["a missing field", { systems: [{ ...system, queue_depth: undefined }], is_manager: true }],
+        ["a negative count", { systems: [{ ...system, failed_24h: -1 }], is_manager: true }],
+        [
+            "a datetime in another format",
+            { systems: [{ ...system, last_delivery_at: "yesterday" }], is_manager: true },
+        ],
+        ["no answer at all", null],
+    ])("refuses %s with a readable error naming the field", async (_label, answer) => {
+        const api = new CockpitApi(answering({ get_overview: answer }).call);
+        await expect(api.overview()).rejects.toBeInstanceOf(CockpitDataError);
+        await expect(api.overview()).rejects.toThrow(/system overview the cockpit cannot read/);
+    });
+
+    test("an unknown event state is refused, not rendered", async () => {
+        const api = new CockpitApi(
+            answering({ get_exceptions: { total: 1, rows: [{ ...row, state: "exploded" }] } }).call
+        );
+        await expect(api.exceptions({ offset: 0, limit: 50 })).rejects.toThrow(/rows\.0\.state/);
+    });
+});
+
+describe("summariseRetry", () => {
+    test("counts applied, queued and still failing events", () => {
+        expect(summariseRetry(["done", "done", "failed", "pending"])).toBe(
+            "2 applied, 1 queued, 1 still failing"
+        );
+        expect(summariseRetry([])).toBe("nothing to retry");
+    });
+});

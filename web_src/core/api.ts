@@ -1,0 +1,75 @@
+import type * as z from "zod/mini";
+import {
+    ExceptionPageSchema,
+    OverviewSchema,
+    RetryResultSchema,
+    type ErrorClass,
+    type ExceptionPage,
+    type Overview,
+    type RetryResult,
+} from "./schemas";
+
+/** Odoo's orm.call, reduced to what the cockpit needs; tests pass a real-shaped stand-in. */
+export type OrmCall = (
+    model: string,
+    method: string,
+    args?: unknown[],
+    kwargs?: Record<string, unknown>
+) => Promise<unknown>;
+
+/** A server answer that does not have the agreed shape: shown to the user, never rendered. */
+export class CockpitDataError extends Error {
+    constructor(what: string, issues: z.core.$ZodIssue[]) {
+        const first = issues
+            .slice(0, 3)
+            .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+            .join("; ");
+        super(`The server sent ${what} the cockpit cannot read (${first}).`);
+        this.name = "CockpitDataError";
+    }
+}
+
+function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+        throw new CockpitDataError(what, result.error.issues);
+    }
+    return result.data;
+}
+
+export interface ExceptionQuery {
+    systemId?: number | null;
+    errorClass?: ErrorClass | null;
+    search?: string;
+    offset: number;
+    limit: number;
+}
+
+const MODEL = "construction.sync.cockpit";
+
+export class CockpitApi {
+    constructor(private readonly call: OrmCall) {}
+
+    async overview(): Promise<Overview> {
+        return parse(OverviewSchema, await this.call(MODEL, "get_overview"), "a system overview");
+    }
+
+    async exceptions(query: ExceptionQuery): Promise<ExceptionPage> {
+        const answer = await this.call(MODEL, "get_exceptions", [], {
+            system_id: query.systemId ?? null,
+            error_class: query.errorClass ?? null,
+            search: query.search || null,
+            offset: query.offset,
+            limit: query.limit,
+        });
+        return parse(ExceptionPageSchema, answer, "an exceptions page");
+    }
+
+    async retry(eventIds: number[]): Promise<RetryResult> {
+        return parse(
+            RetryResultSchema,
+            await this.call(MODEL, "retry", [eventIds]),
+            "retry results"
+        );
+    }
+}

@@ -1,0 +1,71 @@
+// Everything that crosses the RPC boundary into the cockpit, as zod schemas; the TypeScript
+// types are inferred from them, so a server answer that changes shape fails loudly here.
+// zod/mini: the same validation with a tree-shakable API, so the bundle carries only what the
+// cockpit uses (the classic API pulled in 600 kB).
+import * as z from "zod/mini";
+
+const serverDatetime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/));
+const count = z.int().check(z.nonnegative());
+
+export const SystemHealthSchema = z.object({
+    id: z.int(),
+    name: z.string(),
+    code: z.string(),
+    last_delivery_at: z.nullable(serverDatetime),
+    received_24h: count,
+    failed_24h: count,
+    error_rate: z.number().check(z.nonnegative()),
+    queue_depth: count,
+    oldest_pending_seconds: z.nullable(count),
+    awaiting_approval: count,
+    open_failures: count,
+    alert: z.boolean(),
+});
+
+export const OverviewSchema = z.object({
+    systems: z.array(SystemHealthSchema),
+    is_manager: z.boolean(),
+});
+
+export const EventStateSchema = z.enum([
+    "pending",
+    "processing",
+    "awaiting_approval",
+    "done",
+    "failed",
+    "dead",
+    "stale",
+    "ignored",
+]);
+
+export const ErrorClassSchema = z.enum(["transient", "data", "business", "technical"]);
+
+export const ExceptionRowSchema = z.object({
+    id: z.int(),
+    system: z.string(),
+    event_type: z.string(),
+    webhook_id: z.string(),
+    object_key: z.string(),
+    state: EventStateSchema,
+    error_class: z.nullable(ErrorClassSchema),
+    error_message: z.string(),
+    received_at: serverDatetime,
+    attempts: count,
+    assignee: z.nullable(z.string()),
+});
+
+export const ExceptionPageSchema = z.object({
+    total: count,
+    rows: z.array(ExceptionRowSchema),
+});
+
+export const RetryResultSchema = z.array(
+    z.object({ id: z.int(), state: EventStateSchema, error_message: z.string() })
+);
+
+export type SystemHealth = z.infer<typeof SystemHealthSchema>;
+export type Overview = z.infer<typeof OverviewSchema>;
+export type ExceptionRow = z.infer<typeof ExceptionRowSchema>;
+export type ExceptionPage = z.infer<typeof ExceptionPageSchema>;
+export type RetryResult = z.infer<typeof RetryResultSchema>;
+export type ErrorClass = z.infer<typeof ErrorClassSchema>;
