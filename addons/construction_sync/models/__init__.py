@@ -1,3 +1,4 @@
+from . import construction_sync_record_ref_mixin
 from . import construction_sync_system
 from . import construction_sync_event_setting
 from . import construction_sync_event

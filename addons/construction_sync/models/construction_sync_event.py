@@ -29,6 +29,7 @@ class ConstructionSyncEvent(models.Model):
     moved through their states by the processor and by people's actions, each move audited."""
 
     _name = "construction.sync.event"
+    _inherit = ["construction.sync.record.ref.mixin"]
     _description = "Synced Event"
     _order = "received_at desc, id desc"
     _rec_name = "webhook_id"
@@ -95,18 +96,6 @@ class ConstructionSyncEvent(models.Model):
             CREATE INDEX IF NOT EXISTS construction_sync_event_received_idx
                 ON construction_sync_event (system_id, received_at)
         """)
-
-    @api.model
-    def _selection_record_ref(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
-
-    @api.depends("res_model", "res_id")
-    def _compute_record_ref(self):
-        for event in self:
-            if event.res_model and event.res_id and event.res_model in self.env:
-                event.record_ref = "%s,%s" % (event.res_model, event.res_id)
-            else:
-                event.record_ref = False
 
     @api.depends("payload")
     def _compute_payload_pretty(self):

@@ -8,6 +8,7 @@ class ConstructionSyncMapping(models.Model):
     keeps events about one object in source order."""
 
     _name = "construction.sync.mapping"
+    _inherit = ["construction.sync.record.ref.mixin"]
     _description = "External ID Mapping"
     _order = "system_id, res_model, external_id"
     _rec_name = "external_id"
@@ -33,24 +34,6 @@ class ConstructionSyncMapping(models.Model):
     @staticmethod
     def _key(model, external_id):
         return "%s:%s" % (model, external_id)
-
-    @api.model
-    def _selection_record_ref(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
-
-    @api.depends("res_model", "res_id")
-    def _compute_record_ref(self):
-        for mapping in self:
-            valid = mapping.res_model in self.env and mapping.res_id
-            mapping.record_ref = "%s,%s" % (mapping.res_model, mapping.res_id) if valid else False
-
-    def _inverse_record_ref(self):
-        for mapping in self:
-            if mapping.record_ref:
-                mapping.res_model = mapping.record_ref._name
-                mapping.res_id = mapping.record_ref.id
-            else:
-                mapping.res_id = False
 
     @api.depends("res_model", "external_id")
     def _compute_display_name(self):
