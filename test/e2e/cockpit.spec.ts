@@ -1,7 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { Webhook } from "standardwebhooks";
-import { ADMIN, DB, callKw, login, openMenu, rpc, screenshotIfAsked, watchConsole } from "./odoo";
+import {
+    callKw,
+    createSystem,
+    login,
+    openMenu,
+    screenshotIfAsked,
+    signedHeaders,
+    watchConsole,
+} from "./odoo";
 
 test("Construction > Sync > Cockpit renders the TypeScript cockpit without console errors", async ({
     page,
@@ -20,42 +26,22 @@ test("a data failure from a real signed webhook shows in the cockpit, Retry repo
     request,
 }) => {
     const problems = watchConsole(page);
-    await rpc(request, "/web/session/authenticate", {
-        db: DB,
-        login: ADMIN.login,
-        password: ADMIN.password,
-    });
-    const code = `cockpit-${randomUUID().slice(0, 8)}`;
-    const systemId = await callKw<number>(request, "construction.sync.system", "create", [
-        { name: `Cockpit check ${code}`, code },
-    ]);
-    const [system] = await callKw<{ secret: string }[]>(
-        request,
-        "construction.sync.system",
-        "read",
-        [[systemId], ["secret"]]
-    );
+    const system = await createSystem(request, "cockpit");
+    const { code, id: systemId } = system;
     const payload = JSON.stringify({
         type: "project.upserted",
         timestamp: new Date().toISOString(),
         data: { id: `P-${code}`, name: `Job ${code}`, customer_id: `C-${code}` },
     });
-    const msgId = `msg_${randomUUID()}`;
-    const now = new Date();
     const delivery = await request.post(`/construction_sync/webhook/${code}`, {
         data: payload,
-        headers: {
-            "content-type": "application/json",
-            "webhook-id": msgId,
-            "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-            "webhook-signature": new Webhook(system?.secret ?? "").sign(msgId, now, payload),
-        },
+        headers: signedHeaders(system, payload),
     });
     expect(delivery.status()).toBe(202);
 
     await login(page);
     await openMenu(page, "Construction", "Sync", "Cockpit");
-    const card = page.locator(".o_csync_system", { hasText: `Cockpit check ${code}` });
+    const card = page.locator(".o_csync_system", { hasText: code });
     // The realtime runner applies it within seconds; the cockpit shows it after a refresh.
     const row = page.locator(".o_csync_exception", { hasText: `C-${code}` });
     await expect(async () => {

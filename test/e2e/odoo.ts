@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { expect, type APIRequestContext, type ConsoleMessage, type Page } from "@playwright/test";
+import { Webhook } from "standardwebhooks";
 
 export const ADMIN = { login: "admin", password: "admin" };
 
@@ -58,4 +60,46 @@ export async function screenshotIfAsked(page: Page, name: string): Promise<void>
     if (process.env.CSYNC_SCREENSHOTS) {
         await page.screenshot({ path: `docs/screenshots/${name}.png` });
     }
+}
+
+export interface TestSystem {
+    id: number;
+    code: string;
+    secret: string;
+}
+
+/** Logs the API context in as admin and creates an external system with a fresh code. */
+export async function createSystem(
+    request: APIRequestContext,
+    prefix: string
+): Promise<TestSystem> {
+    await rpc(request, "/web/session/authenticate", {
+        db: DB,
+        login: ADMIN.login,
+        password: ADMIN.password,
+    });
+    const code = `${prefix}-${randomUUID().slice(0, 8)}`;
+    const id = await callKw<number>(request, "construction.sync.system", "create", [
+        { name: `${prefix} ${code}`, code },
+    ]);
+    const [system] = await callKw<{ secret: string }[]>(
+        request,
+        "construction.sync.system",
+        "read",
+        [[id], ["secret"]]
+    );
+    expect(system?.secret).toMatch(/^whsec_/);
+    return { id, code, secret: system?.secret ?? "" };
+}
+
+/** Standard Webhooks headers for `payload`, signed by the reference `standardwebhooks` library. */
+export function signedHeaders(system: TestSystem, payload: string): Record<string, string> {
+    const msgId = `msg_${randomUUID()}`;
+    const now = new Date();
+    return {
+        "content-type": "application/json",
+        "webhook-id": msgId,
+        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+        "webhook-signature": new Webhook(system.secret).sign(msgId, now, payload),
+    };
 }

@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { Webhook } from "standardwebhooks";
-import { ADMIN, DB, callKw, rpc } from "./odoo";
+import { callKw, createSystem, signedHeaders } from "./odoo";
 
 // Interoperability: deliveries signed by the reference `standardwebhooks` library are accepted by
 // the addon, over real HTTP, and applied by Odoo's own cron runner within seconds.
@@ -9,22 +7,8 @@ import { ADMIN, DB, callKw, rpc } from "./odoo";
 test("a delivery signed with the standardwebhooks library is accepted once and applied", async ({
     request,
 }) => {
-    await rpc(request, "/web/session/authenticate", {
-        db: DB,
-        login: ADMIN.login,
-        password: ADMIN.password,
-    });
-    const code = `e2e-${randomUUID().slice(0, 8)}`;
-    const systemId = await callKw<number>(request, "construction.sync.system", "create", [
-        { name: "Interop check", code },
-    ]);
-    const [system] = await callKw<{ secret: string }[]>(
-        request,
-        "construction.sync.system",
-        "read",
-        [[systemId], ["secret"]]
-    );
-    expect(system?.secret).toMatch(/^whsec_/);
+    const system = await createSystem(request, "interop");
+    const { code, id: systemId } = system;
 
     const partnerName = `Interop Partner ${code}`;
     const payload = JSON.stringify({
@@ -32,14 +16,7 @@ test("a delivery signed with the standardwebhooks library is accepted once and a
         timestamp: new Date().toISOString(),
         data: { id: `V-${code}`, name: partnerName, kind: "vendor" },
     });
-    const msgId = `msg_${randomUUID()}`;
-    const now = new Date();
-    const headers = {
-        "content-type": "application/json",
-        "webhook-id": msgId,
-        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-        "webhook-signature": new Webhook(system?.secret ?? "").sign(msgId, now, payload),
-    };
+    const headers = signedHeaders(system, payload);
     const url = `/construction_sync/webhook/${code}`;
 
     const first = await request.post(url, { data: payload, headers });
