@@ -51,6 +51,12 @@ test("a data failure from a real signed webhook shows in the cockpit, Retry repo
     }).toPass({ timeout: 30_000 });
     await expect(row.locator(".o_csync_reason")).toContainText(`Unknown customer 'C-${code}'`);
 
+    await row.locator(".o_csync_open").click();
+    const detail = page.locator(".o_csync_detail");
+    await expect(detail.locator(".o_csync_payload")).toContainText(`"customer_id": "C-${code}"`);
+    await expect(detail.locator(".o_csync_detail_waiting")).toContainText(`C-${code}`);
+    await expect(detail.locator(".o_csync_fix_mapping")).toBeVisible();
+
     await row.locator(".o_csync_retry").click();
     await expect(page.locator(".o_csync_notice")).toHaveText("1 still failing");
     await expect(row).toBeVisible();
@@ -79,5 +85,87 @@ test("a data failure from a real signed webhook shows in the cockpit, Retry repo
         ],
     ]);
     expect(projects).toBe(1);
+    expect(problems).toEqual([]);
+});
+
+test("an integration user without manager rights gets no manager controls", async ({
+    page,
+    request,
+}) => {
+    const problems = watchConsole(page);
+    await createSystem(request, "rights");
+    const login_ = `accountant-${Date.now()}`;
+    const [groupUser] = await callKw<[string, number]>(
+        request,
+        "ir.model.data",
+        "check_object_reference",
+        ["construction_sync", "group_user"]
+    ).then((reference) => [reference[1]]);
+    await callKw(request, "res.users", "create", [
+        {
+            name: "Accountant",
+            login: login_,
+            password: "accountant-pw-1",
+            groups_id: [[4, groupUser]],
+        },
+    ]);
+    await login(page, { login: login_, password: "accountant-pw-1" });
+    await openMenu(page, "Construction", "Sync", "Cockpit");
+    // The demo company has an event awaiting approval: a manager could accept it, this user not.
+    const approval = page.locator(".o_csync_exception", { hasText: "Eastside Fire Station 7" });
+    await expect(approval).toHaveCount(1);
+    await expect(approval.locator(".o_csync_accept")).toHaveCount(0);
+    await approval.locator(".o_csync_select").check();
+    await expect(page.locator(".o_csync_bulk_retry")).toBeVisible();
+    await expect(
+        page.locator(".o_csync_bulk_ignore, .o_csync_bulk_accept, .o_csync_bulk_reject")
+    ).toHaveCount(0);
+    await approval.locator(".o_csync_open").click();
+    await expect(page.locator(".o_csync_detail")).toBeVisible();
+    await expect(page.locator(".o_csync_traceback")).toHaveCount(0);
+    expect(problems).toEqual([]);
+});
+
+test("a manager accepts an approval item from the cockpit", async ({ page, request }) => {
+    const problems = watchConsole(page);
+    const system = await createSystem(request, "approval");
+    const settings = await callKw<number[]>(request, "construction.sync.event.setting", "search", [
+        [
+            ["system_id", "=", system.id],
+            ["event_type", "=", "partner.upserted"],
+        ],
+    ]);
+    await callKw(request, "construction.sync.event.setting", "write", [
+        settings,
+        { requires_approval: true },
+    ]);
+    const payload = JSON.stringify({
+        type: "partner.upserted",
+        timestamp: new Date().toISOString(),
+        data: { id: `A-${system.code}`, name: `Approved ${system.code}`, kind: "subcontractor" },
+    });
+    const delivery = await request.post(`/construction_sync/webhook/${system.code}`, {
+        data: payload,
+        headers: signedHeaders(system, payload),
+    });
+    expect(delivery.status()).toBe(202);
+
+    await login(page);
+    await openMenu(page, "Construction", "Sync", "Cockpit");
+    const approval = page.locator(".o_csync_exception", { hasText: `A-${system.code}` });
+    await expect(async () => {
+        await page.locator(".o_csync_refresh").click();
+        await expect(approval).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(approval.locator(".o_csync_reason")).toContainText(
+        `Create Approved ${system.code}`
+    );
+    await approval.locator(".o_csync_accept").click();
+    await expect(page.locator(".o_csync_notice")).toHaveText("1 applied");
+    await expect(approval).toHaveCount(0);
+    const partners = await callKw<number>(request, "res.partner", "search_count", [
+        [["name", "=", `Approved ${system.code}`]],
+    ]);
+    expect(partners).toBe(1);
     expect(problems).toEqual([]);
 });

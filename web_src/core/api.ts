@@ -1,12 +1,14 @@
 import type * as z from "zod/mini";
 import {
+    ActionResultSchema,
+    EventDetailSchema,
     ExceptionPageSchema,
     OverviewSchema,
-    RetryResultSchema,
+    type ActionResult,
     type ErrorClass,
+    type EventDetail,
     type ExceptionPage,
     type Overview,
-    type RetryResult,
 } from "./schemas";
 
 /** Odoo's orm.call, reduced to what the cockpit needs; tests pass a real-shaped stand-in. */
@@ -40,10 +42,14 @@ function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
 export interface ExceptionQuery {
     systemId?: number | null;
     errorClass?: ErrorClass | null;
+    assignee?: "me" | "nobody" | null;
     search?: string;
     offset: number;
     limit: number;
 }
+
+/** What the cockpit can do to events; the server checks the same rights as the native views. */
+export type CockpitAction = "retry" | "note" | "assign_me" | "ignore" | "accept" | "reject";
 
 const MODEL = "construction.sync.cockpit";
 
@@ -58,6 +64,7 @@ export class CockpitApi {
         const answer = await this.call(MODEL, "get_exceptions", [], {
             system_id: query.systemId ?? null,
             error_class: query.errorClass ?? null,
+            assignee: query.assignee ?? null,
             search: query.search || null,
             offset: query.offset,
             limit: query.limit,
@@ -65,11 +72,12 @@ export class CockpitApi {
         return parse(ExceptionPageSchema, answer, "an exceptions page");
     }
 
-    async retry(eventIds: number[]): Promise<RetryResult> {
-        return parse(
-            RetryResultSchema,
-            await this.call(MODEL, "retry", [eventIds]),
-            "retry results"
-        );
+    async event(eventId: number): Promise<EventDetail> {
+        return parse(EventDetailSchema, await this.call(MODEL, "get_event", [eventId]), "an event");
+    }
+
+    async act(action: CockpitAction, eventIds: number[], text?: string): Promise<ActionResult> {
+        const answer = await this.call(MODEL, "act", [action, eventIds, text ?? null]);
+        return parse(ActionResultSchema, answer, "action results");
     }
 }

@@ -20,14 +20,18 @@ export function formatAge(since: DateTime, reference: DateTime): string {
     return `${seconds} s`;
 }
 
-/** "3 applied, 1 still failing" after a retry: what the accountant needs to know at a glance. */
-export function summariseRetry(states: readonly string[]): string {
+/** "3 applied, 1 still failing" after an action: what the accountant needs to know at a glance. */
+export function summariseOutcome(states: readonly string[]): string {
     const applied = states.filter((state) => state === "done").length;
     const queued = states.filter((state) => state === "pending" || state === "processing").length;
-    const failing = states.length - applied - queued;
+    const closed = states.filter((state) => state === "ignored").length;
+    const waiting = states.filter((state) => state === "awaiting_approval").length;
+    const failing = states.length - applied - queued - closed - waiting;
     const parts = [];
     if (applied) parts.push(`${applied} applied`);
     if (queued) parts.push(`${queued} queued`);
+    if (closed) parts.push(`${closed} closed`);
+    if (waiting) parts.push(`${waiting} awaiting approval`);
     if (failing) parts.push(`${failing} still failing`);
-    return parts.join(", ") || "nothing to retry";
+    return parts.join(", ") || "nothing changed";
 }

@@ -52,6 +52,7 @@ export const ExceptionRowSchema = z.object({
     received_at: serverDatetime,
     attempts: count,
     assignee: z.nullable(z.string()),
+    approval: z.boolean(),
 });
 
 export const ExceptionPageSchema = z.object({
@@ -59,13 +60,42 @@ export const ExceptionPageSchema = z.object({
     rows: z.array(ExceptionRowSchema),
 });
 
-export const RetryResultSchema = z.array(
+export const ActionResultSchema = z.array(
     z.object({ id: z.int(), state: EventStateSchema, error_message: z.string() })
 );
+
+export const AuditEntrySchema = z.object({
+    at: serverDatetime,
+    user: z.string(),
+    action: z.string(),
+    from_state: z.nullable(EventStateSchema),
+    to_state: z.nullable(EventStateSchema),
+    message: z.string(),
+});
+
+export const EventDetailSchema = z.object({
+    id: z.int(),
+    system: z.string(),
+    event_type: z.string(),
+    webhook_id: z.string(),
+    object_key: z.string(),
+    state: EventStateSchema,
+    error_class: z.nullable(ErrorClassSchema),
+    error_message: z.string(),
+    approval_summary: z.string(),
+    traceback: z.nullable(z.string()),
+    payload: z.string(),
+    attempts: count,
+    received_at: serverDatetime,
+    waiting_for: z.nullable(z.object({ model: z.string(), external_id: z.string() })),
+    record: z.nullable(z.object({ model: z.string(), id: z.int(), name: z.string() })),
+    audit: z.array(AuditEntrySchema),
+});
 
 export type SystemHealth = z.infer<typeof SystemHealthSchema>;
 export type Overview = z.infer<typeof OverviewSchema>;
 export type ExceptionRow = z.infer<typeof ExceptionRowSchema>;
 export type ExceptionPage = z.infer<typeof ExceptionPageSchema>;
-export type RetryResult = z.infer<typeof RetryResultSchema>;
+export type ActionResult = z.infer<typeof ActionResultSchema>;
+export type EventDetail = z.infer<typeof EventDetailSchema>;
 export type ErrorClass = z.infer<typeof ErrorClassSchema>;

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 EXCEPTION_STATES = ("failed", "dead", "awaiting_approval")
 PAGE_SIZE_MAX = 200
@@ -72,14 +72,24 @@ class ConstructionSyncCockpit(models.AbstractModel):
         return {"systems": result, "is_manager": self.env.user.has_group("construction_sync.group_manager")}
 
     @api.model
-    def get_exceptions(self, system_id=None, error_class=None, search=None, offset=0, limit=50, order="received_desc"):
-        """One page of the events waiting for a person, with the total for the pager."""
+    def get_exceptions(self, system_id=None, error_class=None, search=None, offset=0, limit=50,
+                       order="received_desc", state=None, assignee=None, event_type=None):
+        """One page of the events waiting for a person, with the total for the pager.
+        `assignee` is "me", "nobody" or empty; `state` narrows to one exception state."""
         self._check_access()
         domain = [("state", "in", EXCEPTION_STATES)]
         if system_id:
             domain.append(("system_id", "=", int(system_id)))
         if error_class:
             domain.append(("error_class", "=", error_class))
+        if state in EXCEPTION_STATES:
+            domain.append(("state", "=", state))
+        if event_type:
+            domain.append(("event_type", "=", event_type))
+        if assignee == "me":
+            domain.append(("user_id", "=", self.env.uid))
+        elif assignee == "nobody":
+            domain.append(("user_id", "=", False))
         if search:
             domain += ["|", "|", ("object_key", "ilike", search), ("webhook_id", "ilike", search),
                        ("error_message", "ilike", search)]
@@ -100,13 +110,62 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 "received_at": fields.Datetime.to_string(event.received_at),
                 "attempts": event.attempts,
                 "assignee": event.user_id.name or None,
+                "approval": event.state == "awaiting_approval",
             } for event in events],
         }
 
     @api.model
-    def retry(self, event_ids):
-        """Retries events from the cockpit; answers with what became of each."""
+    def get_event(self, event_id):
+        """Everything the detail panel shows about one event; the traceback only to managers."""
         self._check_access()
-        events = self.env["construction.sync.event"].browse(event_ids).exists()
-        events.action_retry()
+        event = self.env["construction.sync.event"].browse(int(event_id)).exists()
+        if not event:
+            raise AccessError(_("This event does not exist or belongs to another company."))
+        event.check_access("read")
+        is_manager = self.env.user.has_group("construction_sync.group_manager")
+        mapping_model, _sep, mapping_external_id = (event.waiting_for or "").partition(":")
+        return {
+            "id": event.id,
+            "system": event.system_id.name,
+            "event_type": event.event_type,
+            "webhook_id": event.webhook_id,
+            "object_key": event.object_key or "",
+            "state": event.state,
+            "error_class": event.error_class or None,
+            "error_message": event.error_message or "",
+            "approval_summary": event.approval_summary or "",
+            "traceback": (event.sudo().error_traceback or None) if is_manager else None,
+            "payload": event.payload_pretty or "",
+            "attempts": event.attempts,
+            "received_at": fields.Datetime.to_string(event.received_at),
+            "waiting_for": {"model": mapping_model, "external_id": mapping_external_id} if event.waiting_for else None,
+            "record": {"model": event.res_model, "id": event.res_id, "name": event.record_ref.display_name}
+            if event.record_ref else None,
+            "audit": [{
+                "at": fields.Datetime.to_string(entry.at),
+                "user": entry.user_id.name or "",
+                "action": dict(entry._fields["action"].selection)[entry.action],
+                "from_state": entry.from_state or None,
+                "to_state": entry.to_state or None,
+                "message": entry.message or "",
+            } for entry in event.audit_ids.sorted(lambda a: (a.at, a.id), reverse=True)],
+        }
+
+    @api.model
+    def act(self, action, event_ids, text=None):
+        """The cockpit's single and bulk actions, with the same rights as in the native views
+        (the event methods check them); answers with what became of each event."""
+        self._check_access()
+        events = self.env["construction.sync.event"].browse([int(i) for i in event_ids]).exists()
+        handlers = {
+            "retry": lambda: events.action_retry(),
+            "note": lambda: events.action_add_note(text),
+            "assign_me": lambda: events.action_assign(self.env.uid),
+            "ignore": lambda: events.action_ignore(text),
+            "accept": lambda: events.action_accept(),
+            "reject": lambda: events.action_reject(text),
+        }
+        if action not in handlers:
+            raise UserError(_("Unknown cockpit action %s.", action))
+        handlers[action]()
         return [{"id": e.id, "state": e.state, "error_message": e.error_message or ""} for e in events]

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import SyncCase
@@ -49,10 +49,30 @@ class TestCockpitQueries(SyncCase):
         self.assertEqual(self.waiting.state, "done")
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id)["total"], 0)
 
-    def test_retry_returns_each_outcome(self):
-        result = self.Cockpit.with_user(self.user_integration).retry(self.waiting.ids)
+    def test_actions_answer_with_each_outcome_and_keep_the_rights_of_the_native_views(self):
+        as_user = self.Cockpit.with_user(self.user_integration)
+        result = as_user.act("retry", self.waiting.ids)
         self.assertEqual(result, [{"id": self.waiting.id, "state": "failed",
                                    "error_message": self.waiting.error_message}])
+        as_user.act("assign_me", self.waiting.ids)
+        as_user.act("note", self.waiting.ids, "called the PM")
+        self.assertEqual(self.waiting.user_id, self.user_integration)
+        self.assertEqual(as_user.get_exceptions(assignee="me")["total"], 1)
+        self.assertEqual(as_user.get_exceptions(assignee="nobody", system_id=self.system.id)["total"], 0)
+        with self.assertRaises(UserError):
+            as_user.act("ignore", self.waiting.ids, "not ours")
+        self.Cockpit.with_user(self.user_manager).act("ignore", self.waiting.ids, "not ours")
+        self.assertEqual(self.waiting.state, "ignored")
+        with self.assertRaises(UserError):
+            as_user.act("explode", self.waiting.ids)
+
+    def test_event_detail_shows_the_waiting_mapping_and_hides_tracebacks_from_users(self):
+        detail = self.Cockpit.with_user(self.user_integration).get_event(self.waiting.id)
+        self.assertEqual(detail["waiting_for"], {"model": "res.partner", "external_id": "C-77"})
+        self.assertIn('"customer_id": "C-77"', detail["payload"])
+        self.assertEqual([a["action"] for a in detail["audit"]], ["Failed", "Claimed"])
+        self.assertIsNone(detail["traceback"])
+        self.assertIsNone(detail["record"])
 
     def test_plain_users_cannot_use_the_cockpit(self):
         with self.assertRaises(AccessError):

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { CockpitApi, CockpitDataError, type OrmCall } from "../../../web_src/core/api";
-import { summariseRetry } from "../../../web_src/core/format";
+import { summariseOutcome } from "../../../web_src/core/format";
 
 const system = {
     id: 1,
@@ -29,6 +29,7 @@ const row = {
     received_at: "2026-11-23 08:16:00",
     attempts: 1,
     assignee: null,
+    approval: false,
 };
 
 function answering(answers: Record<string, unknown>): { call: OrmCall; calls: unknown[][] } {
@@ -54,7 +55,7 @@ describe("CockpitApi", () => {
             "construction.sync.cockpit",
             "get_exceptions",
             [],
-            { system_id: 1, error_class: null, search: null, offset: 0, limit: 50 },
+            { system_id: 1, error_class: null, assignee: null, search: null, offset: 0, limit: 50 },
         ]);
     });
 
@@ -80,11 +81,54 @@ describe("CockpitApi", () => {
     });
 });
 
-describe("summariseRetry", () => {
+describe("event detail", () => {
+    test("a traceback-free detail for users parses; a wrong audit state does not", async () => {
+        const detail = {
+            id: 7,
+            system: "FieldLink",
+            event_type: "project.upserted",
+            webhook_id: "msg_1",
+            object_key: "project.project:P-200",
+            state: "failed",
+            error_class: "data",
+            error_message: "Unknown customer",
+            approval_summary: "",
+            traceback: null,
+            payload: "{}",
+            attempts: 1,
+            received_at: "2026-11-23 08:16:00",
+            waiting_for: { model: "res.partner", external_id: "C-20" },
+            record: null,
+            audit: [
+                {
+                    at: "2026-11-23 08:16:01",
+                    user: "OdooBot",
+                    action: "Failed",
+                    from_state: "processing",
+                    to_state: "failed",
+                    message: "",
+                },
+            ],
+        };
+        const api = new CockpitApi(answering({ get_event: detail }).call);
+        expect((await api.event(7)).waiting_for?.external_id).toBe("C-20");
+        const broken = new CockpitApi(
+            answering({
+                get_event: { ...detail, audit: [{ ...detail.audit[0], to_state: "gone" }] },
+            }).call
+        );
+        await expect(broken.event(7)).rejects.toThrow(/audit\.0\.to_state/);
+    });
+});
+
+describe("summariseOutcome", () => {
     test("counts applied, queued and still failing events", () => {
-        expect(summariseRetry(["done", "done", "failed", "pending"])).toBe(
+        expect(summariseOutcome(["done", "done", "failed", "pending"])).toBe(
             "2 applied, 1 queued, 1 still failing"
         );
-        expect(summariseRetry([])).toBe("nothing to retry");
+        expect(summariseOutcome(["ignored", "awaiting_approval"])).toBe(
+            "1 closed, 1 awaiting approval"
+        );
+        expect(summariseOutcome([])).toBe("nothing changed");
     });
 });

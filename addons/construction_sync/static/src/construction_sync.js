@@ -5,7 +5,7 @@
 import { registry } from "@web/core/registry";
 
 // web_src/cockpit/Cockpit/Cockpit.ts
-import { Component as Component3, onWillStart, useState } from "@odoo/owl";
+import { Component as Component4, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
@@ -1358,15 +1358,42 @@ var ExceptionRowSchema = object({
   error_message: string2(),
   received_at: serverDatetime,
   attempts: count,
-  assignee: nullable(string2())
+  assignee: nullable(string2()),
+  approval: boolean2()
 });
 var ExceptionPageSchema = object({
   total: count,
   rows: array(ExceptionRowSchema)
 });
-var RetryResultSchema = array(
+var ActionResultSchema = array(
   object({ id: int(), state: EventStateSchema, error_message: string2() })
 );
+var AuditEntrySchema = object({
+  at: serverDatetime,
+  user: string2(),
+  action: string2(),
+  from_state: nullable(EventStateSchema),
+  to_state: nullable(EventStateSchema),
+  message: string2()
+});
+var EventDetailSchema = object({
+  id: int(),
+  system: string2(),
+  event_type: string2(),
+  webhook_id: string2(),
+  object_key: string2(),
+  state: EventStateSchema,
+  error_class: nullable(ErrorClassSchema),
+  error_message: string2(),
+  approval_summary: string2(),
+  traceback: nullable(string2()),
+  payload: string2(),
+  attempts: count,
+  received_at: serverDatetime,
+  waiting_for: nullable(object({ model: string2(), external_id: string2() })),
+  record: nullable(object({ model: string2(), id: int(), name: string2() })),
+  audit: array(AuditEntrySchema)
+});
 
 // web_src/core/api.ts
 var CockpitDataError = class extends Error {
@@ -1396,18 +1423,19 @@ var CockpitApi = class {
     const answer = await this.call(MODEL, "get_exceptions", [], {
       system_id: query.systemId ?? null,
       error_class: query.errorClass ?? null,
+      assignee: query.assignee ?? null,
       search: query.search || null,
       offset: query.offset,
       limit: query.limit
     });
     return parse2(ExceptionPageSchema, answer, "an exceptions page");
   }
-  async retry(eventIds) {
-    return parse2(
-      RetryResultSchema,
-      await this.call(MODEL, "retry", [eventIds]),
-      "retry results"
-    );
+  async event(eventId) {
+    return parse2(EventDetailSchema, await this.call(MODEL, "get_event", [eventId]), "an event");
+  }
+  async act(action, eventIds, text) {
+    const answer = await this.call(MODEL, "act", [action, eventIds, text ?? null]);
+    return parse2(ActionResultSchema, answer, "action results");
   }
 };
 
@@ -1426,19 +1454,36 @@ function formatAge(since, reference) {
   }
   return `${seconds} s`;
 }
-function summariseRetry(states) {
+function summariseOutcome(states) {
   const applied = states.filter((state) => state === "done").length;
   const queued = states.filter((state) => state === "pending" || state === "processing").length;
-  const failing = states.length - applied - queued;
+  const closed = states.filter((state) => state === "ignored").length;
+  const waiting = states.filter((state) => state === "awaiting_approval").length;
+  const failing = states.length - applied - queued - closed - waiting;
   const parts = [];
   if (applied) parts.push(`${applied} applied`);
   if (queued) parts.push(`${queued} queued`);
+  if (closed) parts.push(`${closed} closed`);
+  if (waiting) parts.push(`${waiting} awaiting approval`);
   if (failing) parts.push(`${failing} still failing`);
-  return parts.join(", ") || "nothing to retry";
+  return parts.join(", ") || "nothing changed";
 }
 
-// web_src/cockpit/ExceptionList/ExceptionList.ts
+// web_src/cockpit/EventDetail/EventDetail.ts
 import { Component } from "@odoo/owl";
+var EventDetail = class extends Component {
+  static template = "construction_sync.EventDetail";
+  static props = {
+    detail: { type: Object },
+    isManager: { type: Boolean },
+    onClose: { type: Function },
+    onOpenRecord: { type: Function },
+    onFixMapping: { type: Function }
+  };
+};
+
+// web_src/cockpit/ExceptionList/ExceptionList.ts
+import { Component as Component2 } from "@odoo/owl";
 
 // web_src/core/luxon.ts
 function luxon() {
@@ -1458,14 +1503,22 @@ function parseServerDatetime(value) {
 }
 
 // web_src/cockpit/ExceptionList/ExceptionList.ts
-var ExceptionList = class extends Component {
+var ExceptionList = class extends Component2 {
   static template = "construction_sync.ExceptionList";
   static props = {
     rows: { type: Array },
     total: { type: Number },
+    offset: { type: Number },
+    limit: { type: Number },
     busy: { type: Boolean },
+    isManager: { type: Boolean },
+    selectedIds: { type: Array },
+    onToggle: { type: Function },
+    onToggleAll: { type: Function },
     onRetry: { type: Function },
-    onOpen: { type: Function }
+    onAccept: { type: Function },
+    onOpen: { type: Function },
+    onPage: { type: Function }
   };
   age(row) {
     return formatAge(parseServerDatetime(row.received_at), now());
@@ -1473,14 +1526,24 @@ var ExceptionList = class extends Component {
   retryable(row) {
     return row.state === "failed" || row.state === "dead";
   }
-  get retryableIds() {
-    return this.props.rows.filter((row) => this.retryable(row)).map((row) => row.id);
+  selected(row) {
+    return this.props.selectedIds.includes(row.id);
+  }
+  get pageLabel() {
+    const last = Math.min(this.props.total, this.props.offset + this.props.rows.length);
+    return `${this.props.offset + 1}–${last} of ${this.props.total}`;
+  }
+  get hasPrevious() {
+    return this.props.offset > 0;
+  }
+  get hasNext() {
+    return this.props.offset + this.props.limit < this.props.total;
   }
 };
 
 // web_src/cockpit/HealthStrip/HealthStrip.ts
-import { Component as Component2 } from "@odoo/owl";
-var HealthStrip = class extends Component2 {
+import { Component as Component3 } from "@odoo/owl";
+var HealthStrip = class extends Component3 {
   static template = "construction_sync.HealthStrip";
   static props = {
     systems: { type: Array },
@@ -1500,13 +1563,15 @@ var HealthStrip = class extends Component2 {
 
 // web_src/cockpit/Cockpit/Cockpit.ts
 var PAGE_SIZE = 50;
-var Cockpit = class extends Component3 {
+var POLL_MS = 3e4;
+var Cockpit = class extends Component4 {
   static template = "construction_sync.Cockpit";
-  static components = { HealthStrip, ExceptionList };
+  static components = { HealthStrip, ExceptionList, EventDetail };
   static props = { ...standardActionServiceProps };
   state;
   api;
   actionService;
+  timer;
   setup() {
     const orm = useService("orm");
     this.actionService = useService("action");
@@ -1521,10 +1586,28 @@ var Cockpit = class extends Component3 {
       systems: [],
       isManager: false,
       selectedSystemId: null,
+      errorClass: null,
+      assignee: null,
+      search: "",
+      offset: 0,
       rows: [],
-      total: 0
+      total: 0,
+      selectedIds: [],
+      text: "",
+      detail: null
     });
     onWillStart(() => this.reload());
+    onMounted(() => {
+      this.timer = setInterval(() => {
+        if (!this.state.busy) {
+          void this.reload();
+        }
+      }, POLL_MS);
+    });
+    onWillUnmount(() => clearInterval(this.timer));
+  }
+  get pageSize() {
+    return PAGE_SIZE;
   }
   get title() {
     return _t("Integration Cockpit");
@@ -1535,15 +1618,20 @@ var Cockpit = class extends Component3 {
         this.api.overview(),
         this.api.exceptions({
           systemId: this.state.selectedSystemId,
-          offset: 0,
+          errorClass: this.state.errorClass,
+          assignee: this.state.assignee,
+          search: this.state.search,
+          offset: this.state.offset,
           limit: PAGE_SIZE
         })
       ]);
+      const visible = new Set(page.rows.map((row) => row.id));
       Object.assign(this.state, {
         systems: overview.systems,
         isManager: overview.is_manager,
         rows: page.rows,
         total: page.total,
+        selectedIds: this.state.selectedIds.filter((id) => visible.has(id)),
         error: null
       });
     } catch (error) {
@@ -1552,28 +1640,87 @@ var Cockpit = class extends Component3 {
       this.state.loading = false;
     }
   }
-  async selectSystem(systemId) {
-    this.state.selectedSystemId = systemId;
+  async filter(changes) {
+    Object.assign(this.state, changes, { offset: 0 });
     await this.reload();
   }
-  async retry(eventIds) {
+  onErrorClass(ev) {
+    const value = ev.target.value;
+    return this.filter({ errorClass: value ? value : null });
+  }
+  onAssignee(ev) {
+    const value = ev.target.value;
+    return this.filter({ assignee: value === "me" || value === "nobody" ? value : null });
+  }
+  onSearch(ev) {
+    if (ev.key === "Enter") {
+      return this.filter({ search: ev.target.value.trim() });
+    }
+    return void 0;
+  }
+  async page(offset) {
+    this.state.offset = Math.max(0, offset);
+    await this.reload();
+  }
+  toggle(eventId) {
+    const ids = this.state.selectedIds;
+    this.state.selectedIds = ids.includes(eventId) ? ids.filter((id) => id !== eventId) : [...ids, eventId];
+  }
+  toggleAll() {
+    this.state.selectedIds = this.state.selectedIds.length === this.state.rows.length ? [] : this.state.rows.map((row) => row.id);
+  }
+  async act(action, eventIds, text) {
+    if (!eventIds.length) {
+      return;
+    }
     this.state.busy = true;
+    this.state.notice = null;
     try {
-      const results = await this.api.retry(eventIds);
-      this.state.notice = summariseRetry(results.map((result) => result.state));
+      const results = await this.api.act(action, eventIds, text);
+      this.state.notice = summariseOutcome(results.map((result) => result.state));
+      this.state.text = "";
       await this.reload();
+      if (this.state.detail && eventIds.includes(this.state.detail.id)) {
+        this.state.detail = await this.api.event(this.state.detail.id);
+      }
     } catch (error) {
-      this.state.error = error instanceof Error ? error.message : String(error);
+      const data = error.data;
+      this.state.notice = null;
+      this.state.error = data?.message ?? (error instanceof Error ? error.message : String(error));
     } finally {
       this.state.busy = false;
     }
   }
+  actOnSelection(action) {
+    return this.act(action, [...this.state.selectedIds], this.state.text || void 0);
+  }
   async openEvent(eventId) {
+    try {
+      this.state.detail = await this.api.event(eventId);
+    } catch (error) {
+      this.state.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+  async openRecord(model, id) {
     await this.actionService.doAction({
       type: "ir.actions.act_window",
-      res_model: "construction.sync.event",
-      res_id: eventId,
+      res_model: model,
+      res_id: id,
       views: [[false, "form"]]
+    });
+  }
+  async fixMapping(detail) {
+    const system = this.state.systems.find((candidate) => candidate.name === detail.system);
+    await this.actionService.doAction({
+      type: "ir.actions.act_window",
+      res_model: "construction.sync.mapping",
+      views: [[false, "form"]],
+      target: "new",
+      context: {
+        default_system_id: system?.id,
+        default_res_model: detail.waiting_for?.model,
+        default_external_id: detail.waiting_for?.external_id
+      }
     });
   }
 };

@@ -1,0 +1,24 @@
+import { Component } from "@odoo/owl";
+import type { EventDetail as Detail } from "../../core/schemas";
+
+interface Props {
+    detail: Detail;
+    isManager: boolean;
+    onClose: () => void;
+    onOpenRecord: (model: string, id: number) => void;
+    onFixMapping: (detail: Detail) => void;
+}
+
+/** One event in full: the reason in plain words, the payload, the trail, the way to fix it. */
+export class EventDetail extends Component<Props> {
+    static override template = "construction_sync.EventDetail";
+    static override props = {
+        detail: { type: Object },
+        isManager: { type: Boolean },
+        onClose: { type: Function },
+        onOpenRecord: { type: Function },
+        onFixMapping: { type: Function },
+    };
+
+    declare props: Props;
+}
