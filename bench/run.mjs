@@ -4,6 +4,7 @@
 // the database. Exits 1 when a target is missed.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { benchCockpit } from "./cockpit.mjs";
 import { OdooClient, request, signer, waitFor } from "./odoo-client.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -270,6 +271,13 @@ async function main() {
         `  lost: ${lost}   duplicated: ${duplicated}   (partners ${partners}, applications audited ${applications})`
     );
 
+    const cockpit = await benchCockpit({
+        client,
+        db: DB,
+        baseUrl: BASE,
+        systemIds: [intakeSystem.id, processSystem.id, killSystem.id],
+    });
+
     const targets = [
         ["single intake vs JSON-RPC create", single / jsonrpc, 3],
         ["single intake vs trivial route", single / trivial, 0.5],
@@ -285,6 +293,17 @@ async function main() {
             `  ${label.padEnd(36)} ${ratio.toFixed(2).padStart(7)}x  (>= ${target}x)  ${pass ? "ok" : "MISSED"}`
         );
     }
+    for (const [label, ms] of cockpit.calls) {
+        const pass = ms < 150;
+        ok &&= pass;
+        console.log(
+            `  cockpit ${label.padEnd(28)} ${ms.toFixed(0).padStart(7)} ms (< 150 ms)  ${pass ? "ok" : "MISSED"}`
+        );
+    }
+    ok &&= cockpit.render < 1000;
+    console.log(
+        `  cockpit first render${" ".repeat(17)}${cockpit.render.toFixed(0).padStart(7)} ms (< 1000 ms)  ${cockpit.render < 1000 ? "ok" : "MISSED"}`
+    );
     console.log(
         `  kill -9: ${lost} lost, ${duplicated} duplicated${" ".repeat(14)}${lost === 0 && duplicated === 0 ? "ok" : "MISSED"}`
     );

@@ -91,7 +91,36 @@ class ConstructionSyncEvent(models.Model):
             CREATE INDEX IF NOT EXISTS construction_sync_event_object_idx
                 ON construction_sync_event (system_id, object_key, source_timestamp)
         """)
-        # Rate limiting counts a system's recent deliveries.
+        # The cockpit lists and counts the events waiting for a person, newest first, among
+        # millions of done ones.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS construction_sync_event_exception_idx
+                ON construction_sync_event (received_at DESC, id DESC)
+             WHERE state IN ('failed', 'dead', 'awaiting_approval')
+        """)
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS construction_sync_event_system_exception_idx
+                ON construction_sync_event (system_id, received_at DESC, id DESC)
+             WHERE state IN ('failed', 'dead', 'awaiting_approval')
+        """)
+        # The cockpit's failure counts per system, answered from the index alone.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS construction_sync_event_system_failed_idx
+                ON construction_sync_event (system_id, received_at)
+             WHERE state IN ('failed', 'dead')
+        """)
+        # The cockpit's search by external id or webhook id among the exceptions.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS construction_sync_event_exception_external_idx
+                ON construction_sync_event ((split_part(object_key, ':', 2)))
+             WHERE state IN ('failed', 'dead', 'awaiting_approval')
+        """)
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS construction_sync_event_exception_webhook_idx
+                ON construction_sync_event (webhook_id)
+             WHERE state IN ('failed', 'dead', 'awaiting_approval')
+        """)
+        # Rate limiting and the cockpit's 24 h figures read a system's recent deliveries.
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS construction_sync_event_received_idx
                 ON construction_sync_event (system_id, received_at)

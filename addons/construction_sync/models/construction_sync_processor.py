@@ -20,7 +20,8 @@ _logger = logging.getLogger(__name__)
 # after this. Long enough for the slowest handler, short enough that a crash costs minutes at most.
 # System parameter construction_sync.lease_seconds overrides it.
 LEASE_SECONDS = 300
-CLAIM_SIZE = 20
+# Events per claim: one commit and, for batchable handlers, one ORM create per claim.
+CLAIM_SIZE = 50
 REALTIME_RUNNERS = (
     "construction_sync.ir_cron_process_realtime",
     "construction_sync.ir_cron_process_realtime_2",

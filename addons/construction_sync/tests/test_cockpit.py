@@ -36,7 +36,9 @@ class TestCockpitQueries(SyncCase):
         self.assertEqual(page["rows"][0]["error_class"], "data")
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, error_class="business")["total"], 0)
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, search="P-77")["total"], 1)
-        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, search="nothing-like-it")["total"], 0)
+        self.assertEqual(self.Cockpit.get_exceptions(search=self.waiting.webhook_id)["total"], 1)
+        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, search="P-7")["total"], 0,
+                         "exact ids: a prefix is not a match")
 
     def test_retry_from_the_cockpit_applies_once_the_mapping_is_fixed(self):
         self.Mapping.with_user(self.user_manager).create({
