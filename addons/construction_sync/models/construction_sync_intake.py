@@ -42,8 +42,9 @@ class ConstructionSyncIntake(models.AbstractModel):
         """Handles one HTTP delivery. Returns (status, body dict, extra headers).
 
         `read_body(limit)` returns the body (at least limit + 1 bytes of it when it is longer);
-        it is called only after the declared Content-Length passed the size check. Deliveries refused with 409/422 are stored in the
-        rejected-deliveries log; unauthenticated ones store nothing.
+        it is called only after the declared Content-Length passed the size check. Deliveries
+        refused with 409/422 are stored in the rejected-deliveries log; unauthenticated ones
+        store nothing.
         """
         try:
             if method != "POST":
@@ -55,8 +56,8 @@ class ConstructionSyncIntake(models.AbstractModel):
             max_bytes = max(systems.mapped("max_body_bytes"))
             if content_length is not None and content_length > max_bytes:
                 raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % max_bytes)
-            if (content_type or "").split(";")[0].strip().lower() not in JSON_MIMETYPES \
-                    and not (content_type or "").split(";")[0].strip().lower().endswith("+json"):
+            mimetype = (content_type or "").split(";")[0].strip().lower()
+            if mimetype not in JSON_MIMETYPES and not mimetype.endswith("+json"):
                 raise DeliveryRejected(415, "unsupported_media_type", "Deliveries must be application/json.")
             body = read_body(max_bytes)
             if len(body) > max_bytes:
