@@ -51,6 +51,16 @@ test("a data failure from a real signed webhook shows in the cockpit, Retry repo
     }).toPass({ timeout: 30_000 });
     await expect(row.locator(".o_csync_reason")).toContainText(`Unknown customer 'C-${code}'`);
 
+    // Filters narrow the list on the server: another event type hides it, its own shows it.
+    await page.locator(".o_csync_event_type").selectOption("partner.upserted");
+    await expect(row).toHaveCount(0);
+    await page.locator(".o_csync_event_type").selectOption("project.upserted");
+    await expect(row).toBeVisible();
+    await page.locator(".o_csync_age").selectOption("168");
+    await expect(row).toHaveCount(0);
+    await page.locator(".o_csync_age").selectOption("0");
+    await expect(row).toBeVisible();
+
     await row.locator(".o_csync_open").click();
     const detail = page.locator(".o_csync_detail");
     await expect(detail.locator(".o_csync_payload")).toContainText(`"customer_id": "C-${code}"`);

@@ -43,10 +43,16 @@ export interface ExceptionQuery {
     systemId?: number | null;
     errorClass?: ErrorClass | null;
     assignee?: "me" | "nobody" | null;
+    eventType?: string | null;
+    olderThanHours?: number | null;
+    order?: ExceptionOrder;
     search?: string;
     offset: number;
     limit: number;
 }
+
+/** Sort orders the server knows (construction.sync.cockpit ORDERS). */
+export type ExceptionOrder = "received_desc" | "received_asc" | "type";
 
 /** What the cockpit can do to events; the server checks the same rights as the native views. */
 export type CockpitAction = "retry" | "note" | "assign_me" | "ignore" | "accept" | "reject";
@@ -65,6 +71,9 @@ export class CockpitApi {
             system_id: query.systemId ?? null,
             error_class: query.errorClass ?? null,
             assignee: query.assignee ?? null,
+            event_type: query.eventType ?? null,
+            older_than_hours: query.olderThanHours ?? null,
+            order: query.order ?? "received_desc",
             search: query.search || null,
             offset: query.offset,
             limit: query.limit,

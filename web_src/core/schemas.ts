@@ -24,6 +24,7 @@ export const SystemHealthSchema = z.object({
 
 export const OverviewSchema = z.object({
     systems: z.array(SystemHealthSchema),
+    event_types: z.array(z.string()),
     is_manager: z.boolean(),
 });
 

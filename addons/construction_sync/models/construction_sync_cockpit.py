@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
+
+from ..sync import registry
 from odoo.exceptions import AccessError, UserError
 
 EXCEPTION_STATES = ("failed", "dead", "awaiting_approval")
@@ -27,7 +31,8 @@ class ConstructionSyncCockpit(models.AbstractModel):
         self._check_access()
         systems = self.env["construction.sync.system"].search([])
         if not systems:
-            return {"systems": [], "is_manager": self.env.user.has_group("construction_sync.group_manager")}
+            return {"systems": [], "event_types": sorted(registry.HANDLERS),
+                    "is_manager": self.env.user.has_group("construction_sync.group_manager")}
         # One small index lookup per system and figure (see the indexes in
         # construction.sync.event.init): it stays fast with millions of done events, where a
         # single GROUP BY over the table would read them all.
@@ -75,11 +80,13 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 "alert": error_rate > system.error_rate_threshold or (
                     oldest_age is not None and oldest_age > system.queue_age_threshold_minutes * 60),
             })
-        return {"systems": result, "is_manager": self.env.user.has_group("construction_sync.group_manager")}
+        return {"systems": result, "event_types": sorted(registry.HANDLERS),
+                "is_manager": self.env.user.has_group("construction_sync.group_manager")}
 
     @api.model
     def get_exceptions(self, system_id=None, error_class=None, search=None, offset=0, limit=50,
-                       order="received_desc", state=None, assignee=None, event_type=None):
+                       order="received_desc", state=None, assignee=None, event_type=None,
+                       older_than_hours=None):
         """One page of the events waiting for a person, with the total for the pager.
         `assignee` is "me", "nobody" or empty; `state` narrows to one exception state."""
         self._check_access()
@@ -92,6 +99,9 @@ class ConstructionSyncCockpit(models.AbstractModel):
             domain.append(("state", "=", state))
         if event_type:
             domain.append(("event_type", "=", event_type))
+        if older_than_hours:
+            cutoff = fields.Datetime.now() - timedelta(hours=float(older_than_hours))
+            domain.append(("received_at", "<", cutoff))
         if assignee == "me":
             domain.append(("user_id", "=", self.env.uid))
         elif assignee == "nobody":

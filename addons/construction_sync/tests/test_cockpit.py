@@ -37,6 +37,13 @@ class TestCockpitQueries(SyncCase):
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, error_class="business")["total"], 0)
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, search="P-77")["total"], 1)
         self.assertEqual(self.Cockpit.get_exceptions(search=self.waiting.webhook_id)["total"], 1)
+        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, event_type="project.upserted")["total"], 1)
+        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, event_type="partner.upserted")["total"], 0)
+        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, older_than_hours=24)["total"], 0)
+        self.waiting.sudo().received_at = "2020-01-01 00:00:00"
+        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, older_than_hours=24)["total"], 1)
+        oldest_first = self.Cockpit.get_exceptions(order="received_asc", limit=1)["rows"][0]
+        self.assertEqual(oldest_first["id"], self.waiting.id)
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, search="P-7")["total"], 0,
                          "exact ids: a prefix is not a match")
 

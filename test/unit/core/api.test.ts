@@ -44,7 +44,11 @@ function answering(answers: Record<string, unknown>): { call: OrmCall; calls: un
 describe("CockpitApi", () => {
     test("parses a well-formed overview and exceptions page", async () => {
         const { call, calls } = answering({
-            get_overview: { systems: [system], is_manager: false },
+            get_overview: {
+                systems: [system],
+                event_types: ["partner.upserted"],
+                is_manager: false,
+            },
             get_exceptions: { total: 1, rows: [row] },
         });
         const api = new CockpitApi(call);
@@ -55,16 +59,36 @@ describe("CockpitApi", () => {
             "construction.sync.cockpit",
             "get_exceptions",
             [],
-            { system_id: 1, error_class: null, assignee: null, search: null, offset: 0, limit: 50 },
+            {
+                system_id: 1,
+                error_class: null,
+                assignee: null,
+                event_type: null,
+                older_than_hours: null,
+                order: "received_desc",
+                search: null,
+                offset: 0,
+                limit: 50,
+            },
         ]);
     });
 
     test.each([
-        ["a missing field", { systems: [{ ...system, queue_depth: undefined }], is_manager: true }],
-        ["a negative count", { systems: [{ ...system, failed_24h: -1 }], is_manager: true }],
+        [
+            "a missing field",
+            { systems: [{ ...system, queue_depth: undefined }], event_types: [], is_manager: true },
+        ],
+        [
+            "a negative count",
+            { systems: [{ ...system, failed_24h: -1 }], event_types: [], is_manager: true },
+        ],
         [
             "a datetime in another format",
-            { systems: [{ ...system, last_delivery_at: "yesterday" }], is_manager: true },
+            {
+                systems: [{ ...system, last_delivery_at: "yesterday" }],
+                event_types: [],
+                is_manager: true,
+            },
         ],
         ["no answer at all", null],
     ])("refuses %s with a readable error naming the field", async (_label, answer) => {

@@ -2,7 +2,7 @@ import { Component, onMounted, onWillStart, onWillUnmount, useState } from "@odo
 import { _t } from "@web/core/l10n/translation";
 import { useService, type ActionService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import { CockpitApi, type CockpitAction } from "../../core/api";
+import { CockpitApi, type CockpitAction, type ExceptionOrder } from "../../core/api";
 import { summariseOutcome } from "../../core/format";
 import type {
     ErrorClass,
@@ -28,6 +28,10 @@ interface State {
     selectedSystemId: number | null;
     errorClass: ErrorClass | null;
     assignee: "me" | "nobody" | null;
+    eventTypes: string[];
+    eventType: string | null;
+    olderThanHours: number | null;
+    order: ExceptionOrder;
     search: string;
     offset: number;
     rows: ExceptionRow[];
@@ -36,6 +40,15 @@ interface State {
     text: string;
     detail: Detail | null;
 }
+
+type FilterKey =
+    | "selectedSystemId"
+    | "errorClass"
+    | "assignee"
+    | "eventType"
+    | "olderThanHours"
+    | "order"
+    | "search";
 
 const PAGE_SIZE = 50;
 // Without Odoo's bus wired in yet, the cockpit refreshes itself this often while it is open.
@@ -73,6 +86,10 @@ export class Cockpit extends Component<Props> {
             selectedSystemId: null,
             errorClass: null,
             assignee: null,
+            eventTypes: [],
+            eventType: null,
+            olderThanHours: null,
+            order: "received_desc",
             search: "",
             offset: 0,
             rows: [],
@@ -108,6 +125,9 @@ export class Cockpit extends Component<Props> {
                     systemId: this.state.selectedSystemId,
                     errorClass: this.state.errorClass,
                     assignee: this.state.assignee,
+                    eventType: this.state.eventType,
+                    olderThanHours: this.state.olderThanHours,
+                    order: this.state.order,
                     search: this.state.search,
                     offset: this.state.offset,
                     limit: PAGE_SIZE,
@@ -117,6 +137,7 @@ export class Cockpit extends Component<Props> {
             Object.assign(this.state, {
                 systems: overview.systems,
                 isManager: overview.is_manager,
+                eventTypes: overview.event_types,
                 rows: page.rows,
                 total: page.total,
                 selectedIds: this.state.selectedIds.filter((id) => visible.has(id)),
@@ -129,9 +150,7 @@ export class Cockpit extends Component<Props> {
         }
     }
 
-    async filter(
-        changes: Partial<Pick<State, "selectedSystemId" | "errorClass" | "assignee" | "search">>
-    ) {
+    async filter(changes: Partial<Pick<State, FilterKey>>) {
         Object.assign(this.state, changes, { offset: 0 });
         await this.reload();
     }
@@ -144,6 +163,23 @@ export class Cockpit extends Component<Props> {
     onAssignee(ev: Event): Promise<void> {
         const value = (ev.target as HTMLSelectElement).value;
         return this.filter({ assignee: value === "me" || value === "nobody" ? value : null });
+    }
+
+    onEventType(ev: Event): Promise<void> {
+        const value = (ev.target as HTMLSelectElement).value;
+        return this.filter({ eventType: value || null });
+    }
+
+    onAge(ev: Event): Promise<void> {
+        const hours = Number((ev.target as HTMLSelectElement).value);
+        return this.filter({ olderThanHours: hours > 0 ? hours : null });
+    }
+
+    onOrder(ev: Event): Promise<void> {
+        const value = (ev.target as HTMLSelectElement).value;
+        const order: ExceptionOrder =
+            value === "received_asc" || value === "type" ? value : "received_desc";
+        return this.filter({ order });
     }
 
     onSearch(ev: KeyboardEvent): Promise<void> | undefined {

@@ -1334,6 +1334,7 @@ var SystemHealthSchema = object({
 });
 var OverviewSchema = object({
   systems: array(SystemHealthSchema),
+  event_types: array(string2()),
   is_manager: boolean2()
 });
 var EventStateSchema = _enum([
@@ -1424,6 +1425,9 @@ var CockpitApi = class {
       system_id: query.systemId ?? null,
       error_class: query.errorClass ?? null,
       assignee: query.assignee ?? null,
+      event_type: query.eventType ?? null,
+      older_than_hours: query.olderThanHours ?? null,
+      order: query.order ?? "received_desc",
       search: query.search || null,
       offset: query.offset,
       limit: query.limit
@@ -1588,6 +1592,10 @@ var Cockpit = class extends Component4 {
       selectedSystemId: null,
       errorClass: null,
       assignee: null,
+      eventTypes: [],
+      eventType: null,
+      olderThanHours: null,
+      order: "received_desc",
       search: "",
       offset: 0,
       rows: [],
@@ -1620,6 +1628,9 @@ var Cockpit = class extends Component4 {
           systemId: this.state.selectedSystemId,
           errorClass: this.state.errorClass,
           assignee: this.state.assignee,
+          eventType: this.state.eventType,
+          olderThanHours: this.state.olderThanHours,
+          order: this.state.order,
           search: this.state.search,
           offset: this.state.offset,
           limit: PAGE_SIZE
@@ -1629,6 +1640,7 @@ var Cockpit = class extends Component4 {
       Object.assign(this.state, {
         systems: overview.systems,
         isManager: overview.is_manager,
+        eventTypes: overview.event_types,
         rows: page.rows,
         total: page.total,
         selectedIds: this.state.selectedIds.filter((id) => visible.has(id)),
@@ -1651,6 +1663,19 @@ var Cockpit = class extends Component4 {
   onAssignee(ev) {
     const value = ev.target.value;
     return this.filter({ assignee: value === "me" || value === "nobody" ? value : null });
+  }
+  onEventType(ev) {
+    const value = ev.target.value;
+    return this.filter({ eventType: value || null });
+  }
+  onAge(ev) {
+    const hours = Number(ev.target.value);
+    return this.filter({ olderThanHours: hours > 0 ? hours : null });
+  }
+  onOrder(ev) {
+    const value = ev.target.value;
+    const order = value === "received_asc" || value === "type" ? value : "received_desc";
+    return this.filter({ order });
   }
   onSearch(ev) {
     if (ev.key === "Enter") {
