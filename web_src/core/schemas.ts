@@ -74,20 +74,11 @@ export const AuditEntrySchema = z.object({
     message: z.string(),
 });
 
-export const EventDetailSchema = z.object({
-    id: z.int(),
-    system: z.string(),
-    event_type: z.string(),
-    webhook_id: z.string(),
-    object_key: z.string(),
-    state: EventStateSchema,
-    error_class: z.nullable(ErrorClassSchema),
-    error_message: z.string(),
+// The detail panel gets the list row plus what only one event at a time needs.
+export const EventDetailSchema = z.extend(ExceptionRowSchema, {
     approval_summary: z.string(),
     traceback: z.nullable(z.string()),
     payload: z.string(),
-    attempts: count,
-    received_at: serverDatetime,
     waiting_for: z.nullable(z.object({ model: z.string(), external_id: z.string() })),
     record: z.nullable(z.object({ model: z.string(), id: z.int(), name: z.string() })),
     audit: z.array(AuditEntrySchema),

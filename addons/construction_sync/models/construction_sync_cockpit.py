@@ -123,20 +123,25 @@ class ConstructionSyncCockpit(models.AbstractModel):
         events = Event.search(domain, offset=max(0, int(offset)), limit=limit, order=ORDERS.get(order, ORDERS["received_desc"]))
         return {
             "total": Event.search_count(domain),
-            "rows": [{
-                "id": event.id,
-                "system": event.system_id.name,
-                "event_type": event.event_type,
-                "webhook_id": event.webhook_id,
-                "object_key": event.object_key or "",
-                "state": event.state,
-                "error_class": event.error_class or None,
-                "error_message": event.error_message or event.approval_summary or "",
-                "received_at": fields.Datetime.to_string(event.received_at),
-                "attempts": event.attempts,
-                "assignee": event.user_id.name or None,
-                "approval": event.state == "awaiting_approval",
-            } for event in events],
+            "rows": [self._row(event) for event in events],
+        }
+
+    @api.model
+    def _row(self, event):
+        """An event as a line of the exceptions list (the detail panel starts from it too)."""
+        return {
+            "id": event.id,
+            "system": event.system_id.name,
+            "event_type": event.event_type,
+            "webhook_id": event.webhook_id,
+            "object_key": event.object_key or "",
+            "state": event.state,
+            "error_class": event.error_class or None,
+            "error_message": event.error_message or event.approval_summary or "",
+            "received_at": fields.Datetime.to_string(event.received_at),
+            "attempts": event.attempts,
+            "assignee": event.user_id.name or None,
+            "approval": event.state == "awaiting_approval",
         }
 
     @api.model
@@ -150,19 +155,11 @@ class ConstructionSyncCockpit(models.AbstractModel):
         is_manager = self.env.user.has_group("construction_sync.group_manager")
         mapping_model, _sep, mapping_external_id = (event.waiting_for or "").partition(":")
         return {
-            "id": event.id,
-            "system": event.system_id.name,
-            "event_type": event.event_type,
-            "webhook_id": event.webhook_id,
-            "object_key": event.object_key or "",
-            "state": event.state,
-            "error_class": event.error_class or None,
+            **self._row(event),
             "error_message": event.error_message or "",
             "approval_summary": event.approval_summary or "",
             "traceback": (event.sudo().error_traceback or None) if is_manager else None,
             "payload": event.payload_pretty or "",
-            "attempts": event.attempts,
-            "received_at": fields.Datetime.to_string(event.received_at),
             "waiting_for": {"model": mapping_model, "external_id": mapping_external_id} if event.waiting_for else None,
             "record": {"model": event.res_model, "id": event.res_id, "name": event.record_ref.display_name}
             if event.record_ref else None,

@@ -121,6 +121,8 @@ describe("event detail", () => {
             payload: "{}",
             attempts: 1,
             received_at: "2026-11-23 08:16:00",
+            assignee: null,
+            approval: false,
             waiting_for: { model: "res.partner", external_id: "C-20" },
             record: null,
             audit: [
