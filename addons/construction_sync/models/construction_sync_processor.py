@@ -97,8 +97,9 @@ class ConstructionSyncProcessor(models.AbstractModel):
 
     @api.model
     def _cron_process(self, mode):
-        """Scheduled runner: drains `mode` events, committing after the claim and after each
-        event, until the queue is empty or the time budget is spent."""
+        """Scheduled runner: drains `mode` events, committing after each claim and after each
+        claimed batch is applied, until the queue is empty or the time budget is spent; Odoo
+        runs it again at once when it reports work remaining."""
         deadline = time.monotonic() + CRON_BUDGET_SECONDS
         done = self._drain(mode, commit=True, deadline=deadline)
         remaining = self._ready_count(mode)
