@@ -50,7 +50,7 @@ class ConstructionSyncIntake(models.AbstractModel):
             if method != "POST":
                 raise DeliveryRejected(405, "method_not_allowed", "Webhooks are delivered with POST.",
                                        headers={"Allow": "POST"})
-            systems = self.env["construction.sync.system"].sudo().search([("code", "=", code), ("active", "=", True)])
+            systems = self._systems(code)
             if not systems:
                 raise DeliveryRejected(404, "unknown_system", "No active external system has the code %r." % code)
             max_bytes = max(systems.mapped("max_body_bytes"))
@@ -74,6 +74,33 @@ class ConstructionSyncIntake(models.AbstractModel):
             return self._receive_single(system, webhook_id, correlation_id, document, body)
         except DeliveryRejected as rejection:
             return rejection.status, rejection.as_json(), rejection.headers
+
+    def _systems(self, code):
+        """The active systems with this code, with their intake settings and secrets read in one
+        query and put in the cache: this runs for every delivery."""
+        System = self.env["construction.sync.system"].sudo()
+        names = ["company_id", "max_body_bytes", "rate_limit_per_minute", "secret", "previous_secret",
+                 "previous_secret_valid_until"]
+        # Pending writes (a rotation in this transaction) must reach the table before it is read.
+        System.flush_model(names + ["code", "active"])
+        self.env.cr.execute(
+            """
+            SELECT id, company_id, max_body_bytes, rate_limit_per_minute, secret, previous_secret,
+                   previous_secret_valid_until
+              FROM construction_sync_system
+             WHERE code = %s AND active
+             ORDER BY id
+            """,
+            (code,),
+        )
+        rows = self.env.cr.fetchall()
+        systems = System.browse([row[0] for row in rows])
+        for row in rows:
+            system = System.browse(row[0])
+            for name, value in zip(names, row[1:]):
+                field = System._fields[name]
+                self.env.cache.set(system, field, field.convert_to_cache(value, system))
+        return systems
 
     def _authenticate(self, systems, headers, body):
         webhook_id = headers.get("webhook-id")

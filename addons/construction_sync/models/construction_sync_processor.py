@@ -68,23 +68,27 @@ class ConstructionSyncProcessor(models.AbstractModel):
         run once more), but the NOTIFY is skipped when a trigger younger than a second already
         sent one. The worst case, a delivery committing right after the woken runner's last
         look, waits for the cron workers' next poll (a minute) instead of seconds."""
-        Trigger = self.env["ir.cron.trigger"].sudo()
         for xmlid in runners:
             runner = self.env.ref(xmlid, raise_if_not_found=False)
             if not runner:
                 continue
+            # The same row ir.cron._trigger() writes, and the check for a recent one, in one
+            # statement: this runs for every delivery.
             self.env.cr.execute(
                 """
-                SELECT 1 FROM ir_cron_trigger
-                 WHERE cron_id = %s AND call_at > (now() at time zone 'utc') - interval '1 second'
-                 LIMIT 1
+                WITH recent AS (
+                    SELECT 1 FROM ir_cron_trigger
+                     WHERE cron_id = %(cron)s AND call_at > (now() at time zone 'utc') - interval '1 second'
+                     LIMIT 1
+                )
+                INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+                VALUES (%(cron)s, %(at)s, %(uid)s, now() at time zone 'utc', %(uid)s, now() at time zone 'utc')
+                RETURNING EXISTS (SELECT 1 FROM recent)
                 """,
-                (runner.id,),
+                {"cron": runner.id, "at": fields.Datetime.now(), "uid": self.env.uid},
             )
-            if self.env.cr.fetchone():
-                Trigger.create({"cron_id": runner.id, "call_at": fields.Datetime.now()})
-            else:
-                runner.sudo()._trigger()
+            if not self.env.cr.fetchone()[0]:
+                self.env.cr.postcommit.add(runner.sudo()._notifydb)
 
     @api.model
     def _wake(self, events):
