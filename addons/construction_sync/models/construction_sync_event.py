@@ -17,6 +17,30 @@ STATES = [
 ]
 # States a person can send back to the queue with Retry.
 RETRYABLE = ("failed", "dead")
+# Indexes the ORM cannot declare (partial, expression, INCLUDE). Exception and queue states are
+# few among millions of done events, so each partial index stays small.
+INDEXES = [
+    # The processor's claim query scans only queued rows.
+    ("queue_idx", "(next_attempt_at, id) WHERE state IN ('pending', 'processing')"),
+    # Per-object ordering: the latest applied or queued event of one external object.
+    ("object_idx", "(system_id, object_key, source_timestamp)"),
+    # Rate limiting and the cockpit's 24 h figures read a system's recent deliveries.
+    ("received_idx", "(system_id, received_at)"),
+    # The cockpit lists and counts the events waiting for a person, newest first. company_id is
+    # included because the multi-company record rule adds it to every query: without it
+    # PostgreSQL would read each row to check it.
+    ("exception_idx", "(received_at DESC, id DESC) INCLUDE (company_id)"
+                      " WHERE state IN ('failed', 'dead', 'awaiting_approval')"),
+    ("system_exception_idx", "(system_id, received_at DESC, id DESC) INCLUDE (company_id)"
+                             " WHERE state IN ('failed', 'dead', 'awaiting_approval')"),
+    # The cockpit's queue and failure figures per system, answered from the index alone.
+    ("system_queue_idx", "(system_id, received_at) WHERE state IN ('pending', 'processing')"),
+    ("system_failed_idx", "(system_id, received_at) WHERE state IN ('failed', 'dead')"),
+    # The cockpit's search by external id or webhook id among the exceptions.
+    ("exception_external_idx", "((split_part(object_key, ':', 2)))"
+                               " WHERE state IN ('failed', 'dead', 'awaiting_approval')"),
+    ("exception_webhook_idx", "(webhook_id) WHERE state IN ('failed', 'dead', 'awaiting_approval')"),
+]
 # Up to this many events are applied in the request of the person who retries them.
 INLINE_LIMIT = 20
 # States a manager can close with Ignore.
@@ -79,58 +103,11 @@ class ConstructionSyncEvent(models.Model):
     ]
 
     def init(self):
-        # The processor's claim query scans only queued rows; a partial index keeps it small
-        # however many done events accumulate.
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_queue_idx
-                ON construction_sync_event (next_attempt_at, id)
-             WHERE state IN ('pending', 'processing')
-        """)
-        # Per-object ordering: the latest applied or queued event of one external object.
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_object_idx
-                ON construction_sync_event (system_id, object_key, source_timestamp)
-        """)
-        # The cockpit lists and counts the events waiting for a person, newest first, among
-        # millions of done ones. company_id is included because the multi-company record rule
-        # adds it to every query: without it PostgreSQL would read each row to check it.
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_exception_idx
-                ON construction_sync_event (received_at DESC, id DESC) INCLUDE (company_id)
-             WHERE state IN ('failed', 'dead', 'awaiting_approval')
-        """)
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_system_exception_idx
-                ON construction_sync_event (system_id, received_at DESC, id DESC) INCLUDE (company_id)
-             WHERE state IN ('failed', 'dead', 'awaiting_approval')
-        """)
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_system_queue_idx
-                ON construction_sync_event (system_id, received_at)
-             WHERE state IN ('pending', 'processing')
-        """)
-        # The cockpit's failure counts per system, answered from the index alone.
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_system_failed_idx
-                ON construction_sync_event (system_id, received_at)
-             WHERE state IN ('failed', 'dead')
-        """)
-        # The cockpit's search by external id or webhook id among the exceptions.
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_exception_external_idx
-                ON construction_sync_event ((split_part(object_key, ':', 2)))
-             WHERE state IN ('failed', 'dead', 'awaiting_approval')
-        """)
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_exception_webhook_idx
-                ON construction_sync_event (webhook_id)
-             WHERE state IN ('failed', 'dead', 'awaiting_approval')
-        """)
-        # Rate limiting and the cockpit's 24 h figures read a system's recent deliveries.
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS construction_sync_event_received_idx
-                ON construction_sync_event (system_id, received_at)
-        """)
+        for name, definition in INDEXES:
+            self.env.cr.execute(
+                "CREATE INDEX IF NOT EXISTS construction_sync_event_%s ON construction_sync_event %s"
+                % (name, definition)
+            )
 
     @api.depends("payload")
     def _compute_payload_pretty(self):
