@@ -2,3 +2,4 @@
 
 from . import partner
 from . import project
+from . import cost_code

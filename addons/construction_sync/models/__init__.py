@@ -7,7 +7,12 @@ from . import construction_sync_rejected_delivery
 from . import construction_sync_audit
 from . import construction_sync_intake
 from . import construction_sync_processor
+from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import project_project
+from . import construction_cost_code
+from . import account_move
+from . import account_move_line
 from . import construction_sync_demo
 from . import construction_sync_cockpit
