@@ -77,4 +77,6 @@ class ConstructionCostCode(models.Model):
 
     @api.model
     def _available_for(self, project):
-        return self.search([("company_id", "=", project.company_id.id), ("project_id", "in", [False, project.id])])
+        # Odoo leaves a project's company empty when it is shared by all companies.
+        company = project.company_id or self.env.company
+        return self.search([("company_id", "=", company.id), ("project_id", "in", [False, project.id])])

@@ -7,3 +7,4 @@ from . import test_processing
 from . import test_actions
 from . import test_concurrency
 from . import test_cockpit
+from . import test_cost_code
