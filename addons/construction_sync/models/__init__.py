@@ -14,5 +14,13 @@ from . import project_project
 from . import construction_cost_code
 from . import account_move
 from . import account_move_line
+from . import account_analytic_line
+from . import construction_budget_line
+from . import construction_change_order
+from . import construction_change_order_line
+from . import purchase_order
+from . import purchase_order_line
+from . import project_task
+from . import construction_job_cost
 from . import construction_sync_demo
 from . import construction_sync_cockpit

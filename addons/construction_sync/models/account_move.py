@@ -73,3 +73,11 @@ class AccountMove(models.Model):
             if commands:
                 move.write({"invoice_line_ids": commands})
         return True
+
+    def _post(self, soft=True):
+        extra = {}
+        for line in self.filtered(lambda m: m.move_type == "in_invoice").invoice_line_ids.filtered("purchase_line_id"):
+            extra[line.purchase_line_id] = extra.get(line.purchase_line_id, 0.0) + line.price_subtotal
+        if extra:
+            self.env["purchase.order.line"].browse([l.id for l in extra])._construction_check_billing(extra)
+        return super()._post(soft=soft)

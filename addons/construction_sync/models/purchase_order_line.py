@@ -1,0 +1,66 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+
+class PurchaseOrderLine(models.Model):
+    _inherit = "purchase.order.line"
+
+    cost_code_id = fields.Many2one("construction.cost.code", check_company=True, index="btree_not_null")
+    change_order_line_id = fields.Many2one("construction.change.order.line", readonly=True, copy=False)
+    construction_billed_amount = fields.Monetary(
+        string="Billed", compute="_compute_qty_invoiced", store=True, currency_field="currency_id",
+        help="Posted vendor bills less refunds on this line, in the order's currency.",
+    )
+
+    @api.depends("product_id", "order_id.partner_id", "cost_code_id", "order_id.construction_project_id")
+    def _compute_analytic_distribution(self):
+        super()._compute_analytic_distribution()
+        for line in self:
+            project = line.order_id.construction_project_id
+            if project and not line.display_type:
+                line.analytic_distribution = line.cost_code_id._analytic_distribution(project)
+
+    @api.constrains("cost_code_id", "order_id")
+    def _check_cost_code_project(self):
+        for line in self:
+            code_project = line.cost_code_id.project_id
+            if code_project and code_project != line.order_id.construction_project_id:
+                raise UserError(_("Cost code %(code)s belongs to project %(project)s.",
+                                  code=line.cost_code_id.display_name, project=code_project.display_name))
+
+    def _is_commitment_line(self):
+        return bool(self.order_id.construction_project_id) and not self.display_type
+
+    @api.depends("invoice_lines.move_id.state", "invoice_lines.quantity", "qty_received", "product_uom_qty",
+                 "order_id.state", "invoice_lines.price_subtotal", "price_subtotal")
+    def _compute_qty_invoiced(self):
+        """Subcontractors bill a commitment line by amount (a share of its value each period),
+        so a commitment line's billed quantity is its quantity times the share billed."""
+        super()._compute_qty_invoiced()
+        for line in self:
+            billed = 0.0
+            for inv_line in line.invoice_lines.filtered(lambda l: l.move_id.state == "posted"):
+                sign = -1 if inv_line.move_id.move_type == "in_refund" else 1
+                billed += sign * inv_line.price_subtotal
+            line.construction_billed_amount = billed
+            if not line._is_commitment_line() or not line.price_subtotal:
+                continue
+            line.qty_invoiced = line.product_qty * billed / line.price_subtotal
+            if line.order_id.state in ("purchase", "done"):
+                line.qty_to_invoice = line.product_qty - line.qty_invoiced
+
+    def _construction_check_billing(self, extra_by_line):
+        """Refuses bills that take a commitment line beyond its committed amount.
+        `extra_by_line` maps purchase lines to amounts about to be billed on them."""
+        for line, extra in extra_by_line.items():
+            if not line._is_commitment_line():
+                continue
+            total = line.construction_billed_amount + extra
+            if float_compare(total, line.price_subtotal, precision_rounding=line.currency_id.rounding) > 0:
+                raise UserError(_(
+                    "Billing %(extra)s on \"%(line)s\" of %(po)s would bring it to %(total)s, beyond the %(committed)s "
+                    "committed. Approve a change order first.",
+                    extra=line.currency_id.format(extra), line=line.name, po=line.order_id.name,
+                    total=line.currency_id.format(total), committed=line.currency_id.format(line.price_subtotal),
+                ))
