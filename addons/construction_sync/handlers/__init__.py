@@ -3,3 +3,6 @@
 from . import partner
 from . import project
 from . import cost_code
+from . import change_order
+from . import commitment
+from . import subcontractor_invoice

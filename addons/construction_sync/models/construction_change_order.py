@@ -40,6 +40,10 @@ class ConstructionChangeOrder(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
     description = fields.Html()
+    approval_event_id = fields.Many2one(
+        "construction.sync.event", readonly=True, copy=False,
+        help="The synced event whose acceptance approved this change order.",
+    )
 
     _sql_constraints = [
         ("number_unique", "UNIQUE(project_id, number)", "A change order number is used once per project."),

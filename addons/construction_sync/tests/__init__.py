@@ -10,3 +10,4 @@ from . import test_cockpit
 from . import test_cost_code
 from . import test_change_order
 from . import test_commitment
+from . import test_finance_events
