@@ -11,3 +11,4 @@ from . import test_cost_code
 from . import test_change_order
 from . import test_commitment
 from . import test_finance_events
+from . import test_job_cost

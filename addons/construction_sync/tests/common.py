@@ -92,7 +92,7 @@ class FinanceWorldMixin:
     @classmethod
     def _build_finance_world(cls):
         cls.currency = cls.company.currency_id
-        cls.customer = cls.env["res.partner"].create({"name": "Harbor Health Partners", "customer_rank": 1})
+        cls.customer = cls.env["res.partner"].create({"name": "Lakeview Health Trust", "customer_rank": 1})
         cls.subcontractor = cls.env["res.partner"].create(
             {"name": "Granite Line Masonry", "supplier_rank": 1, "is_subcontractor": True}
         )
