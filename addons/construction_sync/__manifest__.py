@@ -26,6 +26,7 @@
         "views/construction_change_order_views.xml",
         "views/construction_budget_line_views.xml",
         "views/purchase_order_views.xml",
+        "views/account_move_views.xml",
         "views/construction_job_cost_views.xml",
         "views/project_project_views.xml",
         "views/project_task_views.xml",
