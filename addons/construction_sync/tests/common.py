@@ -101,10 +101,10 @@ class FinanceWorldMixin:
             "original_contract_value": 1000000.0, "retention_percent": 10.0,
         })
         CostCode = cls.env["construction.cost.code"]
-        cls.cc_concrete = CostCode.create({"code": "03 30 00", "name": "Cast-in-Place Concrete"})
-        cls.cc_masonry = CostCode.create({"code": "04 20 00", "name": "Unit Masonry"})
+        cls.cc_concrete = CostCode.create({"code": "93 30 00", "name": "Cast-in-Place Concrete"})
+        cls.cc_masonry = CostCode.create({"code": "94 20 00", "name": "Unit Masonry"})
         cls.cc_project_only = CostCode.create(
-            {"code": "01 50 00", "name": "Temporary Facilities", "project_id": cls.project.id}
+            {"code": "91 50 00", "name": "Temporary Facilities", "project_id": cls.project.id}
         )
         cls.accountant = new_test_user(
             cls.env, login="csync_accountant",

@@ -13,8 +13,8 @@ class FinanceEventsCase(FinanceCase):
         self.apply("partner.upserted", {"id": "V-1", "name": "Ironclad Steel Erectors", "kind": "subcontractor"})
         self.apply("project.upserted", {"id": "P-1", "name": "Pier 9 Cargo Shed", "customer_id": "C-1",
                                         "contract_value": 2500000.0, "retention_percent": 5, "currency": "USD"})
-        self.apply("cost_code.upserted", {"id": "CC-1", "code": "05 12 00", "name": "Structural Steel"})
-        self.apply("cost_code.upserted", {"id": "CC-2", "code": "05 50 00", "name": "Metal Fabrications"})
+        self.apply("cost_code.upserted", {"id": "CC-1", "code": "95 12 00", "name": "Structural Steel"})
+        self.apply("cost_code.upserted", {"id": "CC-2", "code": "95 50 00", "name": "Metal Fabrications"})
         self.project_p1 = self.Mapping._find(self.system, "project.project", "P-1").record_ref
 
     def apply(self, event_type, data, **kwargs):
@@ -51,7 +51,7 @@ class TestCommitmentEvents(FinanceEventsCase):
         self.assertEqual(order.construction_project_id, self.project_p1)
         self.assertEqual(order.retention_percent, 10)
         self.assertEqual(order.amount_untaxed, 317004.0)
-        self.assertEqual(order.order_line.mapped("cost_code_id.code"), ["05 12 00", "05 50 00"])
+        self.assertEqual(order.order_line.mapped("cost_code_id.code"), ["95 12 00", "95 50 00"])
         line = self.Mapping._find(self.system, "purchase.order.line", "SC-1-2").record_ref
         self.assertEqual((line.product_qty, line.price_unit), (8, 2125.5))
 
