@@ -92,3 +92,26 @@ class TestChangeOrder(FinanceCase):
                 "number": "X", "title": "X", "project_id": other.id,
                 "line_ids": [Command.create({"cost_code_id": self.cc_project_only.id, "description": "x", "amount": 1})],
             })
+
+
+@tagged("post_install", "-at_install")
+class TestFinanceAccess(FinanceCase):
+    def test_people_outside_construction_see_no_contracts(self):
+        for model in ("construction.change.order", "construction.budget.line", "construction.job.cost",
+                      "construction.cost.code"):
+            with self.assertRaises(AccessError, msg=model):
+                self.env[model].with_user(self.user_plain).search([])
+
+    def test_users_draft_change_orders_but_do_not_delete_or_budget(self):
+        change_order = self.env["construction.change.order"].with_user(self.user_integration).create({
+            "number": "CO-A", "title": "Access", "project_id": self.project.id,
+            "line_ids": [Command.create({"cost_code_id": self.cc_concrete.id, "description": "x", "amount": 5.0})],
+        })
+        change_order.action_submit()
+        with self.assertRaises(AccessError):
+            change_order.unlink()
+        with self.assertRaises(AccessError):
+            self.env["construction.budget.line"].with_user(self.user_integration).create(
+                {"project_id": self.project.id, "cost_code_id": self.cc_concrete.id, "original_amount": 1.0})
+        change_order.with_user(self.user_manager).action_approve()
+        self.assertEqual(change_order.state, "approved")
