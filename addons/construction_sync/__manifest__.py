@@ -23,6 +23,8 @@
         "views/cockpit_action.xml",
         "views/construction_cost_code_views.xml",
         "views/project_project_views.xml",
+        "views/construction_pay_application_views.xml",
+        "report/construction_pay_application_report.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

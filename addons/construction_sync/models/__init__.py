@@ -16,3 +16,5 @@ from . import account_move
 from . import account_move_line
 from . import construction_sync_demo
 from . import construction_sync_cockpit
+from . import construction_pay_application
+from . import construction_pay_application_line
