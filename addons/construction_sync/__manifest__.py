@@ -24,6 +24,8 @@
         "views/construction_cost_code_views.xml",
         "views/project_project_views.xml",
         "views/construction_pay_application_views.xml",
+        "views/construction_retention_balance_views.xml",
+        "views/construction_retention_release_wizard_views.xml",
         "report/construction_pay_application_report.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

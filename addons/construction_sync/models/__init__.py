@@ -18,3 +18,4 @@ from . import construction_sync_demo
 from . import construction_sync_cockpit
 from . import construction_pay_application
 from . import construction_pay_application_line
+from . import construction_retention_balance

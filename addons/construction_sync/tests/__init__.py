@@ -9,3 +9,4 @@ from . import test_concurrency
 from . import test_cockpit
 from . import test_cost_code
 from . import test_pay_application
+from . import test_retention_release
