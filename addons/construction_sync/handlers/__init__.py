@@ -3,3 +3,4 @@
 from . import partner
 from . import project
 from . import cost_code
+from . import progress_billing

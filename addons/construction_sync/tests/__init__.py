@@ -10,3 +10,4 @@ from . import test_cockpit
 from . import test_cost_code
 from . import test_pay_application
 from . import test_retention_release
+from . import test_progress_billing_events
