@@ -316,14 +316,14 @@ class ConstructionPayApplication(models.Model):
                 (app.retainage_work - app.previous_retainage_work, _("Retainage on completed work")),
                 (app.retainage_stored - app.previous_retainage_stored, _("Retainage on stored materials")),
             ]
+            # Installed materials move retainage from stored to work: that is still withheld
+            # money, so only a fall of the total (a reduced rate) is a release to the owner.
+            kind, sign = ("withheld", 1) if app.retainage_this_period >= 0 else ("released", -1)
             commands = []
             for amount, label in retention:
                 if float_is_zero(amount, precision_rounding=app.currency_id.rounding):
                     continue
-                # Installed materials move retainage from stored to work: a negative change on
-                # one side is a release, not a negative withholding.
-                kind, amount = ("withheld", amount) if amount > 0 else ("released", -amount)
-                commands.append((0, 0, move._construction_retention_line_vals(amount, label, kind=kind)))
+                commands.append((0, 0, move._construction_retention_line_vals(sign * amount, label, kind=kind)))
             if commands:
                 move.write({"invoice_line_ids": commands})
             if move.currency_id.compare_amounts(move.amount_total, app.current_payment_due):

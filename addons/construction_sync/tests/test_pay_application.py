@@ -169,14 +169,29 @@ class TestPayApplicationInvoice(PayApplicationMixin, FinanceCase):
         second.action_certify()
         second.action_create_invoice()
         invoice = second.invoice_id
-        # Work retainage grows by 3 500; retainage on stored block falls by 750 as it is installed.
+        # Work retainage grows by 3 500; retainage on stored block falls by 750 as it is
+        # installed: still withheld, it moved from one column to the other.
         retention = invoice.invoice_line_ids.filtered("construction_retention")
         self.assertEqual(sorted(retention.mapped(lambda l: (l.construction_retention, l.price_subtotal))),
-                         [("released", 750.0), ("withheld", -3500.0)])
+                         [("withheld", -3500.0), ("withheld", 750.0)])
         self.assertBalances(invoice, {"400000": -20000.0, "121500": 2750.0, "121000": 17250.0})
         self.assertEqual(invoice.amount_total, second.current_payment_due)
         with self.assertRaisesRegex(UserError, "it is invoiced"):
             second.action_cancel()
+
+    def test_a_reduced_retainage_rate_releases_retention(self):
+        first = self.application([(self.cc_concrete, 400000.0, 100000.0, 0.0)])
+        first.action_certify()
+        first.action_create_invoice()
+        # Half way, the owner agrees to hold 5 % instead of 10 % on all work to date.
+        second = self.application([(self.cc_concrete, 400000.0, 50000.0, 0.0)], retention_percent=5.0)
+        second.action_certify()
+        second.action_create_invoice()
+        self.assertEqual((second.retainage_total, second.retainage_this_period, second.current_payment_due),
+                         (7500.0, -2500.0, 52500.0))
+        retention = second.invoice_id.invoice_line_ids.filtered("construction_retention")
+        self.assertEqual((retention.construction_retention, retention.price_subtotal), ("released", 2500.0))
+        self.assertBalances(second.invoice_id, {"400000": -50000.0, "121500": -2500.0, "121000": 52500.0})
 
     def test_only_certified_applications_are_invoiced(self):
         app = self.application([(self.cc_concrete, 400000.0, 100000.0, 0.0)])
