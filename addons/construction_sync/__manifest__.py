@@ -32,6 +32,7 @@
     ],
     "demo": [
         "demo/construction_sync_demo.xml",
+        "demo/construction_billing_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
