@@ -260,6 +260,12 @@ class ConstructionPayApplication(models.Model):
                     "Certify %(earlier)s first: %(name)s carries its figures forward.",
                     earlier=", ".join(earlier_drafts.mapped("display_name")), name=app.display_name,
                 ))
+            later = self.search([("project_id", "=", app.project_id.id), ("number", ">", app.number),
+                                 ("state", "in", ("certified", "invoiced"))], limit=1)
+            if later:
+                # Its previous figures were taken without this one: certifying now would count twice.
+                raise UserError(_("Cannot certify %(name)s: the later %(later)s is already certified.",
+                                  name=app.display_name, later=later.display_name))
             if not app.line_ids:
                 raise UserError(_("%s has no schedule of values lines to certify.", app.display_name))
             app._carry_forward()
@@ -291,8 +297,20 @@ class ConstructionPayApplication(models.Model):
                 raise UserError(_("Cannot %(verb)s %(name)s: %(later)s carries its figures forward.",
                                   verb=verb, name=app.display_name, later=later.display_name))
 
+    # What the owner was told: fixed once certified (the carry-forward writes them on drafts only).
+    DOCUMENT_FIELDS = {
+        "project_id", "number", "period_end", "partner_id", "retention_percent", "materials_retention_percent",
+        "original_contract_sum", "change_order_total", "previous_certificates", "previous_total_completed",
+        "previous_retainage_work", "previous_retainage_stored", "line_ids",
+    }
+
+    def write(self, vals):
+        if self.DOCUMENT_FIELDS & set(vals):
+            self._check_editable()
+        return super().write(vals)
+
     def _check_editable(self):
-        self._check_state("draft", _("change the schedule of values of"))
+        self._check_state("draft", _("change"))
 
     def unlink(self):
         self._check_state(("draft", "cancelled"), _("delete"))

@@ -1,3 +1,5 @@
+import re
+
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -112,8 +114,8 @@ class TestPayApplication(PayApplicationMixin, FinanceCase):
             self.application([(self.cc_masonry, 250000.0, 240000.0, 10000.01)])
         first = self.application([(self.cc_masonry, 250000.0, 240000.0, 10000.0)])
         first.action_certify()
-        with self.assertRaisesRegex(ValidationError, r"04 20 00 Unit Masonry .* \(\$\s250,000.01\) exceeds"), \
-                self.env.cr.savepoint():
+        message = re.escape(self.cc_masonry.display_name) + r" on .*Application 2: .* \(\$\s250,000.01\) exceeds"
+        with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
             self.application([(self.cc_masonry, 250000.0, 0.01, 10000.0)])
 
     def test_certification_order_and_frozen_documents(self):
@@ -131,6 +133,21 @@ class TestPayApplication(PayApplicationMixin, FinanceCase):
         second.action_certify()
         self.assertEqual(self.line(second, self.cc_concrete).previous_work_completed, 120000.0)
         self.assertEqual(second.previous_certificates, 108000.0)
+
+    def test_certified_documents_are_frozen_and_certified_in_order(self):
+        first = self.application([(self.cc_concrete, 400000.0, 100000.0, 0.0)])
+        with self.assertRaisesRegex(UserError, "Cannot change .*: it is certified"):
+            first.action_certify()
+            first.period_end = "2026-10-01"
+        self.assertEqual(first.state, "certified")
+        with self.assertRaisesRegex(UserError, "it is certified"):
+            first.retention_percent = 5.0
+        # A late arrival with a lower number would be missing from the later one's figures.
+        third = self.application([(self.cc_concrete, 400000.0, 5000.0, 0.0)], number=3)
+        third.action_certify()
+        second = self.application([(self.cc_concrete, 400000.0, 1000.0, 0.0)], number=2)
+        with self.assertRaisesRegex(UserError, "Cannot certify .*Application 2: the later .*Application 3 is already"):
+            second.action_certify()
 
     def test_number_is_unique_per_project(self):
         self.application([(self.cc_concrete, 1000.0, 0.0, 0.0)], number=4)
@@ -206,7 +223,7 @@ class TestPayApplicationInvoice(PayApplicationMixin, FinanceCase):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "construction_sync.report_pay_application", app.ids)[0].decode()
         for amount in ("1,000,000.00", "170,000.00", "15,000.00", "1,000.00", "154,000.00", "846,000.00",
-                       "Unit Masonry", "04 20 00", "400,000.00", "280,000.00"):
+                       "Unit Masonry", self.cc_masonry.code, "400,000.00", "280,000.00"):
             self.assertIn(amount, html)
         self.assertIn("Current Payment Due", html)
 

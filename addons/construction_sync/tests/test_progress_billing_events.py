@@ -33,8 +33,9 @@ class TestProgressBillingEvents(FinanceCase):
         self.deliver("partner.upserted", {"id": "C-1", "name": "Bayview Hospital District", "kind": "customer"})
         self.deliver("project.upserted", {"id": "P-1", "name": "Bayview Clinic", "customer_id": "C-1",
                                           "contract_value": 500000, "retention_percent": 10})
-        self.deliver("cost_code.upserted", {"id": "CC-1", "code": "03 30 00", "name": "Cast-in-Place Concrete"})
-        self.deliver("cost_code.upserted", {"id": "CC-2", "code": "04 20 00", "name": "Unit Masonry"})
+        # Codes nobody else uses, so the events create them instead of adopting a fixture's or the demo's.
+        self.deliver("cost_code.upserted", {"id": "CC-1", "code": "98 30 00", "name": "Cast-in-Place Concrete"})
+        self.deliver("cost_code.upserted", {"id": "CC-2", "code": "98 20 00", "name": "Unit Masonry"})
         self.drain()
 
     def without_approval(self):
@@ -99,7 +100,7 @@ class TestProgressBillingEvents(FinanceCase):
                                                               lines=[APPLICATION["lines"][0]] * 2))
         self.drain()
         self.assertEqual((over.state, over.error_class), ("failed", "business"))
-        self.assertIn("04 20 00 Unit Masonry on Bayview Clinic, Application 1: completed and stored to date "
+        self.assertIn("98 20 00 Unit Masonry on Bayview Clinic, Application 1: completed and stored to date "
                       "($\xa0100,000.01) exceeds the scheduled value ($\xa0100,000.00)", over.error_message)
         self.assertEqual((twice.state, twice.error_class), ("failed", "business"))
         self.assertIn("appears twice", twice.error_message)
