@@ -30,11 +30,16 @@
         "views/construction_job_cost_views.xml",
         "views/project_project_views.xml",
         "views/project_task_views.xml",
+        "views/construction_pay_application_views.xml",
+        "views/construction_retention_balance_views.xml",
+        "views/construction_retention_release_wizard_views.xml",
+        "report/construction_pay_application_report.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/construction_sync_demo.xml",
+        "demo/construction_billing_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -6,3 +6,4 @@ from . import cost_code
 from . import change_order
 from . import commitment
 from . import subcontractor_invoice
+from . import progress_billing

@@ -24,3 +24,6 @@ from . import project_task
 from . import construction_job_cost
 from . import construction_sync_demo
 from . import construction_sync_cockpit
+from . import construction_pay_application
+from . import construction_pay_application_line
+from . import construction_retention_balance

@@ -1,0 +1,120 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ConstructionRetentionReleaseWizard(models.TransientModel):
+    """Releases retention held on a project for one partner: a customer invoice (receivable
+    side) or a subcontractor bill (payable side) whose only line moves the amount out of the
+    retention account, posted at once so the held balance is right for the next release."""
+
+    _name = "construction.retention.release.wizard"
+    _description = "Release Retention"
+
+    project_id = fields.Many2one("project.project", required=True)
+    side = fields.Selection(
+        [("receivable", "Customer (retention receivable)"), ("payable", "Subcontractor (retention payable)")],
+        required=True, default="receivable",
+    )
+    partner_id = fields.Many2one("res.partner", required=True)
+    company_id = fields.Many2one("res.company", compute="_compute_company_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    held = fields.Monetary(compute="_compute_held", string="Held Now")
+    release_all = fields.Boolean(string="Release Everything Held", default=True)
+    amount = fields.Monetary(string="Amount to Release")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    label = fields.Char(default=lambda self: _("Retention released"))
+
+    @api.model
+    def _action_open(self, context):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Release Retention"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        model, res_id = self.env.context.get("active_model"), self.env.context.get("active_id")
+        if model == "project.project" and res_id and "project_id" not in values:
+            project = self.env[model].browse(res_id)
+            values.update(project_id=project.id, side="receivable",
+                          partner_id=project.partner_id.commercial_partner_id.id)
+        elif model == "account.move" and res_id and "project_id" not in values:
+            move = self.env[model].browse(res_id)
+            values.update(project_id=move.construction_project_id.id, side=move._retention_side(),
+                          partner_id=move.commercial_partner_id.id)
+        return values
+
+    @api.depends("project_id")
+    def _compute_company_id(self):
+        for wizard in self:
+            wizard.company_id = wizard.project_id.company_id or self.env.company
+
+    @api.depends("project_id", "partner_id", "side")
+    def _compute_held(self):
+        for wizard in self:
+            wizard.held = wizard._held()
+
+    @api.onchange("release_all", "held")
+    def _onchange_release_all(self):
+        if self.release_all:
+            self.amount = self.held
+
+    def _held(self):
+        self.ensure_one()
+        if not (self.project_id and self.partner_id and self.side):
+            return 0.0
+        # The view reads journal items and the company's retention accounts straight from SQL.
+        self.env.flush_all()
+        self.env["construction.retention.balance"].invalidate_model()
+        balances = self.env["construction.retention.balance"].search([
+            ("company_id", "=", self.company_id.id), ("project_id", "=", self.project_id.id),
+            ("partner_id", "=", self.partner_id.commercial_partner_id.id), ("side", "=", self.side),
+        ])
+        return sum(balances.mapped("balance"))
+
+    def action_release(self):
+        self.ensure_one()
+        move = self._release()
+        return {"type": "ir.actions.act_window", "res_model": "account.move", "res_id": move.id,
+                "views": [(False, "form")]}
+
+    @api.model
+    def _release_for(self, project_id, partner_id, side, amount, date):
+        """Releases `amount` without the dialog (demo data, scripts); returns the posted move."""
+        return self.create({"project_id": project_id, "partner_id": partner_id, "side": side,
+                            "release_all": False, "amount": amount, "date": date})._release()
+
+    def _release(self):
+        """Creates and posts the release document; returns it."""
+        self.ensure_one()
+        currency = self.currency_id
+        # Two people releasing on the same project at once must not both see the full balance.
+        self.env.cr.execute("SELECT id FROM project_project WHERE id = %s FOR UPDATE", (self.project_id.id,))
+        held = self._held()
+        amount = currency.round(held if self.release_all else self.amount)
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise UserError(_("Nothing to release: %(partner)s has no retention held on %(project)s.",
+                              partner=self.partner_id.display_name, project=self.project_id.display_name)
+                            if currency.is_zero(held) else _("The amount to release must be positive."))
+        if currency.compare_amounts(amount, held) > 0:
+            raise UserError(_(
+                "Cannot release %(amount)s: only %(held)s of retention is held for %(partner)s on %(project)s.",
+                amount=currency.format(amount), held=currency.format(held),
+                partner=self.partner_id.display_name, project=self.project_id.display_name,
+            ))
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice" if self.side == "receivable" else "in_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "invoice_date": self.date,
+            "construction_project_id": self.project_id.id,
+            "ref": self.label,
+        })
+        move.write({"invoice_line_ids": [(0, 0, move._construction_retention_line_vals(amount, self.label, kind="released"))]})
+        move.action_post()
+        return move
