@@ -27,6 +27,7 @@ class ProjectProject(models.Model):
     budget_line_ids = fields.One2many("construction.budget.line", "project_id", string="Budget")
     commitment_ids = fields.One2many("purchase.order", "construction_project_id", string="Commitments")
     change_order_count = fields.Integer(compute="_compute_construction_counts")
+    pay_application_count = fields.Integer(compute="_compute_construction_counts")
     commitment_count = fields.Integer(compute="_compute_construction_counts")
 
     _sql_constraints = [
@@ -47,7 +48,10 @@ class ProjectProject(models.Model):
             [("project_id", "in", self.ids)], ["project_id"], ["__count"]))
         commitments = dict(self.env["purchase.order"]._read_group(
             [("construction_project_id", "in", self.ids)], ["construction_project_id"], ["__count"]))
+        pay_applications = dict(self.env["construction.pay.application"]._read_group(
+            [("project_id", "in", self.ids)], ["project_id"], ["__count"]))
         for project in self:
+            project.pay_application_count = pay_applications.get(project, 0)
             project.change_order_count = change_orders.get(project, 0)
             project.commitment_count = commitments.get(project, 0)
 
@@ -75,6 +79,14 @@ class ProjectProject(models.Model):
 
     def action_view_commitments(self):
         return self._construction_action("construction_sync.purchase_order_commitment_action", "construction_project_id")
+
+    def action_view_pay_applications(self):
+        return self._construction_action("construction_sync.construction_pay_application_action", "project_id")
+
+    def action_view_retention(self):
+        action = self._construction_action("construction_sync.construction_retention_balance_action", "project_id")
+        action["context"] = {}
+        return action
 
     def action_view_job_cost(self):
         action = self._construction_action("construction_sync.construction_job_cost_action", "project_id")

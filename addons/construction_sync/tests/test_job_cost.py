@@ -85,3 +85,15 @@ class TestJobCost(CommitmentCase):
             [("project_id", "=", self.project.id)])
         self.assertTrue(rows)
         self.assertTrue(rows.mapped("revised_budget"))
+
+    def test_project_buttons_open_the_projects_documents(self):
+        self.assertEqual((self.project.change_order_count, self.project.commitment_count), (1, 1))
+        for method, model in (("action_view_change_orders", "construction.change.order"),
+                              ("action_view_commitments", "purchase.order"),
+                              ("action_view_pay_applications", "construction.pay.application"),
+                              ("action_view_retention", "construction.retention.balance"),
+                              ("action_view_job_cost", "construction.job.cost")):
+            action = getattr(self.project, method)()
+            self.assertEqual(action["res_model"], model)
+            records = self.env[model].search(action["domain"])
+            self.assertEqual(records.mapped(action["domain"][0][0]) or self.project, self.project, method)
