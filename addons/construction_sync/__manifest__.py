@@ -15,6 +15,7 @@
         "security/construction_sync_rules.xml",
         "data/ir_cron.xml",
         "data/analytic_plan.xml",
+        "data/construction_field_data.xml",
         "views/construction_sync_system_views.xml",
         "views/construction_sync_event_action_wizard_views.xml",
         "views/construction_sync_event_views.xml",
@@ -25,6 +26,9 @@
         "views/project_project_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/maintenance_equipment_views.xml",
+        "views/construction_rental_line_views.xml",
+        "views/construction_field_menus.xml",
     ],
     "demo": [
         "demo/construction_sync_demo.xml",

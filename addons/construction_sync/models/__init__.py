@@ -16,3 +16,12 @@ from . import account_move
 from . import account_move_line
 from . import construction_sync_demo
 from . import construction_sync_cockpit
+from . import maintenance_equipment
+from . import maintenance_request
+from . import construction_rental_line
+from . import construction_rental_usage
+from . import construction_rental_downtime
+from . import construction_rental_charge
+from . import construction_rental_billing
+from . import account_move_line_rental
+from . import account_analytic_line

@@ -8,3 +8,4 @@ from . import test_actions
 from . import test_concurrency
 from . import test_cockpit
 from . import test_cost_code
+from . import test_rental_billing
