@@ -3,3 +3,5 @@
 from . import partner
 from . import project
 from . import cost_code
+from . import equipment
+from . import rental

@@ -9,3 +9,4 @@ from . import test_concurrency
 from . import test_cockpit
 from . import test_cost_code
 from . import test_rental_billing
+from . import test_rental_events
