@@ -28,6 +28,7 @@
         "views/menus.xml",
         "views/maintenance_equipment_views.xml",
         "views/construction_rental_line_views.xml",
+        "views/construction_submittal_views.xml",
         "views/construction_field_menus.xml",
     ],
     "demo": [

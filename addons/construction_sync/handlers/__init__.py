@@ -5,3 +5,4 @@ from . import project
 from . import cost_code
 from . import equipment
 from . import rental
+from . import submittal

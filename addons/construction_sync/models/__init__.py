@@ -25,3 +25,9 @@ from . import construction_rental_charge
 from . import construction_rental_billing
 from . import account_move_line_rental
 from . import account_analytic_line
+from . import construction_submittal
+from . import construction_submittal_revision
+from . import purchase_order_line_submittal
+from . import purchase_order_submittal
+from . import stock_picking
+from . import account_move_submittal

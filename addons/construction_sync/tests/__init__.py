@@ -10,3 +10,4 @@ from . import test_cockpit
 from . import test_cost_code
 from . import test_rental_billing
 from . import test_rental_events
+from . import test_submittal
