@@ -33,6 +33,7 @@
     ],
     "demo": [
         "demo/construction_sync_demo.xml",
+        "demo/construction_field_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
