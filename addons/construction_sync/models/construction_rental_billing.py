@@ -62,15 +62,16 @@ class ConstructionRentalBilling(models.Model):
 
     @api.model
     def _run(self, period_end, lines=None):
-        """Bills every dispatched, returned (or reopened) line up to `period_end` (exclusive) and
-        returns the billings created. Lines already billed past `period_end` are skipped: billing
+        """Bills every dispatched, returned (or reopened) line up to `period_end` (exclusive), or
+        those of `lines`, and returns the billings created. Lines already billed past `period_end` are skipped: billing
         an earlier moment after a later one would credit time that is really due."""
-        Line = self.env["construction.rental.line"]
-        lines = lines if lines is not None else Line.search([
-            ("state", "in", ("dispatched", "returned")), ("dispatched_at", "<", period_end),
-        ])
+        domain = [("state", "in", ("dispatched", "returned")), ("dispatched_at", "<", period_end)]
+        if lines is None:
+            lines = self.env["construction.rental.line"].search(domain)
+        else:
+            lines = lines.filtered_domain(domain)
         values = []
-        for line in lines.filtered(lambda l: l.dispatched_at and l.dispatched_at < period_end):
+        for line in lines:
             if line.billed_until and line.billed_until >= period_end:
                 continue
             until = min(period_end, line.returned_at) if line.returned_at else period_end

@@ -26,24 +26,19 @@ RATE_BASES = [
 
 def cheapest_cost(days, rate_day, rate_week, rate_month):
     """The cheapest charge for `days` (fractional) of rental with the usual rental caps: days are
-    charged until they cost more than a week, weeks until they cost more than a month. A basis
-    without a rate (0) does not cap. Monotonic in `days`, which billing relies on (see
-    construction.rental.billing)."""
-    inf = float("inf")
-    day_cost = lambda d: d * rate_day if rate_day else inf  # noqa: E731 - local shorthand
-    week = rate_week or inf
-    month = rate_month or inf
+    charged until they cost more than a week, weeks until they cost more than a month. The
+    smallest unit with a rate is prorated; a basis without a rate (0) is left out. Continuous
+    and non-decreasing in `days`, which cumulative billing relies on (construction.rental.billing)."""
+    units = [(length, rate) for length, rate in ((1, rate_day), (7, rate_week), (30, rate_month)) if rate]
 
-    def weeks_level(d):
-        if rate_week:
-            whole = math.floor(d / 7.0)
-            return whole * week + min(day_cost(d - 7 * whole), week)
-        return day_cost(d)
+    def cost(d, level):
+        length, rate = units[level]
+        if level == 0:
+            return d * rate / length
+        whole = math.floor(d / length)
+        return whole * rate + min(cost(d - whole * length, level - 1), rate)
 
-    if rate_month:
-        whole = math.floor(days / 30.0)
-        return whole * month + min(weeks_level(days - 30 * whole), month)
-    return weeks_level(days)
+    return cost(days, len(units) - 1) if units else 0.0
 
 
 class ConstructionRentalLine(models.Model):
@@ -176,21 +171,23 @@ class ConstructionRentalLine(models.Model):
     # state machine
     # ------------------------------------------------------------------------------------------
 
+    def _require_state(self, state, rule):
+        for line in self:
+            if line.state != state:
+                raise UserError(_("%(line)s is %(state)s: %(rule)s", line=line.display_name,
+                                  state=line._state_label().lower(), rule=rule))
+
     def action_dispatch(self, at=None):
         at = at or fields.Datetime.now()
+        self._require_state("reserved", _("only a reserved rental can be dispatched."))
         for line in self:
-            if line.state != "reserved":
-                raise UserError(_("%(line)s is %(state)s: only a reserved rental can be dispatched.",
-                                  line=line.display_name, state=line._state_label()))
             line.write({"state": "dispatched", "dispatched_at": at})
         return True
 
     def action_return(self, at=None):
         at = at or fields.Datetime.now()
+        self._require_state("dispatched", _("only a dispatched rental can be returned."))
         for line in self:
-            if line.state != "dispatched":
-                raise UserError(_("%(line)s is %(state)s: only a dispatched rental can be returned.",
-                                  line=line.display_name, state=line._state_label()))
             if at < line.dispatched_at:
                 raise UserError(_(
                     "%(line)s cannot be returned at %(at)s UTC: it was dispatched later, at %(dispatched)s UTC.",
@@ -199,11 +196,8 @@ class ConstructionRentalLine(models.Model):
         return True
 
     def action_cancel(self):
-        for line in self:
-            if line.state != "reserved":
-                raise UserError(_("%(line)s is %(state)s: only a reservation can be cancelled; return the machine instead.",
-                                  line=line.display_name, state=line._state_label()))
-            line.state = "cancelled"
+        self._require_state("reserved", _("only a reservation can be cancelled; return the machine instead."))
+        self.state = "cancelled"
         return True
 
     def _state_label(self):
@@ -215,9 +209,7 @@ class ConstructionRentalLine(models.Model):
         periods are half-open [start, end), so the two lines never bill the same second and
         leave none unbilled."""
         self.ensure_one()
-        if self.state != "dispatched":
-            raise UserError(_("%(line)s is %(state)s: only a dispatched rental can be transferred or re-priced.",
-                              line=self.display_name, state=self._state_label()))
+        self._require_state("dispatched", _("only a dispatched rental can be transferred or re-priced."))
         if at <= self.dispatched_at:
             raise UserError(_(
                 "%(line)s cannot change at %(at)s UTC: it was dispatched at %(dispatched)s UTC.",

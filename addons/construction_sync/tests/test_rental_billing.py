@@ -44,8 +44,11 @@ class RentalCase(FinanceCase):
         line.action_dispatch(dt(dispatched_at))
         return line
 
-    def bill(self, period_end):
-        return self.Billing._run(dt(period_end))
+    def bill(self, period_end, user=None):
+        """A billing run over this test's lines (the demo company has rentals of its own)."""
+        Billing = self.Billing.with_user(user) if user else self.Billing
+        lines = self.Line.search([("project_id", "in", (self.project | self.project_b).ids)])
+        return Billing._run(dt(period_end), lines=lines.with_user(user) if user else lines)
 
 
 @tagged("post_install", "-at_install")
@@ -89,6 +92,12 @@ class TestRentalBilling(RentalCase):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             self.Billing.create({"line_id": line.id, "period_start": line.dispatched_at,
                                  "period_end": dt("2026-11-01 00:00:00")})
+
+    def test_monthly_cron_bills_up_to_the_first_and_only_once(self):
+        self.Billing._cron_bill()
+        period_end = self.Billing._default_period_end()
+        self.assertEqual((period_end.day, period_end.hour, period_end.minute), (1, 0, 0))
+        self.assertFalse(self.Billing._run(period_end))
 
     def test_deleting_the_draft_invoice_bills_again(self):
         line = self.rent("2026-11-01 00:00:00")
@@ -167,6 +176,8 @@ class TestRentalBilling(RentalCase):
         self.assertEqual(cheapest_cost(40, 650, 2600, 7800), 12350)  # 1 month + 1 week + 3 days
         self.assertEqual(cheapest_cost(29, 650, 2600, 7800), 7800)  # capped at the month
         self.assertEqual(cheapest_cost(10, 650, 0, 0), 6500)  # no weekly or monthly rate
+        self.assertEqual(cheapest_cost(0, 0, 2600, 7800), 0)
+        self.assertEqual(cheapest_cost(10.5, 0, 2600, 0), 2600 + 3.5 * 2600 / 7)  # no day rate: weeks prorated
 
     def test_cheapest_basis_is_cumulative_across_periods(self):
         line = self.rent("2026-10-22 00:00:00", rate_basis="cheapest")
@@ -239,8 +250,8 @@ class TestRentalAccess(RentalCase):
             "equipment_id": self.excavator.id, "project_id": self.project.id, "direction": "out", "rate_day": 650.0})
         line.action_dispatch(dt("2026-11-01 00:00:00"))
         with self.assertRaises(AccessError):
-            self.Billing.with_user(self.user_integration)._run(dt("2026-11-02 00:00:00"))
+            self.bill("2026-11-02 00:00:00", user=self.user_integration)
         with self.assertRaises(AccessError):
             line.with_user(self.user_integration).unlink()
-        billing = self.Billing.with_user(self.accountant)._run(dt("2026-11-02 00:00:00"))
+        billing = self.bill("2026-11-02 00:00:00", user=self.accountant)
         self.assertEqual(billing.amount, 650.0)

@@ -66,7 +66,7 @@ class TestRentalEvents(RentalCase):
         self.assertDone(self.apply("rental.returned", {"id": "RET-1", "rental_id": "R-1",
                                                       "returned_at": "2026-11-12T13:30:00Z"}))
         self.assertEqual((line.state, line.returned_at), ("returned", dt("2026-11-12 13:30:00")))
-        billing = self.Billing._run(dt("2026-12-01 00:00:00"))
+        billing = self.bill("2026-12-01 00:00:00")
         # 10.25 days at 600.00 + 95.5 l at 2.00
         self.assertEqual((billing.time_delta, billing.charge_amount), (6150.0, 191.0))
 
@@ -82,7 +82,7 @@ class TestRentalEvents(RentalCase):
             "id": "DT-1", "rental_id": "R-1", "start": "2026-11-05T00:00:00Z", "end": "2026-11-07T00:00:00Z",
             "reason": "Hydraulic hose burst", "breakdown": True}, timestamp="2026-11-23T09:00:00Z"))
         self.assertEqual(len(self.env["maintenance.request"].search([("construction_downtime_id", "=", downtime.id)])), 1)
-        self.assertEqual(self.Billing._run(dt("2026-11-11 00:00:00")).amount, 4800.0)  # 10 days less 2
+        self.assertEqual(self.bill("2026-11-11 00:00:00").amount, 4800.0)  # 10 days less 2
 
     def test_return_before_its_dispatch_arrived_waits_then_applies(self):
         self.apply("rental.reserved", {"id": "R-1", "equipment_id": "EQ-320", "project_id": "P-100", "direction": "out"},
