@@ -2,7 +2,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
 MOVE_TYPES = {("out", 1): "out_invoice", ("out", -1): "out_refund", ("in", 1): "in_invoice", ("in", -1): "in_refund"}
@@ -63,8 +62,10 @@ class ConstructionRentalBilling(models.Model):
     @api.model
     def _run(self, period_end, lines=None):
         """Bills every dispatched, returned (or reopened) line up to `period_end` (exclusive), or
-        those of `lines`, and returns the billings created. Lines already billed past `period_end` are skipped: billing
-        an earlier moment after a later one would credit time that is really due."""
+        those of `lines`, and returns the billings created. Lines already billed past
+        `period_end` are skipped: billing an earlier moment after a later one would credit time
+        that is really due. A line with nobody to bill is left for the next run with a note in
+        its chatter, so one incomplete contract never stops the company's billing."""
         domain = [("state", "in", ("dispatched", "returned")), ("dispatched_at", "<", period_end)]
         if lines is None:
             lines = self.env["construction.rental.line"].search(domain)
@@ -74,23 +75,23 @@ class ConstructionRentalBilling(models.Model):
         for line in lines:
             if line.billed_until and line.billed_until >= period_end:
                 continue
-            until = min(period_end, line.returned_at) if line.returned_at else period_end
-            time_amount = line._time_amount(until)
-            time_delta = line.currency_id.round(time_amount - sum(line.billing_ids.mapped("time_delta")))
-            charges = line.charge_ids.filtered(lambda c: not c.billing_id and c.date < period_end)
-            charge_amount = sum(charges.mapped("amount"))
+            time_amount, time_delta, charges = line._unbilled(period_end)
             if float_is_zero(time_delta, precision_rounding=line.currency_id.rounding) and not charges:
+                continue
+            if line.direction != "internal" and not line.partner_id:
+                line.message_post(body=_("Not billed up to %(end)s UTC: this rental has no %(who)s.", end=period_end,
+                                         who=_("customer") if line.direction == "out" else _("vendor")))
                 continue
             values.append({
                 "line_id": line.id, "period_start": line.billed_until or line.dispatched_at,
                 "period_end": period_end, "time_amount": time_amount, "time_delta": time_delta,
-                "charge_amount": charge_amount, "charge_ids": [(6, 0, charges.ids)],
+                "charge_amount": sum(charges.mapped("amount")), "charge_ids": [(6, 0, charges.ids)],
             })
         billings = self.create(values)
         billings._post_to_accounting()
         # A returned line whose whole time and every charge is billed is done.
         for line in lines.filtered(lambda l: l.state == "returned" and l.returned_at <= period_end):
-            if not line.charge_ids.filtered(lambda c: not c.billing_id):
+            if not line.charge_ids.filtered(lambda c: not c.billing_id) and (line.partner_id or line.direction == "internal"):
                 line.state = "invoiced"
         return billings
 
@@ -113,9 +114,6 @@ class ConstructionRentalBilling(models.Model):
             if line.direction == "internal":
                 billing._post_internal_cost()
                 continue
-            if not line.partner_id:
-                raise UserError(_("%(line)s has no %(who)s to bill.", line=line.display_name,
-                                  who=_("customer") if line.direction == "out" else _("vendor")))
             groups[(line.direction, line.partner_id, line.project_id, line.company_id)] |= billing
         for (direction, partner, project, company), billings in groups.items():
             total = sum(billings.mapped("amount"))

@@ -119,6 +119,9 @@ class ConstructionRentalLine(models.Model):
     billed_until = fields.Datetime(compute="_compute_billed", store=True)
     billed_amount = fields.Monetary(compute="_compute_billed", store=True)
     usage_hours = fields.Float(compute="_compute_usage_hours", store=True, string="Engine Hours")
+    unbilled_amount = fields.Monetary(
+        compute="_compute_unbilled_amount", help="What a billing run now would bill: time on rent and charges.",
+    )
 
     _sql_constraints = [
         ("name_uniq", "unique(company_id, name)", "A rental reference is unique per company."),
@@ -142,6 +145,16 @@ class ConstructionRentalLine(models.Model):
         for line in self:
             line.billed_until = max(line.billing_ids.mapped("period_end"), default=False)
             line.billed_amount = sum(line.billing_ids.mapped("amount"))
+
+    @api.depends_context("uid")
+    def _compute_unbilled_amount(self):
+        now = fields.Datetime.now()
+        for line in self:
+            if line.state in ("dispatched", "returned") and line.dispatched_at:
+                _total, time_delta, charges = line._unbilled(now)
+                line.unbilled_amount = time_delta + sum(charges.mapped("amount"))
+            else:
+                line.unbilled_amount = 0.0
 
     @api.depends("usage_ids.hours")
     def _compute_usage_hours(self):
@@ -313,3 +326,12 @@ class ConstructionRentalLine(models.Model):
             return _("%(hours)s engine hours", hours="%g" % (self._billable_hours(until) - self._billable_hours(start)))
         days = (self._billable_seconds(until) - self._billable_seconds(start)) / DAY
         return _("%(days)s days on rent", days="%.4g" % days)
+
+    def _unbilled(self, until):
+        """(cumulative time amount at `until`, time not billed yet, charges not billed yet)."""
+        self.ensure_one()
+        end = min(until, self.returned_at) if self.returned_at else until
+        time_amount = self._time_amount(end)
+        time_delta = self.currency_id.round(time_amount - sum(self.billing_ids.mapped("time_delta")))
+        charges = self.charge_ids.filtered(lambda c: not c.billing_id and c.date < until)
+        return time_amount, time_delta, charges

@@ -28,9 +28,10 @@ class PurchaseOrderLine(models.Model):
 
     def _construction_hold_message(self, operation):
         """The sentence refusing `operation` (e.g. "Receipt WH/IN/00004 cannot be validated")."""
+        # env._ rather than _: inside a generator _ cannot find the language.
         lines = "; ".join(
-            _("%(line)s on %(order)s waits for %(submittals)s", line=line.name, order=line.order_id.name,
-              submittals=line._construction_unapproved_submittals()._describe_block())
+            self.env._("%(line)s on %(order)s waits for %(submittals)s", line=line.name, order=line.order_id.name,
+                       submittals=line._construction_unapproved_submittals()._describe_block())
             for line in self
         )
         return _("%(operation)s: %(lines)s. It is released when a new revision is approved.",

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from psycopg2 import IntegrityError
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -210,6 +211,16 @@ class TestRentalBilling(RentalCase):
         self.assertFalse(self.bill("2026-12-02 00:00:00"), "dated after that period end")
         self.assertEqual(self.bill("2027-01-01 00:00:00").amount, 420.0)
         self.assertEqual(line.state, "invoiced")
+
+    def test_line_without_customer_waits_and_the_run_goes_on(self):
+        orphan = self.rent("2026-11-01 00:00:00")
+        orphan.write({"project_id": self.env["project.project"].create({"name": "No customer yet"}).id,
+                      "partner_id": False})
+        billed = self.rent("2026-11-01 00:00:00")
+        billings = self.Billing._run(dt("2026-11-02 00:00:00"), lines=orphan | billed)
+        self.assertEqual(billings.line_id, billed)
+        self.assertIn("this rental has no customer", orphan.message_ids[0].body)
+        self.assertEqual(orphan.unbilled_amount, orphan._unbilled(fields.Datetime.now())[1])
 
     def test_rented_in_becomes_a_vendor_bill(self):
         line = self.rent("2026-11-01 00:00:00", equipment=self.loader, direction="in")
