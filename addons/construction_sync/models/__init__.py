@@ -31,3 +31,4 @@ from . import purchase_order_line_submittal
 from . import purchase_order_submittal
 from . import stock_picking
 from . import account_move_submittal
+from . import construction_equipment_utilization

@@ -239,6 +239,15 @@ class TestRentalBilling(RentalCase):
         column = self.env["construction.cost.code"]._plan()._column_name()
         self.assertEqual(cost[column], self.cc_concrete.analytic_account_id)
 
+    def test_utilization_per_equipment_and_month(self):
+        line = self.rent("2026-10-20 15:00:00", equipment=self.loader, direction="in")
+        line.action_return(dt("2026-11-05 09:00:00"))
+        rows = self.env["construction.equipment.utilization"].search([("equipment_id", "=", self.loader.id)])
+        self.assertEqual([(r.month.isoformat(), r.days_on_rent, r.days_in_month, r.utilization) for r in rows], [
+            ("2026-11-01", 4.375, 30, 14.58),
+            ("2026-10-01", 11.375, 31, 36.69),
+        ])
+
     def test_state_rules(self):
         line = self.rent("2026-11-05 00:00:00")
         with self.assertRaisesRegex(UserError, "dispatched later"):
