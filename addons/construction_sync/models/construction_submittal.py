@@ -85,6 +85,10 @@ class ConstructionSubmittal(models.Model):
     def create(self, vals_list):
         submittals = super().create(vals_list)
         submittals._log_revision()
+        # Linked at once to lines already ordered (e.g. a register entry created by the document
+        # system after the order): not approved means on hold from the start.
+        for submittal in submittals.sudo().filtered(lambda s: not s.is_approved):
+            submittal._hold_lines()
         return submittals
 
     def write(self, vals):

@@ -109,6 +109,15 @@ class TestSubmittalHolds(SubmittalCase):
         other.status = "approved"
         self.assertFalse(self.hold_activities())
 
+    def test_submittal_registered_after_the_order_holds_at_once(self):
+        self.submittal.status = "approved"
+        self.order.button_confirm()
+        self.env["construction.submittal"].create({
+            "project_id": self.project.id, "number": "03 11 00-009", "title": "Formwork ties", "status": "rejected",
+            "purchase_line_ids": [Command.link(self.formwork_line.id)]})
+        self.assertTrue(self.formwork_line.construction_submittal_hold)
+        self.assertEqual(len(self.hold_activities()), 1)
+
     def test_bill_for_lines_not_on_hold_posts(self):
         self.submittal.status = "approved"
         self.order.button_confirm()
