@@ -71,6 +71,13 @@ class ConstructionRentalBilling(models.Model):
             lines = self.env["construction.rental.line"].search(domain)
         else:
             lines = lines.filtered_domain(domain)
+        # Two runs at once (the cron and someone's wizard) read the same billed totals. Locking
+        # the lines first makes the second wait, then fail to serialize on the rows the first
+        # updated, before it builds any invoice; Odoo retries it on fresh data. (Its update of the
+        # lines' billed totals would fail the same way, but only after all the work.)
+        if lines:
+            self.env.cr.execute("SELECT id FROM construction_rental_line WHERE id = ANY(%s) FOR UPDATE", [lines.ids],
+                                log_exceptions=False)
         values = []
         for line in lines:
             if line.billed_until and line.billed_until >= period_end:

@@ -11,3 +11,4 @@ from . import test_cost_code
 from . import test_rental_billing
 from . import test_rental_events
 from . import test_submittal
+from . import test_rental_concurrency
