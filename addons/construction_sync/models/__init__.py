@@ -24,7 +24,7 @@ from . import construction_rental_downtime
 from . import construction_rental_charge
 from . import construction_rental_billing
 from . import account_move_line_rental
-from . import account_analytic_line
+from . import account_analytic_line_rental
 from . import construction_submittal
 from . import construction_submittal_revision
 from . import purchase_order_line_submittal
