@@ -13,6 +13,7 @@
         "security/construction_sync_groups.xml",
         "security/ir.model.access.csv",
         "security/construction_sync_rules.xml",
+        "security/construction_field_rules.xml",
         "data/ir_cron.xml",
         "data/analytic_plan.xml",
         "data/construction_field_data.xml",
