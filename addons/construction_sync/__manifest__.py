@@ -13,9 +13,11 @@
         "security/construction_sync_groups.xml",
         "security/ir.model.access.csv",
         "security/construction_sync_rules.xml",
+        "security/construction_field_rules.xml",
         "data/ir_cron.xml",
         "data/analytic_plan.xml",
         "data/product_data.xml",
+        "data/construction_field_data.xml",
         "views/construction_sync_system_views.xml",
         "views/construction_sync_event_action_wizard_views.xml",
         "views/construction_sync_event_views.xml",
@@ -36,10 +38,15 @@
         "report/construction_pay_application_report.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/maintenance_equipment_views.xml",
+        "views/construction_rental_line_views.xml",
+        "views/construction_submittal_views.xml",
+        "views/construction_field_menus.xml",
     ],
     "demo": [
         "demo/construction_sync_demo.xml",
         "demo/construction_billing_demo.xml",
+        "demo/construction_field_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -7,3 +7,6 @@ from . import change_order
 from . import commitment
 from . import subcontractor_invoice
 from . import progress_billing
+from . import equipment
+from . import rental
+from . import submittal

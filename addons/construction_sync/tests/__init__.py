@@ -15,3 +15,7 @@ from . import test_job_cost
 from . import test_pay_application
 from . import test_retention_release
 from . import test_progress_billing_events
+from . import test_rental_billing
+from . import test_rental_events
+from . import test_submittal
+from . import test_rental_concurrency
