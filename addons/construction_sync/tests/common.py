@@ -2,8 +2,11 @@ import json
 import time
 import uuid
 
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
 from odoo.tests import new_test_user
-from odoo.tests.common import HttpCase, TransactionCase
+from odoo.tests.common import BaseCase, HttpCase, TransactionCase
 
 from ..sync import signature
 
@@ -129,3 +132,19 @@ class FinanceCase(FinanceWorldMixin, SyncCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._build_finance_world()
+
+
+class CommittedCase(BaseCase):
+    """Tests of real concurrency: each cursor is its own PostgreSQL connection and commits, as
+    Odoo workers on several nodes would. The data is committed, so every test removes what it made."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(odoo.tests.get_db_name())
+
+    def env_for(self, cr):
+        # The test runner holds the registry lock while post-install tests run; giving the cursor
+        # its transaction up front keeps Environment() from asking for the registry again.
+        cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {})

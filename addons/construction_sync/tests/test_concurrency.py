@@ -4,34 +4,17 @@ import threading
 import time
 import uuid
 
-from odoo import SUPERUSER_ID, api
 from psycopg2 import OperationalError
 
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
-from odoo.tests.common import BaseCase
 
-import odoo
-from odoo.modules.registry import Registry
-
-from .common import SECRET, envelope, signed_headers
+from .common import SECRET, CommittedCase, envelope, signed_headers
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrency(BaseCase):
-    """Real concurrency: each thread has its own PostgreSQL connection and commits, as Odoo
-    workers on several nodes would. The data is committed, so every test removes what it made."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(odoo.tests.get_db_name())
-
-    def env_for(self, cr):
-        # The test runner holds the registry lock while post-install tests run; giving the cursor
-        # its transaction up front keeps Environment() from asking for the registry again.
-        cr.transaction = api.Transaction(self.registry)
-        return api.Environment(cr, SUPERUSER_ID, {})
+class TestConcurrency(CommittedCase):
+    """Real concurrency: each thread has its own connection and commits."""
 
     def setUp(self):
         super().setUp()

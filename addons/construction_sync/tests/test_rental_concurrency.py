@@ -2,28 +2,16 @@ from datetime import datetime
 
 from psycopg2 import errors
 
-from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
-from odoo.tests.common import BaseCase
 
-import odoo
-from odoo.modules.registry import Registry
+from .common import CommittedCase
 
 
 @tagged("post_install", "-at_install")
-class TestRentalBillingConcurrency(BaseCase):
+class TestRentalBillingConcurrency(CommittedCase):
     """Two billing runs in two committed transactions, as the monthly cron and an accountant's
     wizard would be: the second cannot bill from stale totals. The data is committed, so the test
     removes what it made."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(odoo.tests.get_db_name())
-
-    def env_for(self, cr):
-        cr.transaction = api.Transaction(self.registry)
-        return api.Environment(cr, SUPERUSER_ID, {})
 
     def setUp(self):
         super().setUp()
