@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import FinanceCase
+from .common import FinanceCase, FinanceWorldMixin, SyncHttpCase
 
 
 class PayApplicationMixin:
@@ -226,6 +226,24 @@ class TestPayApplicationInvoice(PayApplicationMixin, FinanceCase):
                        "Unit Masonry", self.cc_masonry.code, "400,000.00", "280,000.00"):
             self.assertIn(amount, html)
         self.assertIn("Current Payment Due", html)
+
+
+@tagged("post_install", "-at_install")
+class TestPayApplicationPdf(PayApplicationMixin, FinanceWorldMixin, SyncHttpCase):
+    """The printed G702/G703 through wkhtmltopdf, which fetches the report's styles from the
+    running server (hence an HttpCase)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._build_finance_world()
+
+    def test_pdf_is_printed(self):
+        app = self.application([(self.cc_concrete, 400000.0, 120000.0, 0.0)])
+        pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            "construction_sync.report_pay_application", app.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF-"), pdf[:40])
 
 
 @tagged("post_install", "-at_install")
