@@ -25,3 +25,15 @@ export function parseServerDatetime(value: string): Luxon.DateTime {
 }
 
 export type DateTime = Luxon.DateTime;
+
+/** A datetime-local input's value ("2026-11-23T09:00", the reader's wall clock in `zone`) as
+ * Odoo's naive UTC string; null when the input is empty or incomplete. */
+export function localInputToServer(value: string, zone: string): string | null {
+    const parsed = luxon().DateTime.fromISO(value, { zone });
+    return parsed.isValid ? parsed.toUTC().toFormat("yyyy-MM-dd HH:mm:ss") : null;
+}
+
+/** The opposite of localInputToServer, for filling an input: a moment as the reader's wall clock. */
+export function toLocalInput(moment: Luxon.DateTime, zone: string): string {
+    return moment.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
+}
