@@ -130,6 +130,7 @@ test("an integration user without manager rights gets no manager controls", asyn
     await expect(
         page.locator(".o_csync_bulk_ignore, .o_csync_bulk_accept, .o_csync_bulk_reject")
     ).toHaveCount(0);
+    await expect(page.locator(".o_csync_replay_open")).toHaveCount(0);
     await approval.locator(".o_csync_open").click();
     await expect(page.locator(".o_csync_detail")).toBeVisible();
     await expect(page.locator(".o_csync_traceback")).toHaveCount(0);

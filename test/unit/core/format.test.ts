@@ -1,11 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { DateTime } from "luxon";
 import { formatAge } from "../../../web_src/core/format";
-import {
-    localInputToServer,
-    parseServerDatetime,
-    toLocalInput,
-} from "../../../web_src/core/luxon";
+import { localInputToServer, parseServerDatetime, toLocalInput } from "../../../web_src/core/luxon";
 
 const reference = DateTime.fromISO("2026-11-23T12:00:00Z");
 

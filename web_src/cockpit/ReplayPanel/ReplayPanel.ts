@@ -56,6 +56,10 @@ export class ReplayPanel extends Component<Props> {
         });
     }
 
+    get selectedSystemId(): number {
+        return Number(this.state.systemId);
+    }
+
     get zone(): string {
         return now().zoneName ?? "UTC";
     }

@@ -2012,6 +2012,9 @@ var ReplayPanel = class extends Component5 {
       error: null
     });
   }
+  get selectedSystemId() {
+    return Number(this.state.systemId);
+  }
   get zone() {
     return now().zoneName ?? "UTC";
   }
