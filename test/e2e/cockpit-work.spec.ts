@@ -142,6 +142,11 @@ test("the keyboard walks the list: arrows and j/k move, Space selects, Enter ope
     await grid.focus();
     await page.keyboard.press("Escape");
     await expect(page.locator(".o_csync_detail")).toHaveCount(0);
+    // From inside the panel as well.
+    await page.keyboard.press("Enter");
+    await page.locator(".o_csync_detail_close").focus();
+    await page.keyboard.press("Escape");
+    await expect(page.locator(".o_csync_detail")).toHaveCount(0);
     expect(problems).toEqual([]);
 });
 

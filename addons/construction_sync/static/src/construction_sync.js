@@ -1817,6 +1817,13 @@ var EventDetail = class extends Component2 {
     onOpenRecord: { type: Function },
     onFixMapping: { type: Function }
   };
+  /** Escape closes the panel from wherever the focus is inside it, as it does from the list. */
+  onKeydown(ev) {
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      this.props.onClose();
+    }
+  }
 };
 
 // web_src/cockpit/ExceptionList/ExceptionList.ts
