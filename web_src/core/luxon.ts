@@ -27,10 +27,20 @@ export function parseServerDatetime(value: string): Luxon.DateTime {
 export type DateTime = Luxon.DateTime;
 
 /** A datetime-local input's value ("2026-11-23T09:00", the reader's wall clock in `zone`) as
- * Odoo's naive UTC string; null when the input is empty or incomplete. */
-export function localInputToServer(value: string, zone: string): string | null {
+ * Odoo's naive UTC string; null when the input is empty or incomplete. The input has no
+ * seconds: as the end of a range ("until 09:00") it means up to 09:00:59, so an event received
+ * during the minute shown is inside. */
+export function localInputToServer(
+    value: string,
+    zone: string,
+    edge: "start" | "end" = "start"
+): string | null {
     const parsed = luxon().DateTime.fromISO(value, { zone });
-    return parsed.isValid ? parsed.toUTC().toFormat("yyyy-MM-dd HH:mm:ss") : null;
+    if (!parsed.isValid) {
+        return null;
+    }
+    const moment = edge === "end" ? parsed.endOf("minute") : parsed.startOf("minute");
+    return moment.toUTC().toFormat("yyyy-MM-dd HH:mm:ss");
 }
 
 /** The opposite of localInputToServer, for filling an input: a moment as the reader's wall clock. */

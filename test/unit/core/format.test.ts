@@ -43,6 +43,12 @@ describe("datetime-local inputs", () => {
         expect(localInputToServer("", "Europe/Berlin")).toBeNull();
     });
 
+    test("the end of a range takes in the whole minute shown", () => {
+        expect(localInputToServer("2026-11-23T09:00", "Europe/Berlin", "end")).toBe(
+            "2026-11-23 08:00:59"
+        );
+    });
+
     test("an input is filled with the reader's wall clock", () => {
         const moment = DateTime.fromISO("2026-11-23T08:00:00Z");
         expect(toLocalInput(moment, "Europe/Berlin")).toBe("2026-11-23T09:00");

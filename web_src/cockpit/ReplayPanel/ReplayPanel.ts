@@ -66,7 +66,7 @@ export class ReplayPanel extends Component<Props> {
 
     async replay(): Promise<void> {
         const dateFrom = localInputToServer(this.state.from, this.zone);
-        const dateTo = localInputToServer(this.state.to, this.zone);
+        const dateTo = localInputToServer(this.state.to, this.zone, "end");
         if (!this.state.systemId || !dateFrom || !dateTo) {
             this.state.error = _t("Choose a system and both ends of the range.");
             return;

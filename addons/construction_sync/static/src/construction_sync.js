@@ -13,7 +13,7 @@ import {
 } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
-// ../main/node_modules/zod/v4/core/util.js
+// node_modules/zod/v4/core/util.js
 function getEnumValues(entries) {
   const numericValues = Object.values(entries).filter((v) => typeof v === "number");
   const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
@@ -357,7 +357,7 @@ function installLazyProp(inst, key, make, enumerable) {
   });
 }
 
-// ../main/node_modules/zod/v4/core/core.js
+// node_modules/zod/v4/core/core.js
 var _a;
 var _zodDesc = { value: void 0, enumerable: false };
 var _E = "captureStackTrace" in Error ? Error : null;
@@ -469,7 +469,7 @@ function config(newConfig) {
   return globalConfig;
 }
 
-// ../main/node_modules/zod/v4/core/errors.js
+// node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -514,7 +514,7 @@ var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
   Parent: Error
 });
 
-// ../main/node_modules/zod/v4/core/parse.js
+// node_modules/zod/v4/core/parse.js
 var _parse = (_Err) => {
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
@@ -585,12 +585,12 @@ var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
 };
 var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 
-// ../main/node_modules/zod/v4/core/regexes.js
+// node_modules/zod/v4/core/regexes.js
 var anyString = /^[\s\S]{0,}$/;
 var number = /^-?\d+(?:\.\d+)?$/;
 var boolean = /^(?:true|false)$/i;
 
-// ../main/node_modules/zod/v4/core/checks.js
+// node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a2;
   inst._zod ?? (inst._zod = {});
@@ -731,14 +731,14 @@ var $ZodCheckRegex = /* @__PURE__ */ $constructor("$ZodCheckRegex", (inst, def) 
   };
 });
 
-// ../main/node_modules/zod/v4/core/versions.js
+// node_modules/zod/v4/core/versions.js
 var version = {
   major: 4,
   minor: 6,
   patch: 7
 };
 
-// ../main/node_modules/zod/v4/core/schemas.js
+// node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a2;
   inst ?? (inst = {});
@@ -1313,7 +1313,7 @@ var $ZodNullable = /* @__PURE__ */ $constructor("$ZodNullable", (inst, def) => {
   };
 });
 
-// ../main/node_modules/zod/v4/core/api.js
+// node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -1367,7 +1367,7 @@ function _regex(pattern, params) {
   });
 }
 
-// ../main/node_modules/zod/v4/mini/schemas.js
+// node_modules/zod/v4/mini/schemas.js
 var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
   if (!inst._zod)
     throw new Error("Uninitialized schema in ZodMiniType.");
@@ -1878,9 +1878,13 @@ function parseServerDatetime(value) {
   const odooFormat = DateTime.fromFormat(value, "yyyy-MM-dd HH:mm:ss", { zone: "utc" });
   return odooFormat.isValid ? odooFormat : DateTime.fromISO(value, { zone: "utc" });
 }
-function localInputToServer(value, zone) {
+function localInputToServer(value, zone, edge = "start") {
   const parsed = luxon().DateTime.fromISO(value, { zone });
-  return parsed.isValid ? parsed.toUTC().toFormat("yyyy-MM-dd HH:mm:ss") : null;
+  if (!parsed.isValid) {
+    return null;
+  }
+  const moment = edge === "end" ? parsed.endOf("minute") : parsed.startOf("minute");
+  return moment.toUTC().toFormat("yyyy-MM-dd HH:mm:ss");
 }
 function toLocalInput(moment, zone) {
   return moment.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
@@ -2027,7 +2031,7 @@ var ReplayPanel = class extends Component5 {
   }
   async replay() {
     const dateFrom = localInputToServer(this.state.from, this.zone);
-    const dateTo = localInputToServer(this.state.to, this.zone);
+    const dateTo = localInputToServer(this.state.to, this.zone, "end");
     if (!this.state.systemId || !dateFrom || !dateTo) {
       this.state.error = _t2("Choose a system and both ends of the range.");
       return;
