@@ -52,6 +52,10 @@ export class TrendsPanel extends Component<Props> {
         return !!this.props.trends && !this.props.trends.by_hour.length;
     }
 
+    get hasExceptions(): boolean {
+        return !!this.props.trends?.by_error_class.length;
+    }
+
     get stateLabels(): Record<EventState, string> {
         return {
             pending: _t("Pending"),

@@ -2201,6 +2201,9 @@ var TrendsPanel = class extends Component6 {
   get empty() {
     return !!this.props.trends && !this.props.trends.by_hour.length;
   }
+  get hasExceptions() {
+    return !!this.props.trends?.by_error_class.length;
+  }
   get stateLabels() {
     return {
       pending: _t3("Pending"),
