@@ -20,6 +20,14 @@ async function openCockpit(page: Page): Promise<void> {
     await expect(page.locator(".o_csync_cockpit_title")).toBeVisible();
 }
 
+async function ignoreAllMatching(page: Page, reason: string): Promise<void> {
+    await page.locator(".o_csync_select_all").check();
+    await page.locator(".o_csync_select_matching").click();
+    await page.locator(".o_csync_text").fill(reason);
+    await page.locator(".o_csync_bulk_ignore").click();
+    await page.locator(".modal-dialog .btn-primary", { hasText: "Ignore" }).click();
+}
+
 async function showOnly(page: Page, system: TestSystem): Promise<void> {
     await page.locator(".o_csync_system", { hasText: system.code }).click();
     await expect(page.locator(".o_csync_system[aria-pressed=true]")).toContainText(system.code);
@@ -187,7 +195,7 @@ test("a manager replays a time range of one system from the cockpit", async ({ p
     expect(problems).toEqual([]);
 });
 
-test("Retry on all 800 matching events runs in chunks with a progress bar and reports the outcome", async ({
+test("Retry on all 800 matching events runs in chunks with a progress bar, reports the outcome, and Cancel stops between chunks", async ({
     page,
     request,
 }) => {
@@ -230,15 +238,32 @@ test("Retry on all 800 matching events runs in chunks with a progress bar and re
     // The runners apply them again; without the customer they fail again.
     await waitForState(request, system, "failed", 800);
 
-    // A manager closes them all the same way: Ignore needs a reason, kept in each history.
+    // A manager closes them the same way (Ignore needs a reason, kept in each history), and
+    // cancels while the first chunk is on its way: the server finishes that chunk, the run
+    // stops before the next. The first chunk's request is held until Cancel is clicked, so the
+    // click always lands during it; the server still does all the work.
     await page.locator(".o_csync_refresh").click();
     await page.locator(".o_csync_bulk_dismiss").click();
-    await page.locator(".o_csync_select_all").check();
-    await page.locator(".o_csync_select_matching").click();
-    await page.locator(".o_csync_text").fill("duplicates of the import");
-    await page.locator(".o_csync_bulk_ignore").click();
-    await page.locator(".modal-dialog .btn-primary", { hasText: "Ignore" }).click();
-    await expect(run.locator(".o_csync_bulk_outcome")).toHaveText("800 closed", {
+    let cancelled = () => {};
+    const cancelClicked = new Promise<void>((resolve) => (cancelled = resolve));
+    await page.route("**/web/dataset/call_kw/construction.sync.cockpit/act", async (route) => {
+        await cancelClicked;
+        await route.continue();
+    });
+    await ignoreAllMatching(page, "duplicates of the import");
+    await run.locator(".o_csync_bulk_cancel").click();
+    cancelled();
+    await expect(run.locator(".o_csync_bulk_outcome")).toHaveText(
+        "500 closed; cancelled after 500 of 800",
+        { timeout: 60_000 }
+    );
+    await page.unroute("**/web/dataset/call_kw/construction.sync.cockpit/act");
+    await waitForState(request, system, "failed", 300);
+    await expect(page.locator(".o_csync_total")).toHaveText("300");
+
+    await page.locator(".o_csync_bulk_dismiss").click();
+    await ignoreAllMatching(page, "duplicates of the import");
+    await expect(run.locator(".o_csync_bulk_outcome")).toHaveText("300 closed", {
         timeout: 60_000,
     });
     await waitForState(request, system, "ignored", 800);
