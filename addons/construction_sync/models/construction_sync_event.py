@@ -136,8 +136,9 @@ class ConstructionSyncEvent(models.Model):
         self.sudo().write(values)
 
     def _notify_changed(self):
-        """Tells every open cockpit that these events changed state, through Odoo's bus, once
-        per transaction: the bus writes its row before commit and sends one NOTIFY after it.
+        """Tells every open cockpit that these events changed state, through Odoo's bus. Calls
+        until the next pre-commit run (the commit, or a savepoint) make one message; the bus
+        writes its row then and sends one NOTIFY after the commit.
         The channel is the integration user group, to which Odoo subscribes every member's
         browser by itself (ir.websocket._build_bus_channel_list), so no other user hears of it
         and no channel needs adding on the client. The message only names the systems: the

@@ -123,7 +123,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         everything stays in the caller's transaction (tests, inline processing)."""
         processed = 0
         helpers_called = not commit
-        # Events applied but not announced to the open cockpits yet; see _announce.
+        # Events applied but not announced to the open cockpits yet (event._notify_changed).
         unannounced = self.env["construction.sync.event"]
         announced_at = 0.0
         while deadline is None or time.monotonic() < deadline:
