@@ -103,3 +103,65 @@ export function signedHeaders(system: TestSystem, payload: string): Record<strin
         "webhook-signature": new Webhook(system.secret).sign(msgId, now, payload),
     };
 }
+
+/** Project events whose customer nobody mapped: each fails as a data error once applied. */
+export function failingProjects(system: TestSystem, count: number, prefix = "P") {
+    return Array.from({ length: count }, (_, index) => ({
+        id: `evt-${system.code}-${prefix}-${index}`,
+        type: "project.upserted",
+        timestamp: new Date().toISOString(),
+        data: {
+            id: `${prefix}-${system.code}-${index}`,
+            name: `Job ${index}`,
+            customer_id: `C-${system.code}`,
+        },
+    }));
+}
+
+/** Delivers events in signed batches of at most 500 (the intake's limit). */
+export async function deliverBatches(
+    request: APIRequestContext,
+    system: TestSystem,
+    events: object[]
+): Promise<void> {
+    for (let start = 0; start < events.length; start += 500) {
+        const body = JSON.stringify({ events: events.slice(start, start + 500) });
+        const response = await request.post(`/construction_sync/webhook/${system.code}/batch`, {
+            data: body,
+            headers: signedHeaders(system, body),
+        });
+        expect(response.status()).toBeLessThan(300);
+    }
+}
+
+/** Waits until the runners have moved `count` events of the system to `state`. */
+export async function waitForState(
+    request: APIRequestContext,
+    system: TestSystem,
+    state: string,
+    count: number
+): Promise<void> {
+    await expect(async () => {
+        const found = await callKw<number>(request, "construction.sync.event", "search_count", [
+            [
+                ["system_id", "=", system.id],
+                ["state", "=", state],
+            ],
+        ]);
+        expect(found).toBe(count);
+    }).toPass({ timeout: 90_000, intervals: [500, 1_000, 2_000] });
+}
+
+/** Takes a test system's waiting events out of the exception lists (the demo's own failures
+ * must stay on the first page for the other specs). */
+export async function ignoreWaiting(request: APIRequestContext, system: TestSystem): Promise<void> {
+    const ids = await callKw<number[]>(request, "construction.sync.event", "search", [
+        [
+            ["system_id", "=", system.id],
+            ["state", "in", ["pending", "failed", "dead", "awaiting_approval"]],
+        ],
+    ]);
+    if (ids.length) {
+        await callKw(request, "construction.sync.event", "action_ignore", [ids, "end of e2e test"]);
+    }
+}

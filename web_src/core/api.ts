@@ -1,6 +1,9 @@
 import type * as z from "zod/mini";
 import {
     ActionResultSchema,
+    ExceptionIdsSchema,
+    ReplayResultSchema,
+    TrendsSchema,
     EventDetailSchema,
     ExceptionPageSchema,
     OverviewSchema,
@@ -9,6 +12,8 @@ import {
     type EventDetail,
     type ExceptionPage,
     type Overview,
+    type ReplayResult,
+    type Trends,
 } from "./schemas";
 
 /** Odoo's orm.call, reduced to what the cockpit needs; tests pass a real-shaped stand-in. */
@@ -37,6 +42,19 @@ function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
         throw new CockpitDataError(what, result.error.issues);
     }
     return result.data;
+}
+
+/** The filters of the exceptions list, without its paging. */
+export type ExceptionFilters = Omit<ExceptionQuery, "offset" | "limit" | "order">;
+
+export interface ReplayRange {
+    systemId: number;
+    /** Naive UTC datetimes as Odoo stores them ("2026-11-23 08:00:00"). */
+    dateFrom: string;
+    dateTo: string;
+    eventType?: string | null;
+    reason?: string;
+    includeDone?: boolean;
 }
 
 export interface ExceptionQuery {
@@ -68,25 +86,66 @@ export class CockpitApi {
 
     async exceptions(query: ExceptionQuery): Promise<ExceptionPage> {
         const answer = await this.call(MODEL, "get_exceptions", [], {
-            system_id: query.systemId ?? null,
-            error_class: query.errorClass ?? null,
-            assignee: query.assignee ?? null,
-            event_type: query.eventType ?? null,
-            older_than_hours: query.olderThanHours ?? null,
+            ...filterKwargs(query),
             order: query.order ?? "received_desc",
-            search: query.search || null,
             offset: query.offset,
             limit: query.limit,
         });
         return parse(ExceptionPageSchema, answer, "an exceptions page");
     }
 
+    /** Every event the filters match (for "select all N matching"), oldest first. */
+    async exceptionIds(filters: ExceptionFilters): Promise<number[]> {
+        const answer = await this.call(MODEL, "get_exception_ids", [], filterKwargs(filters));
+        return parse(ExceptionIdsSchema, answer, "event ids");
+    }
+
+    async trends(days: 7 | 30, systemId?: number | null): Promise<Trends> {
+        const answer = await this.call(MODEL, "get_trends", [days], {
+            system_id: systemId ?? null,
+        });
+        return parse(TrendsSchema, answer, "trends");
+    }
+
+    async replayRange(range: ReplayRange): Promise<ReplayResult> {
+        const answer = await this.call(MODEL, "replay_range", [], {
+            system_id: range.systemId,
+            date_from: range.dateFrom,
+            date_to: range.dateTo,
+            event_type: range.eventType || null,
+            reason: range.reason || null,
+            include_done: range.includeDone ?? false,
+        });
+        return parse(ReplayResultSchema, answer, "a replay result");
+    }
+
     async event(eventId: number): Promise<EventDetail> {
         return parse(EventDetailSchema, await this.call(MODEL, "get_event", [eventId]), "an event");
     }
 
-    async act(action: CockpitAction, eventIds: number[], text?: string): Promise<ActionResult> {
-        const answer = await this.call(MODEL, "act", [action, eventIds, text ?? null]);
+    /** With skipIneligible (bulk chunks) the server leaves out events that left the action's
+     * states since their ids were read, and answers only for the others. */
+    async act(
+        action: CockpitAction,
+        eventIds: number[],
+        text?: string,
+        skipIneligible = false
+    ): Promise<ActionResult> {
+        const args = [action, eventIds, text ?? null];
+        const answer = skipIneligible
+            ? await this.call(MODEL, "act", args, { skip_ineligible: true })
+            : await this.call(MODEL, "act", args);
         return parse(ActionResultSchema, answer, "action results");
     }
+}
+
+function filterKwargs(filters: ExceptionFilters): Record<string, unknown> {
+    return {
+        system_id: filters.systemId ?? null,
+        error_class: filters.errorClass ?? null,
+        assignee: filters.assignee ?? null,
+        event_type: filters.eventType ?? null,
+        older_than_hours: filters.olderThanHours ?? null,
+        search: filters.search || null,
+    };
 }

@@ -25,3 +25,25 @@ export function parseServerDatetime(value: string): Luxon.DateTime {
 }
 
 export type DateTime = Luxon.DateTime;
+
+/** A datetime-local input's value ("2026-11-23T09:00", the reader's wall clock in `zone`) as
+ * Odoo's naive UTC string; null when the input is empty or incomplete. The input has no
+ * seconds: as the end of a range ("until 09:00") it means up to 09:00:59, so an event received
+ * during the minute shown is inside. */
+export function localInputToServer(
+    value: string,
+    zone: string,
+    edge: "start" | "end" = "start"
+): string | null {
+    const parsed = luxon().DateTime.fromISO(value, { zone });
+    if (!parsed.isValid) {
+        return null;
+    }
+    const moment = edge === "end" ? parsed.endOf("minute") : parsed.startOf("minute");
+    return moment.toUTC().toFormat("yyyy-MM-dd HH:mm:ss");
+}
+
+/** The opposite of localInputToServer, for filling an input: a moment as the reader's wall clock. */
+export function toLocalInput(moment: Luxon.DateTime, zone: string): string {
+    return moment.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
+}

@@ -84,6 +84,22 @@ export const EventDetailSchema = z.extend(ExceptionRowSchema, {
     audit: z.array(AuditEntrySchema),
 });
 
+export const TrendsSchema = z.object({
+    days: z.union([z.literal(7), z.literal(30)]),
+    since: serverDatetime,
+    until: serverDatetime,
+    by_hour: z.array(z.object({ hour: serverDatetime, state: EventStateSchema, count })),
+    by_error_class: z.array(z.object({ key: z.string(), count })),
+    by_event_type: z.array(z.object({ key: z.string(), count })),
+});
+
+export const ExceptionIdsSchema = z.array(z.int());
+
+export const ReplayResultSchema = z.object({ replayed: count });
+
+// What the server broadcasts on the bus when events change state (construction_sync/changed).
+export const ChangedNotificationSchema = z.object({ system_ids: z.array(z.int()) });
+
 export type SystemHealth = z.infer<typeof SystemHealthSchema>;
 export type Overview = z.infer<typeof OverviewSchema>;
 export type ExceptionRow = z.infer<typeof ExceptionRowSchema>;
@@ -91,3 +107,6 @@ export type ExceptionPage = z.infer<typeof ExceptionPageSchema>;
 export type ActionResult = z.infer<typeof ActionResultSchema>;
 export type EventDetail = z.infer<typeof EventDetailSchema>;
 export type ErrorClass = z.infer<typeof ErrorClassSchema>;
+export type EventState = z.infer<typeof EventStateSchema>;
+export type Trends = z.infer<typeof TrendsSchema>;
+export type ReplayResult = z.infer<typeof ReplayResultSchema>;

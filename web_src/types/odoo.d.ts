@@ -33,7 +33,24 @@ declare module "@web/core/utils/hooks" {
     export interface NotificationService {
         add(message: string, options?: { type?: "info" | "success" | "warning" | "danger" }): void;
     }
+    export interface DialogService {
+        /** Opens `component` as a dialog with `props`; returns the function that closes it. */
+        add(component: unknown, props: Record<string, unknown>): () => void;
+    }
+    /** Odoo's bus (bus addon): one websocket per browser, shared by the tabs. */
+    export interface BusService {
+        subscribe(notificationType: string, callback: (payload: unknown) => void): void;
+        unsubscribe(notificationType: string, callback: (payload: unknown) => void): void;
+        start(): Promise<void>;
+        /** "connect", "reconnect", "disconnect": the websocket's life, as DOM-style events. */
+        addEventListener(type: string, listener: () => void): void;
+        removeEventListener(type: string, listener: () => void): void;
+        /** "CONNECTED" once the websocket is up; other states mean notifications may be missed. */
+        readonly workerState: string | undefined;
+    }
     export function useService(name: "orm"): OrmService;
+    export function useService(name: "dialog"): DialogService;
+    export function useService(name: "bus_service"): BusService;
     export function useService(name: "action"): ActionService;
     export function useService(name: "notification"): NotificationService;
 }
@@ -43,4 +60,14 @@ declare module "@web/webclient/actions/action_service" {
     export const standardActionServiceProps: {
         [prop: string]: { type?: new (...args: never[]) => unknown; optional?: boolean };
     };
+}
+
+declare module "@web/core/assets" {
+    /** Loads a lazy asset bundle (scripts and styles) once; resolves when it is ready. */
+    export function loadBundle(bundleName: string): Promise<void>;
+}
+
+declare module "@web/core/confirmation_dialog/confirmation_dialog" {
+    /** Odoo's yes/no dialog; pass it to the dialog service with title, body, confirm, cancel. */
+    export const ConfirmationDialog: unknown;
 }

@@ -2,6 +2,7 @@ from . import construction_sync_record_ref_mixin
 from . import construction_sync_system
 from . import construction_sync_event_setting
 from . import construction_sync_event
+from . import construction_sync_event_hourly
 from . import construction_sync_mapping
 from . import construction_sync_rejected_delivery
 from . import construction_sync_audit

@@ -2,11 +2,23 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from ..sync import registry
 from odoo.exceptions import AccessError, UserError
+
+from ..sync import registry
+from .construction_sync_event import IGNORABLE, RETRYABLE
+from .construction_sync_event_hourly import hour_of
 
 EXCEPTION_STATES = ("failed", "dead", "awaiting_approval")
 PAGE_SIZE_MAX = 200
+# "Select all matching" acts on at most this many events at a time.
+SELECT_ALL_MAX = 100_000
+# The states each action applies to, for bulk runs that skip the others.
+ELIGIBLE = {
+    "retry": RETRYABLE,
+    "ignore": IGNORABLE,
+    "accept": ("awaiting_approval",),
+    "reject": ("awaiting_approval",),
+}
 ORDERS = {
     "received_desc": "received_at desc, id desc",
     "received_asc": "received_at asc, id asc",
@@ -84,12 +96,10 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 "is_manager": self.env.user.has_group("construction_sync.group_manager")}
 
     @api.model
-    def get_exceptions(self, system_id=None, error_class=None, search=None, offset=0, limit=50,
-                       order="received_desc", state=None, assignee=None, event_type=None,
-                       older_than_hours=None):
-        """One page of the events waiting for a person, with the total for the pager.
-        `assignee` is "me", "nobody" or empty; `state` narrows to one exception state."""
-        self._check_access()
+    def _exception_domain(self, system_id=None, error_class=None, search=None, state=None, assignee=None,
+                          event_type=None, older_than_hours=None):
+        """The filters of the exceptions list as a domain; the list, its count and "select all
+        matching" read the same events."""
         domain = [("state", "in", EXCEPTION_STATES)]
         if system_id:
             domain.append(("system_id", "=", int(system_id)))
@@ -118,6 +128,16 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 (search.strip(), search.strip()),
             )
             domain.append(("id", "in", [row[0] for row in self.env.cr.fetchall()]))
+        return domain
+
+    @api.model
+    def get_exceptions(self, system_id=None, error_class=None, search=None, offset=0, limit=50,
+                       order="received_desc", state=None, assignee=None, event_type=None,
+                       older_than_hours=None):
+        """One page of the events waiting for a person, with the total for the pager.
+        `assignee` is "me", "nobody" or empty; `state` narrows to one exception state."""
+        self._check_access()
+        domain = self._exception_domain(system_id, error_class, search, state, assignee, event_type, older_than_hours)
         Event = self.env["construction.sync.event"]
         limit = max(1, min(int(limit), PAGE_SIZE_MAX))
         events = Event.search(domain, offset=max(0, int(offset)), limit=limit, order=ORDERS.get(order, ORDERS["received_desc"]))
@@ -125,6 +145,86 @@ class ConstructionSyncCockpit(models.AbstractModel):
             "total": Event.search_count(domain),
             "rows": [self._row(event) for event in events],
         }
+
+    @api.model
+    def get_exception_ids(self, system_id=None, error_class=None, search=None, state=None, assignee=None,
+                          event_type=None, older_than_hours=None):
+        """The ids of every event the filters match, oldest first, for "select all N matching":
+        the client then acts on them in chunks. Ids only, read from the exception indexes, and
+        capped so that one answer stays a few hundred kilobytes."""
+        self._check_access()
+        domain = self._exception_domain(system_id, error_class, search, state, assignee, event_type, older_than_hours)
+        return self.env["construction.sync.event"].search(domain, order="received_at asc, id asc", limit=SELECT_ALL_MAX).ids
+
+    @api.model
+    def get_trends(self, days=7, system_id=None):
+        """Events per received hour by state, and the exceptions among them by error class and
+        by event type, over the last `days` (7 or 30) days, from the hourly rollup
+        (construction.sync.event.hourly) plus the current hour counted live."""
+        self._check_access()
+        days = 30 if int(days) >= 30 else 7
+        Hourly = self.env["construction.sync.event.hourly"]
+        Hourly.sudo()._rollup()
+        current = hour_of(fields.Datetime.now())
+        since = current - timedelta(days=days) + timedelta(hours=1)
+        # The systems of the user's companies (record rule): the hand-written queries below
+        # filter by them, as the ORM would.
+        systems = self.env["construction.sync.system"].search([("id", "=", int(system_id))] if system_id else [])
+        self.env.cr.execute(
+            """
+            WITH buckets AS (
+                SELECT hour, event_type, state, error_class, count
+                  FROM construction_sync_event_hourly
+                 WHERE hour >= %(since)s AND hour < %(current)s AND system_id = ANY(%(systems)s)
+                 UNION ALL
+                SELECT %(current)s, event_type, state, COALESCE(error_class, ''), count(*)
+                  FROM construction_sync_event
+                 WHERE system_id = ANY(%(systems)s) AND received_at >= %(current)s
+                 GROUP BY event_type, state, COALESCE(error_class, '')
+            )
+            SELECT hour, event_type, state, error_class, sum(count)::int
+              FROM buckets GROUP BY 1, 2, 3, 4 ORDER BY 1
+            """,
+            {"since": since, "current": current, "systems": systems.ids},
+        )
+        by_hour, by_error_class, by_event_type = {}, {}, {}
+        for hour, event_type, state, error_class, count in self.env.cr.fetchall():
+            key = (fields.Datetime.to_string(hour), state)
+            by_hour[key] = by_hour.get(key, 0) + count
+            if state in EXCEPTION_STATES:
+                # Approval items carry no error class: they are counted as their own kind.
+                kind = "approval" if state == "awaiting_approval" else (error_class or "technical")
+                by_error_class[kind] = by_error_class.get(kind, 0) + count
+                by_event_type[event_type] = by_event_type.get(event_type, 0) + count
+        return {
+            "days": days,
+            "since": fields.Datetime.to_string(since),
+            "until": fields.Datetime.to_string(current),
+            "by_hour": [{"hour": hour, "state": state, "count": count} for (hour, state), count in by_hour.items()],
+            "by_error_class": [{"key": key, "count": count} for key, count in sorted(by_error_class.items(), key=lambda kv: -kv[1])],
+            "by_event_type": [{"key": key, "count": count} for key, count in sorted(by_event_type.items(), key=lambda kv: -kv[1])],
+        }
+
+    @api.model
+    def replay_range(self, system_id, date_from, date_to, event_type=None, reason=None, include_done=False):
+        """Replays the failed and dead events (and the done ones when asked) one system
+        received between two moments, through the replay wizard: same rules, same audit.
+        Managers only. Answers how many events went back to the queue."""
+        self._check_access()
+        if not self.env.user.has_group("construction_sync.group_manager"):
+            raise AccessError(_("Only integration managers can replay events."))
+        wizard = self.env["construction.sync.replay.wizard"].create({
+            "system_id": int(system_id),
+            "date_from": date_from,
+            "date_to": date_to,
+            "event_type": event_type or False,
+            "include_done": bool(include_done),
+            "reason": (reason or "").strip() or _("Replay from the cockpit"),
+        })
+        events = self.env["construction.sync.event"].search(wizard._domain())
+        wizard.action_replay()
+        events._notify_changed()
+        return {"replayed": len(events)}
 
     @api.model
     def _row(self, event):
@@ -174,11 +274,17 @@ class ConstructionSyncCockpit(models.AbstractModel):
         }
 
     @api.model
-    def act(self, action, event_ids, text=None):
+    def act(self, action, event_ids, text=None, skip_ineligible=False):
         """The cockpit's single and bulk actions, with the same rights as in the native views
-        (the event methods check them); answers with what became of each event."""
+        (the event methods check them); answers with what became of each event.
+
+        With skip_ineligible (the chunks of a "select all matching" run), events another person
+        or the processor moved out of the action's states since the ids were read are left out
+        instead of refusing the whole chunk; the answer lists only the events acted on."""
         self._check_access()
         events = self.env["construction.sync.event"].browse([int(i) for i in event_ids]).exists()
+        if skip_ineligible and action in ELIGIBLE:
+            events = events.filtered(lambda e: e.state in ELIGIBLE[action])
         handlers = {
             "retry": lambda: events.action_retry(),
             "note": lambda: events.action_add_note(text),
@@ -190,4 +296,6 @@ class ConstructionSyncCockpit(models.AbstractModel):
         if action not in handlers:
             raise UserError(_("Unknown cockpit action %s.", action))
         handlers[action]()
+        if events:
+            events._notify_changed()
         return [{"id": e.id, "state": e.state, "error_message": e.error_message or ""} for e in events]

@@ -131,8 +131,32 @@ class ConstructionSyncEvent(models.Model):
         if not self:
             return
         self.env["construction.sync.audit"]._log(self, action, to_state, message)
+        self.env["construction.sync.event.hourly.dirty"]._mark(self)
         values["state"] = to_state
         self.sudo().write(values)
+
+    def _notify_changed(self):
+        """Tells every open cockpit that these events changed state, through Odoo's bus. Calls
+        until the next pre-commit run (the commit, or a savepoint) make one message; the bus
+        writes its row then and sends one NOTIFY after the commit.
+        The channel is the integration user group, to which Odoo subscribes every member's
+        browser by itself (ir.websocket._build_bus_channel_list), so no other user hears of it
+        and no channel needs adding on the client. The message only names the systems: the
+        cockpit reads the figures with the person's own rights."""
+        systems = sorted(set(self.sudo().system_id.ids))
+        key = "construction_sync.changed_systems"
+        pending = self.env.cr.precommit.data.get(key)
+        if pending is not None:
+            # Already announced in this transaction: the message is built at commit time.
+            pending.update(systems)
+            return
+        pending = self.env.cr.precommit.data[key] = set(systems)
+        group = self.env.ref("construction_sync.group_user").sudo()
+
+        @self.env.cr.precommit.add
+        def _send():
+            self.env["bus.bus"].sudo()._sendone(
+                group, "construction_sync/changed", {"system_ids": sorted(self.env.cr.precommit.data.pop(key, pending))})
 
     def _check_manager(self):
         if not self.env.user.has_group("construction_sync.group_manager"):

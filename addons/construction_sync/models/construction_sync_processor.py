@@ -27,6 +27,8 @@ REALTIME_RUNNERS = (
     "construction_sync.ir_cron_process_realtime_2",
 )
 CRON_BUDGET_SECONDS = 50
+# Open cockpits hear about a runner's progress at most this often (one bus message each).
+NOTIFY_EVERY_SECONDS = 1.0
 TRANSIENT_PGCODES = {
     errorcodes.SERIALIZATION_FAILURE,
     errorcodes.DEADLOCK_DETECTED,
@@ -121,6 +123,9 @@ class ConstructionSyncProcessor(models.AbstractModel):
         everything stays in the caller's transaction (tests, inline processing)."""
         processed = 0
         helpers_called = not commit
+        # Events applied but not announced to the open cockpits yet (event._notify_changed).
+        unannounced = self.env["construction.sync.event"]
+        announced_at = 0.0
         while deadline is None or time.monotonic() < deadline:
             settings_cache = {}
             size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
@@ -155,6 +160,16 @@ class ConstructionSyncProcessor(models.AbstractModel):
                 continue
             self._apply_claimed(owned, settings_cache)
             processed += len(owned)
+            unannounced |= owned
+            if commit and time.monotonic() - announced_at >= NOTIFY_EVERY_SECONDS:
+                unannounced._notify_changed()
+                unannounced, announced_at = unannounced.browse(), time.monotonic()
+            if commit:
+                self.env.cr.commit()
+        if unannounced:
+            # Whatever was applied since the last message, in one more (committed by the
+            # runner's own commit, or by the caller's transaction).
+            unannounced._notify_changed()
             if commit:
                 self.env.cr.commit()
         return processed

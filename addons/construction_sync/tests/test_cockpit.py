@@ -1,3 +1,5 @@
+import json
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -86,3 +88,137 @@ class TestCockpitQueries(SyncCase):
     def test_plain_users_cannot_use_the_cockpit(self):
         with self.assertRaises(AccessError):
             self.Cockpit.with_user(self.user_plain).get_overview()
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitTrends(SyncCase):
+    """Trends come from the hourly rollup plus the current hour counted live."""
+
+    def setUp(self):
+        super().setUp()
+        self.Cockpit = self.env["construction.sync.cockpit"]
+        self.failed = self.deliver("project.upserted", PROJECT)
+        self.done = self.deliver("partner.upserted", {"id": "C-9", "name": "Trend Customer", "kind": "customer"})
+        self.drain()
+
+    def _move_to(self, events, hours_ago):
+        events.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE construction_sync_event SET received_at = date_trunc('hour', now() at time zone 'utc')"
+            " - make_interval(hours => %s) + interval '5 minutes' WHERE id = ANY(%s)",
+            (hours_ago, events.ids),
+        )
+        events.invalidate_recordset(["received_at"])
+
+    def _counts(self, trends):
+        return {(row["hour"][11:13], row["state"]): row["count"] for row in trends["by_hour"]}
+
+    def test_current_hour_is_counted_live_and_closed_hours_from_the_rollup(self):
+        trends = self.Cockpit.with_user(self.user_integration).get_trends(7, system_id=self.system.id)
+        self.assertEqual(trends["days"], 7)
+        self.assertEqual(sorted(r["state"] for r in trends["by_hour"]), ["done", "failed"])
+        self.assertEqual(trends["by_error_class"], [{"key": "data", "count": 1}])
+        self.assertEqual(trends["by_event_type"], [{"key": "project.upserted", "count": 1}])
+
+        # As if the hour had closed since: the events belong to a past hour nobody rolled up.
+        self._move_to(self.failed | self.done, 3)
+        self.env["ir.config_parameter"].set_param("construction_sync.hourly_rolled_until", False)
+        self.env["construction.sync.event.hourly"]._rollup()
+        rolled = self.env["construction.sync.event.hourly"].search([("system_id", "=", self.system.id)])
+        self.assertEqual(sorted((r.state, r.error_class, r.count) for r in rolled),
+                         [("done", "", 1), ("failed", "data", 1)])
+        trends = self.Cockpit.get_trends(7, system_id=self.system.id)
+        self.assertEqual(sum(r["count"] for r in trends["by_hour"]), 2)
+        self.assertEqual({r["hour"] for r in trends["by_hour"]}, {rolled[0].hour.strftime("%Y-%m-%d %H:%M:%S")})
+
+    def test_a_later_state_change_is_counted_again_in_its_closed_hour(self):
+        self._move_to(self.failed | self.done, 5)
+        self.env["construction.sync.event.hourly"]._rollup()
+        # The mapping arrives; the failed event is released and applied: no failure remains.
+        self.Mapping.create({
+            "system_id": self.system.id, "res_model": "res.partner", "external_id": "C-77",
+            "res_id": self.env["res.partner"].create({"name": "Late"}).id,
+        })
+        self.drain()
+        self.assertEqual(self.failed.state, "done")
+        trends = self.Cockpit.get_trends(30, system_id=self.system.id)
+        self.assertEqual(trends["days"], 30)
+        self.assertEqual([(r["state"], r["count"]) for r in trends["by_hour"]], [("done", 2)])
+        self.assertEqual(trends["by_error_class"], [])
+
+    def test_trends_follow_the_record_rules_and_the_cockpit_rights(self):
+        other = self.env["res.company"].create({"name": "Other Builder"})
+        self.assertEqual(
+            self.Cockpit.with_user(self.user_integration).with_company(self.company).get_trends(7)["days"], 7)
+        self.user_integration.write({"company_ids": [(6, 0, [other.id])], "company_id": other.id})
+        trends = self.Cockpit.with_user(self.user_integration).get_trends(7)
+        self.assertEqual(trends["by_hour"], [], "events of another company are not counted")
+        with self.assertRaises(AccessError):
+            self.Cockpit.with_user(self.user_plain).get_trends(7)
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitBulk(SyncCase):
+    """Select all matching, act in chunks, replay a range, tell open cockpits."""
+
+    def setUp(self):
+        super().setUp()
+        self.Cockpit = self.env["construction.sync.cockpit"]
+        self.failures = self.Event
+        for n in range(5):
+            self.failures |= self.deliver("project.upserted", {"id": "P-%s" % n, "name": "Job %s" % n, "customer_id": "C-404"})
+        self.deliver("partner.upserted", {"id": "C-5", "name": "Fine", "kind": "customer"})
+        self.drain()
+
+    def _bus_messages(self):
+        # The bus writes its rows in a pre-commit hook; a flush runs it without committing.
+        self.env.cr.flush()
+        return self.env["bus.bus"].sudo().search([("message", "like", "construction_sync/changed")])
+
+    def test_all_matching_ids_are_the_filtered_exceptions_oldest_first(self):
+        as_user = self.Cockpit.with_user(self.user_integration)
+        ids = as_user.get_exception_ids(system_id=self.system.id)
+        self.assertEqual(ids, self.failures.sorted(lambda e: (e.received_at, e.id)).ids)
+        self.assertEqual(as_user.get_exception_ids(system_id=self.system.id, event_type="partner.upserted"), [])
+        self.assertEqual(as_user.get_exception_ids(search="P-3"), self.failures[3].ids)
+        with self.assertRaises(AccessError):
+            self.Cockpit.with_user(self.user_plain).get_exception_ids()
+
+    def test_a_bulk_chunk_skips_events_that_left_the_action_states(self):
+        as_user = self.Cockpit.with_user(self.user_integration)
+        self.Cockpit.with_user(self.user_manager).act("ignore", self.failures[:2].ids, "duplicates")
+        with self.assertRaises(UserError):
+            as_user.act("retry", self.failures.ids)
+        result = as_user.act("retry", self.failures.ids, skip_ineligible=True)
+        self.assertEqual([r["id"] for r in result], self.failures[2:].ids)
+        self.assertEqual(set(self.failures.mapped("state")), {"ignored", "failed"})
+        self.assertEqual(len(as_user.act("assign_me", self.failures.ids, skip_ineligible=True)), 5)
+        with self.assertRaises(UserError):
+            as_user.act("ignore", self.failures[2:].ids, "not mine", skip_ineligible=True)
+
+    def test_a_manager_replays_a_range_and_a_user_cannot(self):
+        self.failures[:2].sudo().write({"received_at": "2026-01-10 10:00:00"})
+        with self.assertRaises(AccessError):
+            self.Cockpit.with_user(self.user_integration).replay_range(
+                self.system.id, "2026-01-10 00:00:00", "2026-01-11 00:00:00")
+        result = self.Cockpit.with_user(self.user_manager).replay_range(
+            self.system.id, "2026-01-10 00:00:00", "2026-01-11 00:00:00", event_type="project.upserted",
+            reason="customer imported")
+        self.assertEqual(result, {"replayed": 2})
+        self.assertEqual(self.failures[:2].mapped("audit_ids").filtered(lambda a: a.action == "replay").mapped("message"),
+                         ["Replay by %s: customer imported" % self.user_manager.name] * 2)
+        with self.assertRaises(UserError):
+            self.Cockpit.with_user(self.user_manager).replay_range(
+                self.system.id, "2026-01-10 00:00:00", "2026-01-11 00:00:00", event_type="partner.upserted")
+
+    def test_open_cockpits_hear_once_per_drain_and_never_per_delivery(self):
+        before = self._bus_messages()
+        for n in range(3):
+            self.deliver("project.upserted", {"id": "P-1%s" % n, "name": "Job", "customer_id": "C-404"})
+        self.assertEqual(self._bus_messages(), before, "a delivery announces nothing")
+        self.drain()
+        new = self._bus_messages() - before
+        self.assertEqual(len(new), 1)
+        self.assertIn('"system_ids":[%s]' % self.system.id, new.message)
+        group = self.env.ref("construction_sync.group_user")
+        self.assertEqual(json.loads(new.channel), [self.env.cr.dbname, "res.groups", group.id])

@@ -158,3 +158,96 @@ describe("summariseOutcome", () => {
         expect(summariseOutcome([])).toBe("nothing changed");
     });
 });
+
+describe("bulk, trends and replay calls", () => {
+    test("select-all ids send the list's filters without its paging and must be integers", async () => {
+        const { call, calls } = answering({ get_exception_ids: [3, 4, 5] });
+        const api = new CockpitApi(call);
+        expect(await api.exceptionIds({ systemId: 2, eventType: "project.upserted" })).toEqual([
+            3, 4, 5,
+        ]);
+        expect(calls[0]).toEqual([
+            "construction.sync.cockpit",
+            "get_exception_ids",
+            [],
+            {
+                system_id: 2,
+                error_class: null,
+                assignee: null,
+                event_type: "project.upserted",
+                older_than_hours: null,
+                search: null,
+            },
+        ]);
+        const broken = new CockpitApi(answering({ get_exception_ids: [3, "4"] }).call);
+        await expect(broken.exceptionIds({})).rejects.toThrow(/event ids/);
+    });
+
+    test("a bulk chunk asks the server to skip events that left the action's states", async () => {
+        const { call, calls } = answering({
+            act: [{ id: 3, state: "pending", error_message: "" }],
+        });
+        const api = new CockpitApi(call);
+        await api.act("retry", [3, 4], undefined, true);
+        await api.act("retry", [3]);
+        expect(calls).toEqual([
+            [
+                "construction.sync.cockpit",
+                "act",
+                ["retry", [3, 4], null],
+                { skip_ineligible: true },
+            ],
+            ["construction.sync.cockpit", "act", ["retry", [3], null], undefined],
+        ]);
+    });
+
+    test("trends accept only the 7 and 30 day windows and known states", async () => {
+        const trends = {
+            days: 7,
+            since: "2026-11-16 09:00:00",
+            until: "2026-11-23 08:00:00",
+            by_hour: [{ hour: "2026-11-23 08:00:00", state: "failed", count: 2 }],
+            by_error_class: [{ key: "data", count: 2 }],
+            by_event_type: [{ key: "project.upserted", count: 2 }],
+        };
+        const { call, calls } = answering({ get_trends: trends });
+        expect((await new CockpitApi(call).trends(7, 4)).by_hour[0]?.count).toBe(2);
+        expect(calls[0]).toEqual([
+            "construction.sync.cockpit",
+            "get_trends",
+            [7],
+            { system_id: 4 },
+        ]);
+        for (const wrong of [
+            { ...trends, days: 14 },
+            { ...trends, by_hour: [{ ...trends.by_hour[0], state: "gone" }] },
+        ]) {
+            const api = new CockpitApi(answering({ get_trends: wrong }).call);
+            await expect(api.trends(7)).rejects.toThrow(/trends the cockpit cannot read/);
+        }
+    });
+
+    test("a replay sends the range as naive UTC and reads back the count", async () => {
+        const { call, calls } = answering({ replay_range: { replayed: 4 } });
+        const result = await new CockpitApi(call).replayRange({
+            systemId: 2,
+            dateFrom: "2026-11-22 08:00:00",
+            dateTo: "2026-11-23 08:00:59",
+            reason: "customer list imported",
+        });
+        expect(result).toEqual({ replayed: 4 });
+        expect(calls[0]).toEqual([
+            "construction.sync.cockpit",
+            "replay_range",
+            [],
+            {
+                system_id: 2,
+                date_from: "2026-11-22 08:00:00",
+                date_to: "2026-11-23 08:00:59",
+                event_type: null,
+                reason: "customer list imported",
+                include_done: false,
+            },
+        ]);
+    });
+});

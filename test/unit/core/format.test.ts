@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { DateTime } from "luxon";
 import { formatAge } from "../../../web_src/core/format";
-import { parseServerDatetime } from "../../../web_src/core/luxon";
+import { localInputToServer, parseServerDatetime, toLocalInput } from "../../../web_src/core/luxon";
 
 const reference = DateTime.fromISO("2026-11-23T12:00:00Z");
 
@@ -33,5 +33,24 @@ describe("parseServerDatetime", () => {
     test("reads ISO 8601 with an offset", () => {
         const parsed = parseServerDatetime("2026-11-23T09:15:00+01:00");
         expect(parsed.toUTC().toISO()).toBe("2026-11-23T08:15:00.000Z");
+    });
+});
+
+describe("datetime-local inputs", () => {
+    test("a Berlin wall-clock time is sent as naive UTC, in winter and in summer", () => {
+        expect(localInputToServer("2026-11-23T09:00", "Europe/Berlin")).toBe("2026-11-23 08:00:00");
+        expect(localInputToServer("2026-07-01T09:00", "Europe/Berlin")).toBe("2026-07-01 07:00:00");
+        expect(localInputToServer("", "Europe/Berlin")).toBeNull();
+    });
+
+    test("the end of a range takes in the whole minute shown", () => {
+        expect(localInputToServer("2026-11-23T09:00", "Europe/Berlin", "end")).toBe(
+            "2026-11-23 08:00:59"
+        );
+    });
+
+    test("an input is filled with the reader's wall clock", () => {
+        const moment = DateTime.fromISO("2026-11-23T08:00:00Z");
+        expect(toLocalInput(moment, "Europe/Berlin")).toBe("2026-11-23T09:00");
     });
 });

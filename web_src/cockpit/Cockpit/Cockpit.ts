@@ -1,18 +1,36 @@
 import { Component, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
-import { useService, type ActionService } from "@web/core/utils/hooks";
+import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import {
+    useService,
+    type ActionService,
+    type BusService,
+    type DialogService,
+} from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import { CockpitApi, type CockpitAction, type ExceptionOrder } from "../../core/api";
+import {
+    CockpitApi,
+    type CockpitAction,
+    type ExceptionFilters,
+    type ExceptionOrder,
+    type ReplayRange,
+} from "../../core/api";
+import { emptyProgress, errorMessage, runInChunks, type BulkProgress } from "../../core/bulk";
 import { summariseOutcome } from "../../core/format";
-import type {
-    ErrorClass,
-    EventDetail as Detail,
-    ExceptionRow,
-    SystemHealth,
+import {
+    ChangedNotificationSchema,
+    type ErrorClass,
+    type EventDetail as Detail,
+    type ExceptionRow,
+    type SystemHealth,
+    type Trends,
 } from "../../core/schemas";
+import { BulkProgressBar } from "../BulkProgressBar/BulkProgressBar";
 import { EventDetail } from "../EventDetail/EventDetail";
 import { ExceptionList } from "../ExceptionList/ExceptionList";
 import { HealthStrip } from "../HealthStrip/HealthStrip";
+import { ReplayPanel } from "../ReplayPanel/ReplayPanel";
+import { TrendsPanel } from "../TrendsPanel/TrendsPanel";
 
 interface Props {
     action: { id?: number; name?: string };
@@ -39,6 +57,16 @@ interface State {
     selectedIds: number[];
     text: string;
     detail: Detail | null;
+    /** Every event matching the filters is selected, not only this page's rows. */
+    allMatching: boolean;
+    bulk: BulkProgress;
+    bulkLabel: string | null;
+    trends: Trends | null;
+    trendDays: 7 | 30;
+    trendsError: string | null;
+    showReplay: boolean;
+    /** Odoo's bus is connected: changes arrive as they happen, polling is off. */
+    live: boolean;
 }
 
 type FilterKey =
@@ -51,8 +79,24 @@ type FilterKey =
     | "search";
 
 const PAGE_SIZE = 50;
-// Without Odoo's bus wired in yet, the cockpit refreshes itself this often while it is open.
+// While Odoo's bus is not connected, the cockpit refreshes itself this often.
 const POLL_MS = 30_000;
+// Bus notifications arrive once per runner commit at most; a burst of them refreshes once.
+const REFRESH_DEBOUNCE_MS = 1_000;
+const CHANGED = "construction_sync/changed";
+
+/** The verb on the button, translated when asked (literal _t calls, so they are extracted). */
+function actionLabel(action: CockpitAction): string {
+    const labels: Record<CockpitAction, () => string> = {
+        retry: () => _t("Retry"),
+        assign_me: () => _t("Assign to me"),
+        ignore: () => _t("Ignore"),
+        note: () => _t("Add note"),
+        accept: () => _t("Accept"),
+        reject: () => _t("Reject"),
+    };
+    return labels[action]();
+}
 
 /**
  * The integration cockpit behind Construction > Sync > Cockpit: the health of every connected
@@ -61,18 +105,31 @@ const POLL_MS = 30_000;
  */
 export class Cockpit extends Component<Props> {
     static override template = "construction_sync.Cockpit";
-    static components = { HealthStrip, ExceptionList, EventDetail };
+    static components = {
+        HealthStrip,
+        ExceptionList,
+        EventDetail,
+        TrendsPanel,
+        ReplayPanel,
+        BulkProgressBar,
+    };
     static override props = { ...standardActionServiceProps };
 
     declare props: Props;
     state!: State;
     private api!: CockpitApi;
     private actionService!: ActionService;
+    private dialog!: DialogService;
+    private bus!: BusService;
     private timer: ReturnType<typeof setInterval> | undefined;
+    private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+    private refreshPending = false;
 
     override setup(): void {
         const orm = useService("orm");
         this.actionService = useService("action");
+        this.dialog = useService("dialog");
+        this.bus = useService("bus_service");
         this.api = new CockpitApi((model, method, args, kwargs) =>
             orm.call(model, method, args, kwargs)
         );
@@ -97,16 +154,98 @@ export class Cockpit extends Component<Props> {
             selectedIds: [],
             text: "",
             detail: null,
+            allMatching: false,
+            bulk: emptyProgress(),
+            bulkLabel: null,
+            trends: null,
+            trendDays: 7,
+            trendsError: null,
+            showReplay: false,
+            live: false,
         });
+        const onChanged = (payload: unknown) => this.onChanged(payload);
+        const onConnection = () => this.updateLive();
         onWillStart(() => this.reload());
         onMounted(() => {
+            // Trends come after the list is on screen: the list is what people open it for.
+            void this.loadTrends();
+            this.bus.subscribe(CHANGED, onChanged);
+            for (const type of ["connect", "reconnect", "disconnect"]) {
+                this.bus.addEventListener(type, onConnection);
+            }
+            this.updateLive();
             this.timer = setInterval(() => {
-                if (!this.state.busy) {
-                    void this.reload();
+                this.updateLive();
+                if (!this.state.live) {
+                    this.refresh();
                 }
             }, POLL_MS);
         });
-        onWillUnmount(() => clearInterval(this.timer));
+        onWillUnmount(() => {
+            clearInterval(this.timer);
+            clearTimeout(this.refreshTimer);
+            this.bus.unsubscribe(CHANGED, onChanged);
+            for (const type of ["connect", "reconnect", "disconnect"]) {
+                this.bus.removeEventListener(type, onConnection);
+            }
+        });
+    }
+
+    private updateLive(): void {
+        this.state.live = this.bus.workerState === "CONNECTED";
+    }
+
+    /** A bus message: events of these systems changed state somewhere (a runner, a colleague). */
+    private onChanged(payload: unknown): void {
+        if (!ChangedNotificationSchema.safeParse(payload).success) {
+            return;
+        }
+        this.state.live = true;
+        if (this.refreshTimer === undefined) {
+            this.refreshTimer = setTimeout(() => {
+                this.refreshTimer = undefined;
+                this.refresh();
+            }, REFRESH_DEBOUNCE_MS);
+        }
+    }
+
+    /** Reloads figures, list and trends, unless the person is in the middle of something: then
+     * once that is over. */
+    private refresh(): void {
+        if (this.state.busy || this.state.bulk.running) {
+            this.refreshPending = true;
+            return;
+        }
+        this.refreshPending = false;
+        void this.reload();
+        void this.loadTrends();
+    }
+
+    private afterWork(): void {
+        if (this.refreshPending) {
+            this.refresh();
+        }
+    }
+
+    get filters(): ExceptionFilters {
+        return {
+            systemId: this.state.selectedSystemId,
+            errorClass: this.state.errorClass,
+            assignee: this.state.assignee,
+            eventType: this.state.eventType,
+            olderThanHours: this.state.olderThanHours,
+            search: this.state.search,
+        };
+    }
+
+    async loadTrends(days: 7 | 30 = this.state.trendDays): Promise<void> {
+        this.state.trendDays = days;
+        try {
+            this.state.trends = await this.api.trends(days, this.state.selectedSystemId);
+            this.state.trendsError = null;
+        } catch (error) {
+            this.state.trendsError = errorMessage(error);
+        }
     }
 
     get pageSize(): number {
@@ -122,13 +261,8 @@ export class Cockpit extends Component<Props> {
             const [overview, page] = await Promise.all([
                 this.api.overview(),
                 this.api.exceptions({
-                    systemId: this.state.selectedSystemId,
-                    errorClass: this.state.errorClass,
-                    assignee: this.state.assignee,
-                    eventType: this.state.eventType,
-                    olderThanHours: this.state.olderThanHours,
+                    ...this.filters,
                     order: this.state.order,
-                    search: this.state.search,
                     offset: this.state.offset,
                     limit: PAGE_SIZE,
                 }),
@@ -151,8 +285,11 @@ export class Cockpit extends Component<Props> {
     }
 
     async filter(changes: Partial<Pick<State, FilterKey>>) {
-        Object.assign(this.state, changes, { offset: 0 });
+        Object.assign(this.state, changes, { offset: 0, allMatching: false });
         await this.reload();
+        if ("selectedSystemId" in changes) {
+            await this.loadTrends();
+        }
     }
 
     onErrorClass(ev: Event): Promise<void> {
@@ -195,6 +332,7 @@ export class Cockpit extends Component<Props> {
     }
 
     toggle(eventId: number): void {
+        this.state.allMatching = false;
         const ids = this.state.selectedIds;
         this.state.selectedIds = ids.includes(eventId)
             ? ids.filter((id) => id !== eventId)
@@ -202,6 +340,7 @@ export class Cockpit extends Component<Props> {
     }
 
     toggleAll(): void {
+        this.state.allMatching = false;
         this.state.selectedIds =
             this.state.selectedIds.length === this.state.rows.length
                 ? []
@@ -223,18 +362,100 @@ export class Cockpit extends Component<Props> {
                 this.state.detail = await this.api.event(this.state.detail.id);
             }
         } catch (error) {
-            // An Odoo RPC error carries the server's sentence in data.message.
-            const data = (error as { data?: { message?: string } }).data;
             this.state.notice = null;
-            this.state.error =
-                data?.message ?? (error instanceof Error ? error.message : String(error));
+            this.state.error = errorMessage(error);
         } finally {
             this.state.busy = false;
+            this.afterWork();
         }
     }
 
     actOnSelection(action: CockpitAction): Promise<void> {
+        if (this.state.allMatching) {
+            this.confirmBulk(action);
+            return Promise.resolve();
+        }
         return this.act(action, [...this.state.selectedIds], this.state.text || undefined);
+    }
+
+    get canSelectAllMatching(): boolean {
+        const { selectedIds, rows, total, allMatching } = this.state;
+        return (
+            !allMatching &&
+            rows.length > 0 &&
+            selectedIds.length === rows.length &&
+            total > rows.length
+        );
+    }
+
+    selectAllMatching(): void {
+        this.state.allMatching = true;
+    }
+
+    clearSelection(): void {
+        this.state.allMatching = false;
+        this.state.selectedIds = [];
+    }
+
+    get selectionCount(): number {
+        return this.state.allMatching ? this.state.total : this.state.selectedIds.length;
+    }
+
+    private confirmBulk(action: CockpitAction): void {
+        const label = actionLabel(action);
+        this.dialog.add(ConfirmationDialog, {
+            title: _t("%s %s events", label, this.state.total),
+            body: _t(
+                "%s every event matching the filters (%s)? They are sent in chunks of 500; you can cancel between chunks.",
+                label,
+                this.state.total
+            ),
+            confirmLabel: label,
+            confirm: () => {
+                void this.runBulk(action, label);
+            },
+            cancel: () => {},
+        });
+    }
+
+    /** Acts on every event matching the filters, a chunk per call, with progress and cancel. */
+    async runBulk(action: CockpitAction, label: string): Promise<void> {
+        const text = this.state.text || undefined;
+        this.state.bulkLabel = _t("%s: every matching event", label);
+        Object.assign(this.state.bulk, emptyProgress(this.state.total), { running: true });
+        try {
+            const ids = await this.api.exceptionIds(this.filters);
+            await runInChunks(
+                ids,
+                (chunk) => this.api.act(action, chunk, text, true),
+                this.state.bulk
+            );
+        } catch (error) {
+            this.state.bulk.running = false;
+            this.state.bulk.errors.push(errorMessage(error));
+        }
+        this.state.allMatching = false;
+        this.state.selectedIds = [];
+        this.state.text = "";
+        this.refresh();
+    }
+
+    cancelBulk(): void {
+        this.state.bulk.cancelRequested = true;
+    }
+
+    dismissBulk(): void {
+        this.state.bulkLabel = null;
+    }
+
+    async replay(range: ReplayRange): Promise<number> {
+        const { replayed } = await this.api.replayRange(range);
+        this.refresh();
+        return replayed;
+    }
+
+    closeDetail(): void {
+        this.state.detail = null;
     }
 
     async openEvent(eventId: number): Promise<void> {

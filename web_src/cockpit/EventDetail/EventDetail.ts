@@ -21,4 +21,12 @@ export class EventDetail extends Component<Props> {
     };
 
     declare props: Props;
+
+    /** Escape closes the panel from wherever the focus is inside it, as it does from the list. */
+    onKeydown(ev: KeyboardEvent): void {
+        if (ev.key === "Escape") {
+            ev.preventDefault();
+            this.props.onClose();
+        }
+    }
 }

@@ -1,4 +1,5 @@
-import { Component } from "@odoo/owl";
+import { Component, onPatched, useRef, useState } from "@odoo/owl";
+import { businessSeconds, defaultBusinessHours, formatBusinessAge } from "../../core/aging";
 import { formatAge } from "../../core/format";
 import { now, parseServerDatetime } from "../../core/luxon";
 import type { ExceptionRow } from "../../core/schemas";
@@ -17,7 +18,11 @@ interface Props {
     onAccept: (eventIds: number[]) => void;
     onOpen: (eventId: number) => void;
     onPage: (offset: number) => void;
+    onEscape: () => void;
 }
+
+// The keys of the list: arrows or j/k move, Enter opens, Space selects, Escape closes the detail.
+const MOVES: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 };
 
 /** The events waiting for a person, newest first, each with its reason and its actions. */
 export class ExceptionList extends Component<Props> {
@@ -36,9 +41,62 @@ export class ExceptionList extends Component<Props> {
         onAccept: { type: Function },
         onOpen: { type: Function },
         onPage: { type: Function },
+        onEscape: { type: Function },
     };
 
     declare props: Props;
+    state!: { focused: number };
+    private grid = useRef<HTMLElement>("grid");
+
+    override setup(): void {
+        this.state = useState({ focused: 0 });
+        onPatched(() => {
+            // Keeps the focused row on screen as the keyboard walks a long page.
+            const row = this.grid.el?.querySelector<HTMLElement>(".o_csync_focused");
+            row?.scrollIntoView?.({ block: "nearest" });
+        });
+    }
+
+    get focusedRow(): ExceptionRow | undefined {
+        return this.props.rows[Math.min(this.state.focused, this.props.rows.length - 1)];
+    }
+
+    rowDomId(row: ExceptionRow): string {
+        return `o_csync_row_${row.id}`;
+    }
+
+    onKeydown(ev: KeyboardEvent): void {
+        if ((ev.target as HTMLElement).closest("input, button, a, select")) {
+            // Checkboxes, links and buttons keep their own keys.
+            return;
+        }
+        const row = this.focusedRow;
+        const move = MOVES[ev.key];
+        if (move !== undefined) {
+            const last = this.props.rows.length - 1;
+            this.state.focused = Math.max(0, Math.min(last, this.state.focused + move));
+        } else if (ev.key === "Enter" && row) {
+            this.props.onOpen(row.id);
+        } else if (ev.key === " " && row) {
+            this.props.onToggle(row.id);
+        } else if (ev.key === "Escape") {
+            this.props.onEscape();
+        } else {
+            return;
+        }
+        ev.preventDefault();
+    }
+
+    focusRow(index: number): void {
+        this.state.focused = index;
+    }
+
+    businessAge(row: ExceptionRow): string {
+        const reference = now();
+        const since = parseServerDatetime(row.received_at);
+        const hours = defaultBusinessHours(reference.zoneName ?? "UTC");
+        return formatBusinessAge(businessSeconds(since, reference, hours));
+    }
 
     age(row: ExceptionRow): string {
         return formatAge(parseServerDatetime(row.received_at), now());

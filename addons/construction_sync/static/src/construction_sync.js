@@ -5,9 +5,12 @@
 import { registry } from "@web/core/registry";
 
 // web_src/cockpit/Cockpit/Cockpit.ts
-import { Component as Component4, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
-import { useService } from "@web/core/utils/hooks";
+import { Component as Component7, onMounted as onMounted2, onWillStart, onWillUnmount as onWillUnmount2, useState as useState4 } from "@odoo/owl";
+import { _t as _t4 } from "@web/core/l10n/translation";
+import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import {
+  useService
+} from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
 // node_modules/zod/v4/core/util.js
@@ -1182,6 +1185,71 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
   };
 });
+function handleUnionResults(results, final, inst, ctx) {
+  for (const result of results) {
+    if (result.issues.length === 0) {
+      final.value = result.value;
+      return final;
+    }
+  }
+  const nonaborted = results.filter((r) => !aborted(r));
+  if (nonaborted.length === 1) {
+    final.value = nonaborted[0].value;
+    return nonaborted[0];
+  }
+  final.issues.push({
+    code: "invalid_union",
+    input: final.value,
+    inst,
+    errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config())))
+  });
+  return final;
+}
+var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.options.some((o) => o._zod.optin === "defaulted") ? "defaulted" : zod.def.options.some((o) => o._zod.optin !== void 0) ? "optional" : void 0);
+  defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o) => o._zod.optout === "optional") ? "optional" : void 0);
+  defineLazyInternal(inst, "values", (zod) => {
+    if (zod.def.options.every((o) => o._zod.values)) {
+      return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
+    }
+    return void 0;
+  });
+  defineLazyInternal(inst, "pattern", (zod) => {
+    if (zod.def.options.every((o) => o._zod.pattern)) {
+      const patterns = zod.def.options.map((o) => o._zod.pattern);
+      return new RegExp(`^(${patterns.map((p) => cleanRegex(p.source)).join("|")})$`);
+    }
+    return void 0;
+  });
+  const first = def.options.length === 1 ? def.options[0]._zod.run : null;
+  inst._zod.parse = (payload, ctx) => {
+    if (first) {
+      return first(payload, ctx);
+    }
+    let async = false;
+    const results = [];
+    for (const option of def.options) {
+      const result = option._zod.run({
+        value: payload.value,
+        issues: []
+      }, ctx);
+      if (result instanceof Promise) {
+        results.push(result);
+        async = true;
+      } else {
+        if (result.issues.length === 0)
+          return result;
+        results.push(result);
+      }
+    }
+    if (!async)
+      return handleUnionResults(results, payload, inst, ctx);
+    return Promise.all(results).then((results2) => {
+      return handleUnionResults(results2, payload, inst, ctx);
+    });
+  };
+});
 var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
   $ZodType.init(inst, def);
   const values = getEnumValues(def.entries);
@@ -1199,6 +1267,28 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
     payload.issues.push({
       code: "invalid_value",
       values,
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+var $ZodLiteral = /* @__PURE__ */ $constructor("$ZodLiteral", (inst, def) => {
+  $ZodType.init(inst, def);
+  const values = new Set(def.values);
+  inst._zod.values = values;
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const vals = zod.def.values;
+    return new RegExp(vals.length ? `^(${vals.map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o)).join("|")})$` : "^[^\\s\\S]$");
+  });
+  inst._zod.parse = (payload, _ctx) => {
+    const input = payload.value;
+    if (values.has(input)) {
+      return payload;
+    }
+    payload.issues.push({
+      code: "invalid_value",
+      values: def.values,
       input,
       inst
     });
@@ -1389,6 +1479,18 @@ function object(shape, params) {
 function extend2(schema, shape) {
   return extend(schema, shape);
 }
+var ZodMiniUnion = /* @__PURE__ */ $constructor("ZodMiniUnion", (inst, def) => {
+  $ZodUnion.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function union(options, params) {
+  return new ZodMiniUnion({
+    type: "union",
+    options,
+    ...normalizeParams(params)
+  });
+}
 var ZodMiniEnum = /* @__PURE__ */ $constructor("ZodMiniEnum", (inst, def) => {
   $ZodEnum.init(inst, def);
   ZodMiniType.init(inst, def);
@@ -1400,6 +1502,18 @@ function _enum(values, params) {
   return new ZodMiniEnum({
     type: "enum",
     entries,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniLiteral = /* @__PURE__ */ $constructor("ZodMiniLiteral", (inst, def) => {
+  $ZodLiteral.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function literal(value, params) {
+  return new ZodMiniLiteral({
+    type: "literal",
+    values: Array.isArray(value) ? value : [value],
     ...normalizeParams(params)
   });
 }
@@ -1485,6 +1599,17 @@ var EventDetailSchema = extend2(ExceptionRowSchema, {
   record: nullable(object({ model: string2(), id: int(), name: string2() })),
   audit: array(AuditEntrySchema)
 });
+var TrendsSchema = object({
+  days: union([literal(7), literal(30)]),
+  since: serverDatetime,
+  until: serverDatetime,
+  by_hour: array(object({ hour: serverDatetime, state: EventStateSchema, count })),
+  by_error_class: array(object({ key: string2(), count })),
+  by_event_type: array(object({ key: string2(), count }))
+});
+var ExceptionIdsSchema = array(int());
+var ReplayResultSchema = object({ replayed: count });
+var ChangedNotificationSchema = object({ system_ids: array(int()) });
 
 // web_src/core/api.ts
 var CockpitDataError = class extends Error {
@@ -1512,26 +1637,116 @@ var CockpitApi = class {
   }
   async exceptions(query) {
     const answer = await this.call(MODEL, "get_exceptions", [], {
-      system_id: query.systemId ?? null,
-      error_class: query.errorClass ?? null,
-      assignee: query.assignee ?? null,
-      event_type: query.eventType ?? null,
-      older_than_hours: query.olderThanHours ?? null,
+      ...filterKwargs(query),
       order: query.order ?? "received_desc",
-      search: query.search || null,
       offset: query.offset,
       limit: query.limit
     });
     return parse2(ExceptionPageSchema, answer, "an exceptions page");
   }
+  /** Every event the filters match (for "select all N matching"), oldest first. */
+  async exceptionIds(filters) {
+    const answer = await this.call(MODEL, "get_exception_ids", [], filterKwargs(filters));
+    return parse2(ExceptionIdsSchema, answer, "event ids");
+  }
+  async trends(days, systemId) {
+    const answer = await this.call(MODEL, "get_trends", [days], {
+      system_id: systemId ?? null
+    });
+    return parse2(TrendsSchema, answer, "trends");
+  }
+  async replayRange(range) {
+    const answer = await this.call(MODEL, "replay_range", [], {
+      system_id: range.systemId,
+      date_from: range.dateFrom,
+      date_to: range.dateTo,
+      event_type: range.eventType || null,
+      reason: range.reason || null,
+      include_done: range.includeDone ?? false
+    });
+    return parse2(ReplayResultSchema, answer, "a replay result");
+  }
   async event(eventId) {
     return parse2(EventDetailSchema, await this.call(MODEL, "get_event", [eventId]), "an event");
   }
-  async act(action, eventIds, text) {
-    const answer = await this.call(MODEL, "act", [action, eventIds, text ?? null]);
+  /** With skipIneligible (bulk chunks) the server leaves out events that left the action's
+   * states since their ids were read, and answers only for the others. */
+  async act(action, eventIds, text, skipIneligible = false) {
+    const args = [action, eventIds, text ?? null];
+    const answer = skipIneligible ? await this.call(MODEL, "act", args, { skip_ineligible: true }) : await this.call(MODEL, "act", args);
     return parse2(ActionResultSchema, answer, "action results");
   }
 };
+function filterKwargs(filters) {
+  return {
+    system_id: filters.systemId ?? null,
+    error_class: filters.errorClass ?? null,
+    assignee: filters.assignee ?? null,
+    event_type: filters.eventType ?? null,
+    older_than_hours: filters.olderThanHours ?? null,
+    search: filters.search || null
+  };
+}
+
+// web_src/core/bulk.ts
+var CHUNK_SIZE = 500;
+function emptyProgress(total = 0) {
+  return {
+    total,
+    processed: 0,
+    states: {},
+    skipped: 0,
+    failed: 0,
+    errors: [],
+    running: false,
+    cancelRequested: false,
+    cancelled: false
+  };
+}
+function chunked(items, size) {
+  if (size < 1) {
+    throw new RangeError("chunk size must be at least 1");
+  }
+  const chunks = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
+  }
+  return chunks;
+}
+function percentDone(progress) {
+  return progress.total ? Math.round(100 * progress.processed / progress.total) : 100;
+}
+async function runInChunks(ids, apply, progress, size = CHUNK_SIZE) {
+  Object.assign(progress, emptyProgress(ids.length), { running: true });
+  try {
+    for (const chunk of chunked(ids, size)) {
+      if (progress.cancelRequested) {
+        progress.cancelled = true;
+        break;
+      }
+      try {
+        const results = await apply(chunk);
+        for (const result of results) {
+          progress.states[result.state] = (progress.states[result.state] ?? 0) + 1;
+        }
+        progress.skipped += chunk.length - results.length;
+      } catch (error) {
+        progress.failed += chunk.length;
+        if (progress.errors.length < 3) {
+          progress.errors.push(errorMessage(error));
+        }
+      }
+      progress.processed += chunk.length;
+    }
+  } finally {
+    progress.running = false;
+  }
+  return progress;
+}
+function errorMessage(error) {
+  const data = error?.data;
+  return data?.message ?? (error instanceof Error ? error.message : String(error));
+}
 
 // web_src/core/format.ts
 var UNITS = [
@@ -1563,9 +1778,37 @@ function summariseOutcome(states) {
   return parts.join(", ") || "nothing changed";
 }
 
-// web_src/cockpit/EventDetail/EventDetail.ts
+// web_src/cockpit/BulkProgressBar/BulkProgressBar.ts
 import { Component } from "@odoo/owl";
-var EventDetail = class extends Component {
+import { _t } from "@web/core/l10n/translation";
+var BulkProgressBar = class extends Component {
+  static template = "construction_sync.BulkProgressBar";
+  static props = {
+    progress: { type: Object },
+    label: { type: String },
+    onCancel: { type: Function },
+    onDismiss: { type: Function }
+  };
+  get percent() {
+    return percentDone(this.props.progress);
+  }
+  get outcome() {
+    const { states, skipped, failed, cancelled, processed, total } = this.props.progress;
+    const parts = [
+      summariseOutcome(
+        Object.entries(states).flatMap(([state, count2]) => Array(count2).fill(state))
+      )
+    ];
+    if (skipped) parts.push(_t("%s skipped (no longer in a state for this action)", skipped));
+    if (failed) parts.push(_t("%s refused", failed));
+    if (cancelled) parts.push(_t("cancelled after %s of %s", processed, total));
+    return parts.join("; ");
+  }
+};
+
+// web_src/cockpit/EventDetail/EventDetail.ts
+import { Component as Component2 } from "@odoo/owl";
+var EventDetail = class extends Component2 {
   static template = "construction_sync.EventDetail";
   static props = {
     detail: { type: Object },
@@ -1574,10 +1817,50 @@ var EventDetail = class extends Component {
     onOpenRecord: { type: Function },
     onFixMapping: { type: Function }
   };
+  /** Escape closes the panel from wherever the focus is inside it, as it does from the list. */
+  onKeydown(ev) {
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      this.props.onClose();
+    }
+  }
 };
 
 // web_src/cockpit/ExceptionList/ExceptionList.ts
-import { Component as Component2 } from "@odoo/owl";
+import { Component as Component3, onPatched, useRef, useState } from "@odoo/owl";
+
+// web_src/core/aging.ts
+function defaultBusinessHours(zone) {
+  return { zone, startHour: 8, endHour: 17, workdays: [1, 2, 3, 4, 5] };
+}
+function businessSeconds(from, to, hours) {
+  const start = from.setZone(hours.zone);
+  const end = to.setZone(hours.zone);
+  if (end <= start) {
+    return 0;
+  }
+  let total = 0;
+  const lastDay = end.startOf("day");
+  for (let day = start.startOf("day"); day <= lastDay; day = day.plus({ days: 1 }).startOf("day")) {
+    if (!hours.workdays.includes(day.weekday)) {
+      continue;
+    }
+    const open = day.set({ hour: hours.startHour });
+    const close = hours.endHour >= 24 ? day.plus({ days: 1 }).startOf("day") : day.set({ hour: hours.endHour });
+    const from_ = open > start ? open : start;
+    const to_ = close < end ? close : end;
+    if (to_ > from_) {
+      total += to_.toMillis() - from_.toMillis();
+    }
+  }
+  return Math.floor(total / 1e3);
+}
+function formatBusinessAge(seconds) {
+  if (seconds < 3600) {
+    return `${Math.floor(seconds / 60)} min`;
+  }
+  return `${Math.floor(seconds / 3600)} h`;
+}
 
 // web_src/core/luxon.ts
 function luxon() {
@@ -1595,9 +1878,21 @@ function parseServerDatetime(value) {
   const odooFormat = DateTime.fromFormat(value, "yyyy-MM-dd HH:mm:ss", { zone: "utc" });
   return odooFormat.isValid ? odooFormat : DateTime.fromISO(value, { zone: "utc" });
 }
+function localInputToServer(value, zone, edge = "start") {
+  const parsed = luxon().DateTime.fromISO(value, { zone });
+  if (!parsed.isValid) {
+    return null;
+  }
+  const moment = edge === "end" ? parsed.endOf("minute") : parsed.startOf("minute");
+  return moment.toUTC().toFormat("yyyy-MM-dd HH:mm:ss");
+}
+function toLocalInput(moment, zone) {
+  return moment.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
+}
 
 // web_src/cockpit/ExceptionList/ExceptionList.ts
-var ExceptionList = class extends Component2 {
+var MOVES = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 };
+var ExceptionList = class extends Component3 {
   static template = "construction_sync.ExceptionList";
   static props = {
     rows: { type: Array },
@@ -1612,8 +1907,53 @@ var ExceptionList = class extends Component2 {
     onRetry: { type: Function },
     onAccept: { type: Function },
     onOpen: { type: Function },
-    onPage: { type: Function }
+    onPage: { type: Function },
+    onEscape: { type: Function }
   };
+  state;
+  grid = useRef("grid");
+  setup() {
+    this.state = useState({ focused: 0 });
+    onPatched(() => {
+      const row = this.grid.el?.querySelector(".o_csync_focused");
+      row?.scrollIntoView?.({ block: "nearest" });
+    });
+  }
+  get focusedRow() {
+    return this.props.rows[Math.min(this.state.focused, this.props.rows.length - 1)];
+  }
+  rowDomId(row) {
+    return `o_csync_row_${row.id}`;
+  }
+  onKeydown(ev) {
+    if (ev.target.closest("input, button, a, select")) {
+      return;
+    }
+    const row = this.focusedRow;
+    const move = MOVES[ev.key];
+    if (move !== void 0) {
+      const last = this.props.rows.length - 1;
+      this.state.focused = Math.max(0, Math.min(last, this.state.focused + move));
+    } else if (ev.key === "Enter" && row) {
+      this.props.onOpen(row.id);
+    } else if (ev.key === " " && row) {
+      this.props.onToggle(row.id);
+    } else if (ev.key === "Escape") {
+      this.props.onEscape();
+    } else {
+      return;
+    }
+    ev.preventDefault();
+  }
+  focusRow(index) {
+    this.state.focused = index;
+  }
+  businessAge(row) {
+    const reference = now();
+    const since = parseServerDatetime(row.received_at);
+    const hours = defaultBusinessHours(reference.zoneName ?? "UTC");
+    return formatBusinessAge(businessSeconds(since, reference, hours));
+  }
   age(row) {
     return formatAge(parseServerDatetime(row.received_at), now());
   }
@@ -1636,8 +1976,8 @@ var ExceptionList = class extends Component2 {
 };
 
 // web_src/cockpit/HealthStrip/HealthStrip.ts
-import { Component as Component3 } from "@odoo/owl";
-var HealthStrip = class extends Component3 {
+import { Component as Component4 } from "@odoo/owl";
+var HealthStrip = class extends Component4 {
   static template = "construction_sync.HealthStrip";
   static props = {
     systems: { type: Array },
@@ -1655,24 +1995,319 @@ var HealthStrip = class extends Component3 {
   }
 };
 
+// web_src/cockpit/ReplayPanel/ReplayPanel.ts
+import { Component as Component5, useState as useState2 } from "@odoo/owl";
+import { _t as _t2 } from "@web/core/l10n/translation";
+var ReplayPanel = class extends Component5 {
+  static template = "construction_sync.ReplayPanel";
+  static props = {
+    systems: { type: Array },
+    eventTypes: { type: Array },
+    systemId: { type: [Number, { value: null }] },
+    onReplay: { type: Function },
+    onClose: { type: Function }
+  };
+  state;
+  setup() {
+    const zone = this.zone;
+    const first = this.props.systemId ?? this.props.systems[0]?.id;
+    this.state = useState2({
+      systemId: first ? String(first) : "",
+      eventType: "",
+      from: toLocalInput(now().minus({ days: 1 }), zone),
+      to: toLocalInput(now(), zone),
+      reason: "",
+      includeDone: false,
+      running: false,
+      result: null,
+      error: null
+    });
+  }
+  get selectedSystemId() {
+    return Number(this.state.systemId);
+  }
+  get zone() {
+    return now().zoneName ?? "UTC";
+  }
+  async replay() {
+    const dateFrom = localInputToServer(this.state.from, this.zone);
+    const dateTo = localInputToServer(this.state.to, this.zone, "end");
+    if (!this.state.systemId || !dateFrom || !dateTo) {
+      this.state.error = _t2("Choose a system and both ends of the range.");
+      return;
+    }
+    this.state.running = true;
+    this.state.error = null;
+    this.state.result = null;
+    try {
+      const replayed = await this.props.onReplay({
+        systemId: Number(this.state.systemId),
+        dateFrom,
+        dateTo,
+        eventType: this.state.eventType || null,
+        reason: this.state.reason,
+        includeDone: this.state.includeDone
+      });
+      this.state.result = _t2("%s events sent back to the queue.", replayed);
+    } catch (error) {
+      this.state.error = errorMessage(error);
+    } finally {
+      this.state.running = false;
+    }
+  }
+};
+
+// web_src/cockpit/TrendsPanel/TrendsPanel.ts
+import { Component as Component6, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState3 } from "@odoo/owl";
+import { loadBundle } from "@web/core/assets";
+import { _t as _t3 } from "@web/core/l10n/translation";
+
+// web_src/core/chart.ts
+function chartConstructor() {
+  const lib = globalThis.Chart;
+  if (!lib) {
+    throw new Error("Chart.js is not loaded: load the web.chartjs_lib bundle first");
+  }
+  return lib;
+}
+function createChart(canvas, config2) {
+  const Chart = chartConstructor();
+  return new Chart(canvas, config2);
+}
+
+// web_src/core/trends.ts
+var OUTCOME_ORDER = [
+  "done",
+  "stale",
+  "ignored",
+  "pending",
+  "processing",
+  "awaiting_approval",
+  "failed",
+  "dead"
+];
+var COLORS = {
+  done: "#28a745",
+  stale: "#adb5bd",
+  ignored: "#6c757d",
+  pending: "#17a2b8",
+  processing: "#007bff",
+  awaiting_approval: "#ffc107",
+  failed: "#dc3545",
+  dead: "#6f0d16"
+};
+var HOUR_MS = 36e5;
+function hourlySeries(trends) {
+  const first = parseServerDatetime(trends.since).toMillis();
+  const last = parseServerDatetime(trends.until).toMillis();
+  const hours = [];
+  for (let at = first; at <= last; at += HOUR_MS) {
+    hours.push(new Date(at).toISOString().replace("T", " ").slice(0, 19));
+  }
+  const index = new Map(hours.map((hour, position) => [hour, position]));
+  const byState = /* @__PURE__ */ new Map();
+  for (const { hour, state, count: count2 } of trends.by_hour) {
+    const position = index.get(hour);
+    if (position === void 0) {
+      continue;
+    }
+    let counts = byState.get(state);
+    if (!counts) {
+      counts = new Array(hours.length).fill(0);
+      byState.set(state, counts);
+    }
+    counts[position] = (counts[position] ?? 0) + count2;
+  }
+  const series = OUTCOME_ORDER.flatMap((state) => {
+    const counts = byState.get(state);
+    return counts ? [{ state, counts }] : [];
+  });
+  return { hours, series };
+}
+function hourLabel(hour, zone) {
+  return parseServerDatetime(hour).setZone(zone).toFormat("ccc d HH:mm");
+}
+function hourlyChart(trends, zone, labels) {
+  const { hours, series } = hourlySeries(trends);
+  return {
+    type: "bar",
+    data: {
+      labels: hours.map((hour) => hourLabel(hour, zone)),
+      datasets: series.map(({ state, counts }) => ({
+        label: labels[state],
+        data: counts,
+        backgroundColor: COLORS[state],
+        stack: "events"
+      }))
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0 } },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }
+      },
+      plugins: { legend: { position: "bottom" } }
+    }
+  };
+}
+function breakdownChart(rows, label, keyLabel = (key) => key) {
+  return {
+    type: "bar",
+    data: {
+      labels: rows.map((row) => keyLabel(row.key)),
+      datasets: [
+        { label, data: rows.map((row) => row.count), backgroundColor: COLORS.failed }
+      ]
+    },
+    options: {
+      indexAxis: "y",
+      animation: false,
+      maintainAspectRatio: false,
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      plugins: { legend: { display: false } }
+    }
+  };
+}
+
+// web_src/cockpit/TrendsPanel/TrendsPanel.ts
+var TrendsPanel = class extends Component6 {
+  static template = "construction_sync.TrendsPanel";
+  static props = {
+    trends: { type: [Object, { value: null }] },
+    days: { type: Number },
+    error: { type: [String, { value: null }] },
+    onDays: { type: Function }
+  };
+  charts = [];
+  drawn = null;
+  hourly = useRef2("hourly");
+  byErrorClass = useRef2("byErrorClass");
+  byEventType = useRef2("byEventType");
+  state;
+  setup() {
+    this.state = useState3({ libraryReady: false, libraryError: null });
+    onMounted(async () => {
+      try {
+        await loadBundle("web.chartjs_lib");
+        this.state.libraryReady = true;
+      } catch (error) {
+        this.state.libraryError = error instanceof Error ? error.message : String(error);
+      }
+    });
+    onPatched2(() => this.draw());
+    onWillUnmount(() => this.destroy());
+  }
+  get empty() {
+    return !!this.props.trends && !this.props.trends.by_hour.length;
+  }
+  get hasExceptions() {
+    return !!this.props.trends?.by_error_class.length;
+  }
+  get stateLabels() {
+    return {
+      pending: _t3("Pending"),
+      processing: _t3("Processing"),
+      awaiting_approval: _t3("Awaiting approval"),
+      done: _t3("Done"),
+      failed: _t3("Failed"),
+      dead: _t3("Dead"),
+      stale: _t3("Stale"),
+      ignored: _t3("Ignored")
+    };
+  }
+  errorClassLabel(key) {
+    const labels = {
+      data: _t3("Data"),
+      business: _t3("Business"),
+      technical: _t3("Technical"),
+      transient: _t3("Transient"),
+      approval: _t3("Awaiting approval")
+    };
+    return labels[key] ?? key;
+  }
+  draw() {
+    const trends = this.props.trends;
+    if (!this.state.libraryReady || !trends || trends === this.drawn) {
+      return;
+    }
+    const canvases = [this.hourly.el, this.byErrorClass.el, this.byEventType.el];
+    if (canvases.some((canvas) => !canvas)) {
+      return;
+    }
+    this.destroy();
+    const [hourly, byErrorClass, byEventType] = canvases;
+    const zone = now().zoneName ?? "UTC";
+    this.charts = [
+      createChart(hourly, hourlyChart(trends, zone, this.stateLabels)),
+      createChart(
+        byErrorClass,
+        breakdownChart(
+          trends.by_error_class,
+          _t3("Exceptions"),
+          (key) => this.errorClassLabel(key)
+        )
+      ),
+      createChart(
+        byEventType,
+        breakdownChart(trends.by_event_type, _t3("Exceptions"))
+      )
+    ];
+    this.drawn = trends;
+  }
+  destroy() {
+    for (const chart of this.charts) {
+      chart.destroy();
+    }
+    this.charts = [];
+    this.drawn = null;
+  }
+};
+
 // web_src/cockpit/Cockpit/Cockpit.ts
 var PAGE_SIZE = 50;
 var POLL_MS = 3e4;
-var Cockpit = class extends Component4 {
+var REFRESH_DEBOUNCE_MS = 1e3;
+var CHANGED = "construction_sync/changed";
+function actionLabel(action) {
+  const labels = {
+    retry: () => _t4("Retry"),
+    assign_me: () => _t4("Assign to me"),
+    ignore: () => _t4("Ignore"),
+    note: () => _t4("Add note"),
+    accept: () => _t4("Accept"),
+    reject: () => _t4("Reject")
+  };
+  return labels[action]();
+}
+var Cockpit = class extends Component7 {
   static template = "construction_sync.Cockpit";
-  static components = { HealthStrip, ExceptionList, EventDetail };
+  static components = {
+    HealthStrip,
+    ExceptionList,
+    EventDetail,
+    TrendsPanel,
+    ReplayPanel,
+    BulkProgressBar
+  };
   static props = { ...standardActionServiceProps };
   state;
   api;
   actionService;
+  dialog;
+  bus;
   timer;
+  refreshTimer;
+  refreshPending = false;
   setup() {
     const orm = useService("orm");
     this.actionService = useService("action");
+    this.dialog = useService("dialog");
+    this.bus = useService("bus_service");
     this.api = new CockpitApi(
       (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
     );
-    this.state = useState({
+    this.state = useState4({
       loading: true,
       busy: false,
       error: null,
@@ -1692,36 +2327,106 @@ var Cockpit = class extends Component4 {
       total: 0,
       selectedIds: [],
       text: "",
-      detail: null
+      detail: null,
+      allMatching: false,
+      bulk: emptyProgress(),
+      bulkLabel: null,
+      trends: null,
+      trendDays: 7,
+      trendsError: null,
+      showReplay: false,
+      live: false
     });
+    const onChanged = (payload) => this.onChanged(payload);
+    const onConnection = () => this.updateLive();
     onWillStart(() => this.reload());
-    onMounted(() => {
+    onMounted2(() => {
+      void this.loadTrends();
+      this.bus.subscribe(CHANGED, onChanged);
+      for (const type of ["connect", "reconnect", "disconnect"]) {
+        this.bus.addEventListener(type, onConnection);
+      }
+      this.updateLive();
       this.timer = setInterval(() => {
-        if (!this.state.busy) {
-          void this.reload();
+        this.updateLive();
+        if (!this.state.live) {
+          this.refresh();
         }
       }, POLL_MS);
     });
-    onWillUnmount(() => clearInterval(this.timer));
+    onWillUnmount2(() => {
+      clearInterval(this.timer);
+      clearTimeout(this.refreshTimer);
+      this.bus.unsubscribe(CHANGED, onChanged);
+      for (const type of ["connect", "reconnect", "disconnect"]) {
+        this.bus.removeEventListener(type, onConnection);
+      }
+    });
+  }
+  updateLive() {
+    this.state.live = this.bus.workerState === "CONNECTED";
+  }
+  /** A bus message: events of these systems changed state somewhere (a runner, a colleague). */
+  onChanged(payload) {
+    if (!ChangedNotificationSchema.safeParse(payload).success) {
+      return;
+    }
+    this.state.live = true;
+    if (this.refreshTimer === void 0) {
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = void 0;
+        this.refresh();
+      }, REFRESH_DEBOUNCE_MS);
+    }
+  }
+  /** Reloads figures, list and trends, unless the person is in the middle of something: then
+   * once that is over. */
+  refresh() {
+    if (this.state.busy || this.state.bulk.running) {
+      this.refreshPending = true;
+      return;
+    }
+    this.refreshPending = false;
+    void this.reload();
+    void this.loadTrends();
+  }
+  afterWork() {
+    if (this.refreshPending) {
+      this.refresh();
+    }
+  }
+  get filters() {
+    return {
+      systemId: this.state.selectedSystemId,
+      errorClass: this.state.errorClass,
+      assignee: this.state.assignee,
+      eventType: this.state.eventType,
+      olderThanHours: this.state.olderThanHours,
+      search: this.state.search
+    };
+  }
+  async loadTrends(days = this.state.trendDays) {
+    this.state.trendDays = days;
+    try {
+      this.state.trends = await this.api.trends(days, this.state.selectedSystemId);
+      this.state.trendsError = null;
+    } catch (error) {
+      this.state.trendsError = errorMessage(error);
+    }
   }
   get pageSize() {
     return PAGE_SIZE;
   }
   get title() {
-    return _t("Integration Cockpit");
+    return _t4("Integration Cockpit");
   }
   async reload() {
     try {
       const [overview, page] = await Promise.all([
         this.api.overview(),
         this.api.exceptions({
-          systemId: this.state.selectedSystemId,
-          errorClass: this.state.errorClass,
-          assignee: this.state.assignee,
-          eventType: this.state.eventType,
-          olderThanHours: this.state.olderThanHours,
+          ...this.filters,
           order: this.state.order,
-          search: this.state.search,
           offset: this.state.offset,
           limit: PAGE_SIZE
         })
@@ -1743,8 +2448,11 @@ var Cockpit = class extends Component4 {
     }
   }
   async filter(changes) {
-    Object.assign(this.state, changes, { offset: 0 });
+    Object.assign(this.state, changes, { offset: 0, allMatching: false });
     await this.reload();
+    if ("selectedSystemId" in changes) {
+      await this.loadTrends();
+    }
   }
   onErrorClass(ev) {
     const value = ev.target.value;
@@ -1778,10 +2486,12 @@ var Cockpit = class extends Component4 {
     await this.reload();
   }
   toggle(eventId) {
+    this.state.allMatching = false;
     const ids = this.state.selectedIds;
     this.state.selectedIds = ids.includes(eventId) ? ids.filter((id) => id !== eventId) : [...ids, eventId];
   }
   toggleAll() {
+    this.state.allMatching = false;
     this.state.selectedIds = this.state.selectedIds.length === this.state.rows.length ? [] : this.state.rows.map((row) => row.id);
   }
   async act(action, eventIds, text) {
@@ -1799,15 +2509,85 @@ var Cockpit = class extends Component4 {
         this.state.detail = await this.api.event(this.state.detail.id);
       }
     } catch (error) {
-      const data = error.data;
       this.state.notice = null;
-      this.state.error = data?.message ?? (error instanceof Error ? error.message : String(error));
+      this.state.error = errorMessage(error);
     } finally {
       this.state.busy = false;
+      this.afterWork();
     }
   }
   actOnSelection(action) {
+    if (this.state.allMatching) {
+      this.confirmBulk(action);
+      return Promise.resolve();
+    }
     return this.act(action, [...this.state.selectedIds], this.state.text || void 0);
+  }
+  get canSelectAllMatching() {
+    const { selectedIds, rows, total, allMatching } = this.state;
+    return !allMatching && rows.length > 0 && selectedIds.length === rows.length && total > rows.length;
+  }
+  selectAllMatching() {
+    this.state.allMatching = true;
+  }
+  clearSelection() {
+    this.state.allMatching = false;
+    this.state.selectedIds = [];
+  }
+  get selectionCount() {
+    return this.state.allMatching ? this.state.total : this.state.selectedIds.length;
+  }
+  confirmBulk(action) {
+    const label = actionLabel(action);
+    this.dialog.add(ConfirmationDialog, {
+      title: _t4("%s %s events", label, this.state.total),
+      body: _t4(
+        "%s every event matching the filters (%s)? They are sent in chunks of 500; you can cancel between chunks.",
+        label,
+        this.state.total
+      ),
+      confirmLabel: label,
+      confirm: () => {
+        void this.runBulk(action, label);
+      },
+      cancel: () => {
+      }
+    });
+  }
+  /** Acts on every event matching the filters, a chunk per call, with progress and cancel. */
+  async runBulk(action, label) {
+    const text = this.state.text || void 0;
+    this.state.bulkLabel = _t4("%s: every matching event", label);
+    Object.assign(this.state.bulk, emptyProgress(this.state.total), { running: true });
+    try {
+      const ids = await this.api.exceptionIds(this.filters);
+      await runInChunks(
+        ids,
+        (chunk) => this.api.act(action, chunk, text, true),
+        this.state.bulk
+      );
+    } catch (error) {
+      this.state.bulk.running = false;
+      this.state.bulk.errors.push(errorMessage(error));
+    }
+    this.state.allMatching = false;
+    this.state.selectedIds = [];
+    this.state.text = "";
+    this.refresh();
+  }
+  cancelBulk() {
+    this.state.bulk.cancelRequested = true;
+  }
+  dismissBulk() {
+    this.state.bulkLabel = null;
+  }
+  async replay(range) {
+    const { replayed } = await this.api.replayRange(range);
+    this.refresh();
+    return replayed;
+  }
+  closeDetail() {
+    this.state.detail = null;
   }
   async openEvent(eventId) {
     try {
