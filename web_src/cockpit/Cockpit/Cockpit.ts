@@ -124,6 +124,9 @@ export class Cockpit extends Component<Props> {
     private timer: ReturnType<typeof setInterval> | undefined;
     private refreshTimer: ReturnType<typeof setTimeout> | undefined;
     private refreshPending = false;
+    // Filters, polling and bus messages each start a reload; answers can come back out of
+    // order, and only the newest request's answer matches what the filters show.
+    private reloadSeq = 0;
 
     override setup(): void {
         const orm = useService("orm");
@@ -257,6 +260,7 @@ export class Cockpit extends Component<Props> {
     }
 
     async reload(): Promise<void> {
+        const seq = ++this.reloadSeq;
         try {
             const [overview, page] = await Promise.all([
                 this.api.overview(),
@@ -267,6 +271,9 @@ export class Cockpit extends Component<Props> {
                     limit: PAGE_SIZE,
                 }),
             ]);
+            if (seq !== this.reloadSeq) {
+                return;
+            }
             const visible = new Set(page.rows.map((row) => row.id));
             Object.assign(this.state, {
                 systems: overview.systems,
@@ -278,9 +285,13 @@ export class Cockpit extends Component<Props> {
                 error: null,
             });
         } catch (error) {
-            this.state.error = error instanceof Error ? error.message : String(error);
+            if (seq === this.reloadSeq) {
+                this.state.error = error instanceof Error ? error.message : String(error);
+            }
         } finally {
-            this.state.loading = false;
+            if (seq === this.reloadSeq) {
+                this.state.loading = false;
+            }
         }
     }
 

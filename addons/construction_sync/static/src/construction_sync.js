@@ -2299,6 +2299,9 @@ var Cockpit = class extends Component7 {
   timer;
   refreshTimer;
   refreshPending = false;
+  // Filters, polling and bus messages each start a reload; answers can come back out of
+  // order, and only the newest request's answer matches what the filters show.
+  reloadSeq = 0;
   setup() {
     const orm = useService("orm");
     this.actionService = useService("action");
@@ -2421,6 +2424,7 @@ var Cockpit = class extends Component7 {
     return _t4("Integration Cockpit");
   }
   async reload() {
+    const seq = ++this.reloadSeq;
     try {
       const [overview, page] = await Promise.all([
         this.api.overview(),
@@ -2431,6 +2435,9 @@ var Cockpit = class extends Component7 {
           limit: PAGE_SIZE
         })
       ]);
+      if (seq !== this.reloadSeq) {
+        return;
+      }
       const visible = new Set(page.rows.map((row) => row.id));
       Object.assign(this.state, {
         systems: overview.systems,
@@ -2442,9 +2449,13 @@ var Cockpit = class extends Component7 {
         error: null
       });
     } catch (error) {
-      this.state.error = error instanceof Error ? error.message : String(error);
+      if (seq === this.reloadSeq) {
+        this.state.error = error instanceof Error ? error.message : String(error);
+      }
     } finally {
-      this.state.loading = false;
+      if (seq === this.reloadSeq) {
+        this.state.loading = false;
+      }
     }
   }
   async filter(changes) {
