@@ -57,6 +57,13 @@ FINANCE_EVENTS = [
         "id": "CO-7785", "project_id": "P-100", "number": "SCO-003", "title": "Added embed plates",
         "kind": "commitment", "commitment_id": "SC-3120",
         "lines": [{"cost_code_id": "CC-051200", "description": "Embed plates at level 2 slab", "amount": 12400.00}]}),
+    ("progress_billing.certified", "2026-11-22T09:00:00Z", {
+        "id": "PA-100-1", "project_id": "P-100", "application_number": 1, "period_end": "2026-10-31",
+        "retention_percent": 10, "materials_retention_percent": 5,
+        "lines": [{"cost_code_id": "CC-033000", "description": "Cast-in-place concrete", "scheduled_value": 520000.00,
+                   "work_completed_this_period": 124800.00, "materials_stored": 0},
+                  {"cost_code_id": "CC-051200", "description": "Structural steel", "scheduled_value": 790000.00,
+                   "work_completed_this_period": 0, "materials_stored": 96500.00}]}),
     ("change_order.rejected", "2026-11-21T11:00:00Z", {
         "id": "CO-7790", "project_id": "P-100", "number": "PCO-015", "title": "Upgrade lobby finishes",
         "kind": "prime", "reason": "Owner keeps the base finishes.",
@@ -104,13 +111,14 @@ class ConstructionSyncSystemDemo(models.Model):
     @api.model
     def _demo_finance(self, system):
         """What the accountants did with the Riverside job's events: a manager accepted the
-        change orders waiting for approval, accounts payable posted the subcontractor's bill,
+        change orders and the pay application waiting for approval, accounts payable posted the subcontractor's bill,
         and the budget was entered by hand."""
         Mapping = self.env["construction.sync.mapping"]
         manager = self.env.ref("base.user_admin")
         waiting = self.env["construction.sync.event"].search(
             [("system_id", "=", system.id), ("state", "=", "awaiting_approval"),
-             ("event_type", "=", "change_order.approved")], order="source_timestamp")
+             ("event_type", "in", ("change_order.approved", "progress_billing.certified"))],
+            order="source_timestamp")
         for event in waiting:
             event.with_user(manager).action_accept()
         bill = Mapping._find(system, "account.move", "INV-88412").record_ref
