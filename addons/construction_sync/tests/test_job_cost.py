@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .test_commitment import CommitmentCase
 
@@ -97,3 +97,28 @@ class TestJobCost(CommitmentCase):
             self.assertEqual(action["res_model"], model)
             records = self.env[model].search(action["domain"])
             self.assertEqual(records.mapped(action["domain"][0][0]) or self.project, self.project, method)
+
+
+@tagged("post_install", "-at_install")
+class TestFinanceCompanyIsolation(CommitmentCase):
+    def test_another_companys_people_see_none_of_this_job(self):
+        company_b = self.env["res.company"].create({"name": "Builders B"})
+        user_b = new_test_user(self.env, login="csync_b_manager", company_id=company_b.id,
+                               company_ids=[(6, 0, company_b.ids)],
+                               groups="construction_sync.group_manager,account.group_account_manager")
+        self.env["construction.budget.line"].create(
+            {"project_id": self.project.id, "cost_code_id": self.cc_masonry.id, "original_amount": 1.0})
+        change_order = self.env["construction.change.order"].create({
+            "number": "ISO-1", "title": "Isolation", "project_id": self.project.id,
+            "line_ids": [Command.create({"cost_code_id": self.cc_masonry.id, "description": "x", "amount": 1.0})],
+        })
+        self.bill([(self.walls, 1000.0)])
+        self.env.flush_all()
+        own = [("construction.cost.code", self.cc_masonry), ("construction.change.order", change_order)]
+        for model, record in own:
+            self.assertIn(record, self.env[model].with_user(self.user_manager).search([]), model)
+            self.assertNotIn(record, self.env[model].with_user(user_b).search([]), model)
+        for model in ("construction.budget.line", "construction.job.cost", "construction.retention.balance"):
+            domain = [("project_id", "=", self.project.id)]
+            self.assertTrue(self.env[model].with_user(self.user_manager).search(domain), model)
+            self.assertFalse(self.env[model].with_user(user_b).search(domain), model)
