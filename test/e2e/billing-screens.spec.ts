@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { login, openMenu, watchConsole } from "./odoo";
+import { login, openMenu, screenshotIfAsked as screenshot, watchConsole } from "./odoo";
 
 // Progress billing and retention on the demo's Harborview Medical Office job: two invoiced pay
 // applications and a partial retention release.
@@ -21,6 +21,7 @@ test("an accountant reads a pay application's G703 lines and G702 summary", asyn
     await page.getByRole("tab", { name: "Summary (G702)" }).click();
     await expect(page.locator(".o_form_view")).toContainText("1,163,575.00");
     await expect(page.locator(".o_form_view")).toContainText("658,575.00");
+    await screenshot(page, "pay-application");
     expect(problems).toEqual([]);
 });
 

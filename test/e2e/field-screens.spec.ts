@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { login, openMenu, watchConsole } from "./odoo";
+import { login, openMenu, screenshotIfAsked as screenshot, watchConsole } from "./odoo";
 
 // The field screens on the demo's fleet and submittal register: what a project accountant opens.
 
@@ -17,6 +17,7 @@ test("an accountant opens a rental with its usage, downtime and the overdue list
     await expect(page.locator("div[name='downtime_ids'] .o_data_row")).toContainText(
         "Hydraulic hose burst"
     );
+    await screenshot(page, "rental-line");
     await openMenu(page, "Construction", "Field", "Overdue Returns");
     await expect(page.locator(".o_data_row", { hasText: "CAT 320 Excavator" })).toHaveCount(1);
     await openMenu(page, "Construction", "Field", "Utilization");
@@ -36,5 +37,6 @@ test("a buyer sees which submittal holds the door hardware", async ({ page }) =>
     );
     await page.getByRole("tab", { name: "Revision History" }).click();
     await expect(page.locator("div[name='revision_ids'] .o_data_row")).toHaveCount(1);
+    await screenshot(page, "submittal");
     expect(problems).toEqual([]);
 });

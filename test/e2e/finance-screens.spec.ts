@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+import { login, openMenu, screenshotIfAsked as screenshot, watchConsole } from "./odoo";
+
+// The contract side of the demo's Riverside job, built from the project platform's events:
+// change orders accepted by a manager, two subcontracts, a posted subcontractor bill.
+
+test("an accountant reads the approved change orders and the job cost of a project", async ({
+    page,
+}) => {
+    const problems = watchConsole(page);
+    await login(page);
+    await openMenu(page, "Construction", "Contracts", "Change Orders");
+    const sprinklers = page.locator(".o_data_row", { hasText: "PCO-014" });
+    await expect(sprinklers).toContainText("51,370.50");
+    await expect(sprinklers).toContainText("Approved");
+    await expect(page.locator(".o_data_row", { hasText: "PCO-015" })).toContainText("Rejected");
+    await sprinklers.click();
+    await expect(page.locator("div[name='line_ids'] .o_data_row")).toHaveCount(2);
+    await screenshot(page, "change-order");
+
+    await openMenu(page, "Construction", "Reporting", "Job Cost");
+    const concrete = page
+        .locator(".o_data_row", { hasText: "Riverside Medical Office Building" })
+        .filter({ hasText: "03 30 00" });
+    // Budget 455 000, committed 412 000 + 12 x 1 450, billed 108 800 on the subcontract.
+    await expect(concrete).toContainText("455,000.00");
+    await expect(concrete).toContainText("429,400.00");
+    await expect(concrete).toContainText("108,800.00");
+    await screenshot(page, "job-cost");
+    expect(problems).toEqual([]);
+});
