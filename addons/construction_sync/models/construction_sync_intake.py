@@ -50,7 +50,7 @@ class ConstructionSyncIntake(models.AbstractModel):
             if method != "POST":
                 raise DeliveryRejected(405, "method_not_allowed", "Webhooks are delivered with POST.",
                                        headers={"Allow": "POST"})
-            systems = self._systems(code)
+            systems, settings = self._systems(code)
             if not systems:
                 raise DeliveryRejected(404, "unknown_system", "No active external system has the code %r." % code)
             max_bytes = max(systems.mapped("max_body_bytes"))
@@ -69,25 +69,30 @@ class ConstructionSyncIntake(models.AbstractModel):
             correlation_id = next((headers.get(h) for h in CORRELATION_HEADERS if headers.get(h)), None) \
                 or str(uuid.uuid4())
             document = envelope.parse_json(body)
+            settings = system._settings_by_type(settings[system.id])
             if batch:
-                return self._receive_batch(system, webhook_id, correlation_id, document)
-            return self._receive_single(system, webhook_id, correlation_id, document, body)
+                return self._receive_batch(system, settings, webhook_id, correlation_id, document)
+            return self._receive_single(system, settings, webhook_id, correlation_id, document, body)
         except DeliveryRejected as rejection:
             return rejection.status, rejection.as_json(), rejection.headers
 
     def _systems(self, code):
-        """The active systems with this code, with their intake settings and secrets read in one
-        query and put in the cache: this runs for every delivery."""
+        """The active systems with this code, with their intake settings and secrets put in the
+        cache, and their event type settings rows: one query, as this runs for every delivery."""
         System = self.env["construction.sync.system"].sudo()
         names = ["company_id", "max_body_bytes", "rate_limit_per_minute", "secret", "previous_secret",
                  "previous_secret_valid_until"]
         # Pending writes (a rotation in this transaction) must reach the table before it is read.
         System.flush_model(names + ["code", "active"])
+        self.env["construction.sync.event.setting"].flush_model()
         self.env.cr.execute(
             """
             SELECT id, company_id, max_body_bytes, rate_limit_per_minute, secret, previous_secret,
-                   previous_secret_valid_until
-              FROM construction_sync_system
+                   previous_secret_valid_until,
+                   (SELECT json_agg(json_build_array(st.event_type, st.enabled, st.processing_mode,
+                                                     st.requires_approval, st.max_attempts))
+                      FROM construction_sync_event_setting st WHERE st.system_id = s.id)
+              FROM construction_sync_system s
              WHERE code = %s AND active
              ORDER BY id
             """,
@@ -97,10 +102,10 @@ class ConstructionSyncIntake(models.AbstractModel):
         systems = System.browse([row[0] for row in rows])
         for row in rows:
             system = System.browse(row[0])
-            for name, value in zip(names, row[1:]):
+            for name, value in zip(names, row[1:-1]):
                 field = System._fields[name]
                 self.env.cache.set(system, field, field.convert_to_cache(value, system))
-        return systems
+        return systems, {row[0]: row[-1] or [] for row in rows}
 
     def _authenticate(self, systems, headers, body):
         webhook_id = headers.get("webhook-id")
@@ -213,8 +218,7 @@ class ConstructionSyncIntake(models.AbstractModel):
         )
         return {webhook_id: (event_id, payload_hash) for webhook_id, event_id, payload_hash in self.env.cr.fetchall()}
 
-    def _receive_single(self, system, webhook_id, correlation_id, document, body):
-        settings = system._settings_by_type()
+    def _receive_single(self, system, settings, webhook_id, correlation_id, document, body):
         text = body.decode("utf-8")
         try:
             env_, handler = self._validate(system, settings, document)
@@ -237,8 +241,7 @@ class ConstructionSyncIntake(models.AbstractModel):
             % (webhook_id, event_id), keep=True,
         ), webhook_id, webhook_id, document.get("type"), text)
 
-    def _receive_batch(self, system, delivery_id, correlation_id, document):
-        settings = system._settings_by_type()
+    def _receive_batch(self, system, settings, delivery_id, correlation_id, document):
         events = envelope.check_batch(document)
         outcomes, rows = [], []
         for index, event in enumerate(events):

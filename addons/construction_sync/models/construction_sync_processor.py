@@ -71,9 +71,12 @@ class ConstructionSyncProcessor(models.AbstractModel):
         sent one. The worst case, a delivery committing right after the woken runner's last
         look, waits for the cron workers' next poll (a minute) instead of seconds."""
         for xmlid in runners:
-            runner = self.env.ref(xmlid, raise_if_not_found=False)
-            if not runner:
+            # The id from ir.model.data's cache: env.ref() would also check the row exists, one
+            # more query for every delivery.
+            runner_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+            if not runner_id:
                 continue
+            runner = self.env["ir.cron"].browse(runner_id)
             # The same row ir.cron._trigger() writes, and the check for a recent one, in one
             # statement: this runs for every delivery.
             self.env.cr.execute(

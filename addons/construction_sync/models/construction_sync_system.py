@@ -153,23 +153,25 @@ class ConstructionSyncSystem(models.Model):
         action["context"] = {"search_default_group_by_state": 1}
         return action
 
-    def _settings_by_type(self):
+    def _settings_by_type(self, rows=None):
         """{event_type: settings} for this system, falling back to handler defaults for types
-        registered after the system was created."""
+        registered after the system was created. `rows` are the settings rows when the caller
+        read them already (the intake does, with the system)."""
         self.ensure_one()
-        # One query: this runs for every delivery.
-        self.env["construction.sync.event.setting"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT event_type, enabled, processing_mode, requires_approval, max_attempts
-              FROM construction_sync_event_setting WHERE system_id = %s
-            """,
-            (self.id,),
-        )
+        if rows is None:
+            self.env["construction.sync.event.setting"].flush_model()
+            self.env.cr.execute(
+                """
+                SELECT event_type, enabled, processing_mode, requires_approval, max_attempts
+                  FROM construction_sync_event_setting WHERE system_id = %s
+                """,
+                (self.id,),
+            )
+            rows = self.env.cr.fetchall()
         settings = {
             event_type: {"enabled": enabled, "processing_mode": mode,
                          "requires_approval": requires_approval, "max_attempts": max_attempts}
-            for event_type, enabled, mode, requires_approval, max_attempts in self.env.cr.fetchall()
+            for event_type, enabled, mode, requires_approval, max_attempts in rows
         }
         for event_type, handler in registry.HANDLERS.items():
             settings.setdefault(event_type, {
