@@ -29,6 +29,10 @@ REALTIME_RUNNERS = (
 CRON_BUDGET_SECONDS = 50
 # Open cockpits hear about a runner's progress at most this often (one bus message each).
 NOTIFY_EVERY_SECONDS = 1.0
+# How long a realtime runner stays once the inbox is empty: longer than the second during which
+# the intake skips its wake-up NOTIFY (see _wake_realtime).
+QUIET_SECONDS = 1.5
+QUIET_POLL_SECONDS = 0.2
 TRANSIENT_PGCODES = {
     errorcodes.SERIALIZATION_FAILURE,
     errorcodes.DEADLOCK_DETECTED,
@@ -111,9 +115,30 @@ class ConstructionSyncProcessor(models.AbstractModel):
         runs it again at once when it reports work remaining."""
         deadline = time.monotonic() + CRON_BUDGET_SECONDS
         done = self._drain(mode, commit=True, deadline=deadline)
+        if mode == "realtime":
+            done += self._linger(deadline)
         remaining = self._ready_count(mode)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
+
+    @api.model
+    def _linger(self, deadline):
+        """Keeps an emptied realtime runner looking for new events until the inbox has been quiet
+        for QUIET_SECONDS. A delivery skips its NOTIFY when another delivery wrote a wake-up less
+        than a second before; were the runner to stop right after its last empty claim, such a
+        delivery would wait for the cron workers' next poll (a minute). Staying longer than that
+        second means the delivery either finds this runner still looking, or finds no recent
+        wake-up and sends its own NOTIFY."""
+        applied = 0
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < QUIET_SECONDS and time.monotonic() < deadline:
+            time.sleep(QUIET_POLL_SECONDS)
+            # A new transaction, so the count sees what was committed meanwhile.
+            self.env.cr.commit()
+            if self._ready_count("realtime"):
+                applied += self._drain("realtime", commit=True, deadline=deadline)
+                quiet_since = time.monotonic()
+        return applied
 
     @api.model
     def _drain(self, mode, commit, deadline=None, limit=None):

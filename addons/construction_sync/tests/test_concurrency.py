@@ -117,3 +117,32 @@ class TestConcurrency(CommittedCase):
                  WHERE e.system_id = %s AND a.action = 'done'
             """, (self.system_id,))
             self.assertEqual(cr.fetchone()[0], 120, "one 'done' per event: none applied twice")
+
+    def test_a_delivery_as_the_runner_empties_the_inbox_is_applied_by_that_run(self):
+        """The second delivery comes within the second in which the intake skips its NOTIFY: only
+        the runner still looking (rather than the cron workers' next poll) applies it."""
+        def deliver(name):
+            with self.registry.cursor() as cr:
+                env = self.env_for(cr)
+                body = json.dumps(envelope("partner.upserted", {"id": name, "name": name, "kind": "vendor"})).encode()
+                status, reply = self.receive(env, body, signed_headers(body))
+                self.assertEqual(status, 202)
+                return reply["event_id"]
+
+        def state(event_id):
+            with self.registry.cursor() as cr:
+                cr.execute("SELECT state FROM construction_sync_event WHERE id = %s", (event_id,))
+                return cr.fetchone()[0]
+
+        first = deliver("Linger A %s" % self.code)
+        runner = threading.Thread(target=self.run_threads, args=(
+            1, lambda env, i: env["construction.sync.processor"]._cron_process("realtime")))
+        runner.start()
+        deadline = time.monotonic() + 30
+        while state(first) != "done" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(state(first), "done")
+        second = deliver("Linger B %s" % self.code)
+        runner.join(timeout=60)
+        self.assertFalse(runner.is_alive())
+        self.assertEqual(state(second), "done", "applied by the run that was ending, not left for the next poll")
