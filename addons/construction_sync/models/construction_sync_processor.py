@@ -33,6 +33,8 @@ NOTIFY_EVERY_SECONDS = 1.0
 # the intake skips its wake-up NOTIFY (see _wake_realtime).
 QUIET_SECONDS = 1.5
 QUIET_POLL_SECONDS = 0.2
+# A claim slower than this means the planner works from statistics older than the queue.
+SLOW_CLAIM_SECONDS = 0.5
 TRANSIENT_PGCODES = {
     errorcodes.SERIALIZATION_FAILURE,
     errorcodes.DEADLOCK_DETECTED,
@@ -154,12 +156,14 @@ class ConstructionSyncProcessor(models.AbstractModel):
         # Events applied but not announced to the open cockpits yet (event._notify_changed).
         unannounced = self.env["construction.sync.event"]
         announced_at = 0.0
+        analyzed = False
         while deadline is None or time.monotonic() < deadline:
             settings_cache = {}
             size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
             if size <= 0:
                 break
             token = str(uuid.uuid4())
+            claim_started = time.monotonic()
             try:
                 claimed = self._claim(mode, size, token)
             except OperationalError as exc:
@@ -169,6 +173,13 @@ class ConstructionSyncProcessor(models.AbstractModel):
                     raise
                 self.env.cr.rollback()
                 continue
+            if not analyzed and time.monotonic() - claim_started > SLOW_CLAIM_SECONDS:
+                # A burst of deliveries into a table whose statistics say it is small (a new
+                # database, autovacuum not run yet): the planner then checks each candidate's
+                # older events by scanning the whole queue, seconds per claim. Fresh statistics
+                # give the hash join again; autovacuum would take up to a minute to notice.
+                self.env.cr.execute("ANALYZE construction_sync_event")
+                analyzed = True
             if commit:
                 self.env.cr.commit()
             if not claimed:
