@@ -35,6 +35,9 @@ QUIET_SECONDS = 1.5
 QUIET_POLL_SECONDS = 0.2
 # A claim slower than this means the planner works from statistics older than the queue.
 SLOW_CLAIM_SECONDS = 0.5
+# Statistics are refreshed before a drain when more events than this are queued and the planner
+# believes the whole table holds less than half of them.
+STALE_ROWS = 1000
 TRANSIENT_PGCODES = {
     errorcodes.SERIALIZATION_FAILURE,
     errorcodes.DEADLOCK_DETECTED,
@@ -156,7 +159,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         # Events applied but not announced to the open cockpits yet (event._notify_changed).
         unannounced = self.env["construction.sync.event"]
         announced_at = 0.0
-        analyzed = False
+        analyzed = self._analyze_if_stale()
         while deadline is None or time.monotonic() < deadline:
             settings_cache = {}
             size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
@@ -212,6 +215,26 @@ class ConstructionSyncProcessor(models.AbstractModel):
             if commit:
                 self.env.cr.commit()
         return processed
+
+    @api.model
+    def _analyze_if_stale(self):
+        """Refreshes the event table's planner statistics when the queue alone outgrew what they
+        say the whole table holds (a burst of deliveries, typically into a young table that
+        autovacuum has not looked at yet). On such statistics the claim's per-object ordering
+        check scans the whole queue once per candidate: one claim took 47 s with 125 000 queued
+        events, against 0.14 s after ANALYZE. Checked once per drain; PostgreSQL's change
+        counters lag by seconds, so the queue is counted instead."""
+        self.env.cr.execute(
+            """
+            SELECT (SELECT reltuples FROM pg_class WHERE oid = 'construction_sync_event'::regclass),
+                   (SELECT count(*) FROM construction_sync_event WHERE state IN ('pending', 'processing'))
+            """
+        )
+        estimated, queued = self.env.cr.fetchone()
+        if queued > STALE_ROWS and queued > 2 * max(estimated, 0):
+            self.env.cr.execute("ANALYZE construction_sync_event")
+            return True
+        return False
 
     @api.model
     def _lease(self):

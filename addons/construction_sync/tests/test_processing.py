@@ -1,3 +1,4 @@
+import json
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
@@ -258,3 +259,20 @@ class TestGroupedApplication(SyncCase):
         self.drain()
         self.assertEqual((old.state, other.state), ("stale", "done"))
         self.assertEqual(self.Mapping._find(self.system, "res.partner", "C-9").last_event_id.payload.count("Newest"), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestPlannerStatistics(SyncCase):
+    def test_a_queue_larger_than_the_table_the_planner_knows_refreshes_its_statistics(self):
+        self.env.cr.execute("ANALYZE construction_sync_event")
+        Processor = self.Processor
+        self.assertFalse(Processor._analyze_if_stale(), "statistics just taken")
+        for batch in range(12):
+            events = [{"id": "stat-%d-%d" % (batch, i), "type": "partner.upserted",
+                       "timestamp": "2026-11-23T08:00:00Z",
+                       "data": {"id": "S-%d-%d" % (batch, i), "name": "Stat %d %d" % (batch, i), "kind": "vendor"}}
+                      for i in range(100)]
+            status, _reply = self.receive_raw(json.dumps({"events": events}).encode(), batch=True)
+            self.assertEqual(status, 202)
+        self.assertTrue(Processor._analyze_if_stale(), "1200 queued events, a table the planner thinks is small")
+        self.assertFalse(Processor._analyze_if_stale(), "fresh statistics count the queue")
