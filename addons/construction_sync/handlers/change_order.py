@@ -78,9 +78,7 @@ class ChangeOrderHandler(EventHandler):
                 line_values["budget_amount"] = line["budget_amount"]
             lines.append(line_values)
         values["line_ids"] = [(5, 0, 0)] + [(0, 0, line) for line in lines]
-        if project.contract_closed:
-            raise SyncBusinessError("Project %s is closed: change order %s cannot be %s."
-                                    % (project.display_name, data["number"], self.verb))
+        project._construction_check_open(data["number"])
         return values
 
     def _existing(self, ctx, values):

@@ -1,5 +1,3 @@
-from odoo.tools import float_compare
-
 from ..sync.errors import SyncBusinessError
 from ..sync.registry import EventHandler, register
 from .common import EXTERNAL_ID, MONEY
@@ -60,15 +58,8 @@ class SubcontractorInvoiceReceived(EventHandler):
                 raise SyncBusinessError("Line %s belongs to commitment %s, not to %s."
                                         % (line["commitment_line_id"], purchase_line.order_id.name, order.name))
             amounts[purchase_line] = amounts.get(purchase_line, 0.0) + line["amount"]
-        rounding = order.currency_id.rounding
-        for purchase_line, amount in amounts.items():
-            total = purchase_line.construction_billed_amount + amount
-            if float_compare(total, purchase_line.price_subtotal, precision_rounding=rounding) > 0:
-                raise SyncBusinessError(
-                    "Invoice %s bills %.2f on \"%s\" of %s: with %.2f billed before that is %.2f, beyond the %.2f "
-                    "committed. Approve a change order on the commitment first."
-                    % (data["vendor_reference"], amount, purchase_line.name, order.name,
-                       purchase_line.construction_billed_amount, total, purchase_line.price_subtotal))
+        # The rule posting applies too; its UserError is a business error for the engine.
+        ctx.env["purchase.order.line"]._construction_check_billing(amounts)
         return order, bill, amounts
 
     def prepare(self, ctx):

@@ -79,9 +79,7 @@ class ConstructionChangeOrder(models.Model):
 
     def _check_project_open(self):
         for change_order in self:
-            if change_order.project_id.contract_closed:
-                raise UserError(_("Project %(project)s is closed: change order %(co)s cannot be entered or approved.",
-                                  project=change_order.project_id.display_name, co=change_order.number))
+            change_order.project_id._construction_check_open(change_order.number)
 
     def _check_manager(self):
         if not self.env.su and not self.env.user.has_group("construction_sync.group_manager"):

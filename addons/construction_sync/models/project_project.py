@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class ProjectProject(models.Model):
@@ -61,6 +62,13 @@ class ProjectProject(models.Model):
         if not self.account_id:
             self.sudo()._create_analytic_account()
         return self.account_id
+
+    def _construction_check_open(self, change_order_number):
+        """Refuses change orders on a closed contract (entered by hand or sent by an event)."""
+        self.ensure_one()
+        if self.contract_closed:
+            raise UserError(_("Project %(project)s is closed: change order %(co)s cannot be entered or approved.",
+                              project=self.display_name, co=change_order_number))
 
     def action_close_contract(self):
         self.contract_closed = True

@@ -99,7 +99,7 @@ class TestCommitmentEvents(FinanceEventsCase):
             "id": "INV-2", "commitment_id": "SC-1", "vendor_reference": "ISE-0043", "invoice_date": "2026-12-20",
             "lines": [{"commitment_line_id": "SC-1-1", "amount": 50000.01}]})
         self.assertEqual((second.state, second.error_class), ("failed", "business"))
-        self.assertIn("beyond the 300000.00 committed", second.error_message)
+        self.assertIn("300,000.00 committed", second.error_message)
         self.assertFalse(second.record_ref)
 
     def test_posted_bill_cannot_be_changed_by_a_resend(self):
