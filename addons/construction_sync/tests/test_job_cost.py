@@ -88,15 +88,16 @@ class TestJobCost(CommitmentCase):
 
     def test_project_buttons_open_the_projects_documents(self):
         self.assertEqual((self.project.change_order_count, self.project.commitment_count), (1, 1))
-        for method, model in (("action_view_change_orders", "construction.change.order"),
-                              ("action_view_commitments", "purchase.order"),
-                              ("action_view_pay_applications", "construction.pay.application"),
-                              ("action_view_retention", "construction.retention.balance"),
-                              ("action_view_job_cost", "construction.job.cost")):
+        for method, model, field in (("action_view_change_orders", "construction.change.order", "project_id"),
+                                     ("action_view_commitments", "purchase.order", "construction_project_id"),
+                                     ("action_view_pay_applications", "construction.pay.application", "project_id"),
+                                     ("action_view_retention", "construction.retention.balance", "project_id"),
+                                     ("action_view_job_cost", "construction.job.cost", "project_id")):
             action = getattr(self.project, method)()
-            self.assertEqual(action["res_model"], model)
-            records = self.env[model].search(action["domain"])
-            self.assertEqual(records.mapped(action["domain"][0][0]) or self.project, self.project, method)
+            self.assertEqual((action["res_model"], action["domain"]), (model, [(field, "=", self.project.id)]), method)
+        # The domain finds this project's documents and nothing else.
+        action = self.project.action_view_commitments()
+        self.assertEqual(self.env["purchase.order"].search(action["domain"]), self.order)
 
 
 @tagged("post_install", "-at_install")
