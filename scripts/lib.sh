@@ -17,11 +17,23 @@ export CSYNC_HTTP_PORT=${CSYNC_HTTP_PORT:-8069}
 export CSYNC_PYTHON=${CSYNC_PYTHON:-/usr/bin/python3}
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
-# The Odoo modules construction_sync depends on, read from its manifest: the template database
-# holds exactly these, so it must be rebuilt when they change.
+# The Odoo modules the project's addons depend on (outside addons/), read from their manifests:
+# the template database holds exactly these, so it must be rebuilt when they change.
 csync_depends() {
-  "$CSYNC_PYTHON" -c 'import ast,sys; m=ast.literal_eval(open(sys.argv[1]).read()); print(",".join(m["depends"]))' \
-    "$CSYNC_ROOT/addons/construction_sync/__manifest__.py"
+  "$CSYNC_PYTHON" - "$CSYNC_ROOT/addons" <<'PY'
+import ast, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+ours = {p.parent.name for p in root.glob("*/__manifest__.py")}
+deps = set()
+for manifest in root.glob("*/__manifest__.py"):
+    deps |= set(ast.literal_eval(manifest.read_text())["depends"])
+print(",".join(sorted(deps - ours)))
+PY
+}
+
+# The project's addons, in no particular order (Odoo resolves their dependencies).
+csync_addons() {
+  (cd "$CSYNC_ROOT/addons" && ls -d */__manifest__.py | cut -d/ -f1 | paste -sd, -)
 }
 
 die() { echo "construction_sync: $*" >&2; exit 1; }

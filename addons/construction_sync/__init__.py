@@ -1,4 +1,3 @@
-from . import handlers
 from . import controllers
 from . import models
 from . import wizards

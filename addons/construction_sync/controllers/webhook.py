@@ -43,7 +43,8 @@ class WebhookController(http.Controller):
                 save_session=False)
     def openapi(self, **kwargs):
         base_url = request.httprequest.host_url.rstrip("/")
+        handlers = request.env(user=SUPERUSER_ID, su=True)["construction.sync.handler"]._handlers()
         return request.make_response(
-            json.dumps(openapi.document(base_url), indent=2, sort_keys=False),
+            json.dumps(openapi.document(base_url, handlers), indent=2, sort_keys=False),
             headers=[("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
         )

@@ -4,7 +4,6 @@ from odoo import _, api, fields, models
 
 from odoo.exceptions import AccessError, UserError
 
-from ..sync import registry
 from .construction_sync_event import IGNORABLE, RETRYABLE
 from .construction_sync_event_hourly import hour_of
 
@@ -43,7 +42,7 @@ class ConstructionSyncCockpit(models.AbstractModel):
         self._check_access()
         systems = self.env["construction.sync.system"].search([])
         if not systems:
-            return {"systems": [], "event_types": sorted(registry.HANDLERS),
+            return {"systems": [], "event_types": self.env["construction.sync.handler"]._event_types(),
                     "is_manager": self.env.user.has_group("construction_sync.group_manager")}
         # One small index lookup per system and figure (see the indexes in
         # construction.sync.event.init): it stays fast with millions of done events, where a
@@ -92,7 +91,7 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 "alert": error_rate > system.error_rate_threshold or (
                     oldest_age is not None and oldest_age > system.queue_age_threshold_minutes * 60),
             })
-        return {"systems": result, "event_types": sorted(registry.HANDLERS),
+        return {"systems": result, "event_types": self.env["construction.sync.handler"]._event_types(),
                 "is_manager": self.env.user.has_group("construction_sync.group_manager")}
 
     @api.model

@@ -162,6 +162,20 @@ class ConstructionSyncEvent(models.Model):
         if not self.env.user.has_group("construction_sync.group_manager"):
             raise UserError(_("Only integration managers can do this."))
 
+    def _check_approver(self):
+        """Accepting or rejecting an approval item is the business decision its event applies
+        (approving a change order, certifying a pay application): it takes the right the event's
+        handler names, an integration manager's when it names none."""
+        self._check_user()
+        handlers = self.env["construction.sync.handler"]._handlers()
+        for event_type in set(self.mapped("event_type")):
+            handler = handlers.get(event_type)
+            group_xmlid = (handler and handler.approval_group) or "construction_sync.group_manager"
+            if not self.env.user.has_group(group_xmlid):
+                group = self.env.ref(group_xmlid, raise_if_not_found=False)
+                raise UserError(_("Only users with the right %(group)s can accept or reject %(type)s events.",
+                                  group=group.full_name if group else group_xmlid, type=event_type))
+
     def _check_user(self):
         if not self.env.user.has_group("construction_sync.group_user"):
             raise UserError(_("Only integration users can do this."))
@@ -226,7 +240,7 @@ class ConstructionSyncEvent(models.Model):
     def action_accept(self):
         """Accepts approval items: they are applied now, in this request, so the accountant sees
         the outcome (done, or the error) immediately."""
-        self._check_manager()
+        self._check_approver()
         self._refuse_unless(("awaiting_approval",), _("accept"))
         self.env["construction.sync.audit"]._log(self, "accept", None, _("Accepted by %s", self.env.user.name))
         self.sudo().write({"approved": True})
@@ -234,7 +248,7 @@ class ConstructionSyncEvent(models.Model):
         return True
 
     def action_reject(self, reason):
-        self._check_manager()
+        self._check_approver()
         if not (reason or "").strip():
             raise UserError(_("A rejection needs a reason for the sending system's team."))
         self._refuse_unless(("awaiting_approval",), _("reject"))

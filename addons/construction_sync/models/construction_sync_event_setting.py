@@ -1,6 +1,4 @@
-from odoo import fields, models
-
-from ..sync import registry
+from odoo import api, fields, models
 
 
 class ConstructionSyncEventSetting(models.Model):
@@ -10,7 +8,7 @@ class ConstructionSyncEventSetting(models.Model):
 
     system_id = fields.Many2one("construction.sync.system", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="system_id.company_id", store=True)
-    event_type = fields.Selection(selection=lambda self: registry.event_type_selection(), required=True)
+    event_type = fields.Selection(selection="_selection_event_type", required=True)
     enabled = fields.Boolean(default=True)
     processing_mode = fields.Selection(
         [("realtime", "Real time"), ("batch", "Batch")], default="realtime", required=True,
@@ -20,6 +18,10 @@ class ConstructionSyncEventSetting(models.Model):
         help="Validated and prepared, then held until an accountant accepts or rejects it."
     )
     max_attempts = fields.Integer(default=5, help="Attempts for transient failures before the event is dead.")
+
+    @api.model
+    def _selection_event_type(self):
+        return self.env["construction.sync.handler"]._selection()
 
     _sql_constraints = [
         ("system_type_uniq", "unique(system_id, event_type)", "Each event type is configured once per system."),

@@ -7,7 +7,7 @@ from datetime import timezone
 
 from odoo import api, models
 
-from ..sync import envelope, registry, signature
+from ..sync import envelope, signature
 from ..sync.errors import DeliveryRejected
 
 _logger = logging.getLogger(__name__)
@@ -173,7 +173,7 @@ class ConstructionSyncIntake(models.AbstractModel):
         """(envelope, handler) for a well-formed, schema-valid event, else DeliveryRejected."""
         env_ = envelope.check_envelope(document)
         enabled = {t for t, s in settings.items() if s["enabled"]}
-        handler = envelope.check_payload(env_, enabled)
+        handler = envelope.check_payload(env_, self.env["construction.sync.handler"]._handlers(), enabled)
         return env_, handler
 
     def _row(self, system, settings, webhook_id, delivery_id, correlation_id, document, env_, handler, payload):

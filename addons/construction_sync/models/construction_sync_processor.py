@@ -10,7 +10,7 @@ from psycopg2 import errorcodes, OperationalError
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..sync import backoff, registry
+from ..sync import backoff
 from ..sync.context import HandlerContext
 from ..sync.errors import BUSINESS, DATA, TECHNICAL, TRANSIENT, SyncBusinessError, SyncDataError
 
@@ -344,7 +344,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         settings_cache = {} if settings_cache is None else settings_cache
         groups, singles = {}, self.env["construction.sync.event"]
         for event in events:
-            handler = registry.get(event.event_type)
+            handler = self.env["construction.sync.handler"]._get(event.event_type)
             settings = self._settings(event, settings_cache)
             if handler and handler.batchable and settings and not settings["requires_approval"]:
                 groups.setdefault(event.event_type, self.env["construction.sync.event"])
@@ -357,7 +357,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    leftovers = self._apply_group(registry.get(event_type), group)
+                    leftovers = self._apply_group(self.env["construction.sync.handler"]._get(event_type), group)
             except Exception:  # noqa: BLE001 - the one-by-one path classifies each failure
                 _logger.info("applying %s %s events together failed; applying them one by one",
                              len(group), event_type, exc_info=True)
@@ -473,7 +473,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
 
     @api.model
     def _apply(self, event, settings_cache=None):
-        handler = registry.get(event.event_type)
+        handler = self.env["construction.sync.handler"]._get(event.event_type)
         settings = self._settings(event, {} if settings_cache is None else settings_cache)
         if handler is None or settings is None:
             return self._fail(event, TECHNICAL, "No handler is registered for event type %r." % event.event_type)

@@ -1,10 +1,14 @@
+import json
 import re
+import time
+import uuid
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.tools import file_open
 from odoo.exceptions import UserError, ValidationError
 
-from ..sync import registry, signature
+from ..sync import signature
 
 CODE_PATTERN = r"[a-z0-9][a-z0-9_-]{0,62}"
 
@@ -115,7 +119,7 @@ class ConstructionSyncSystem(models.Model):
                     "requires_approval": handler.default_requires_approval,
                     "max_attempts": handler.default_max_attempts,
                 }
-                for event_type, handler in sorted(registry.HANDLERS.items())
+                for event_type, handler in self.env["construction.sync.handler"]._handlers().items()
                 if event_type not in known
             ])
 
@@ -173,7 +177,7 @@ class ConstructionSyncSystem(models.Model):
                          "requires_approval": requires_approval, "max_attempts": max_attempts}
             for event_type, enabled, mode, requires_approval, max_attempts in rows
         }
-        for event_type, handler in registry.HANDLERS.items():
+        for event_type, handler in self.env["construction.sync.handler"]._handlers().items():
             settings.setdefault(event_type, {
                 "enabled": True,
                 "processing_mode": handler.default_mode,
@@ -181,3 +185,78 @@ class ConstructionSyncSystem(models.Model):
                 "max_attempts": handler.default_max_attempts,
             })
         return settings
+
+    # ------------------------------------------------------------------------------------------
+    # demo data
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _demo_load(self, system_id, path):
+        """Plays a demo script (a JSON data file of an addon) against a system: deliveries go
+        through the real intake, signed with the system's secret, and the realtime runner applies
+        them; the other steps are what people did with the results. Steps run in order:
+          {"deliver": [envelope, ...]}                     deliver one by one, then drain
+          {"setting": {"event_type": t, "values": {...}}}  change the system's settings of a type
+          {"accept": [event type, ...]}                    accept the approval items of those types
+          {"call": {"model", "external_id", "method", "if": {field: value}}}  on a mapped record
+          {"upsert": {"model", "keys": {...}, "values": {...}}}  {"mapped": [model, external id]}
+                                                           stands for the mapped record's id
+        """
+        system = self.browse(system_id)
+        with file_open(path) as handle:
+            script = json.load(handle)
+        for step in script["steps"]:
+            (verb, argument), = step.items()
+            getattr(self, "_demo_step_%s" % verb)(system, argument)
+        return True
+
+    def _demo_mapped(self, system, value):
+        if isinstance(value, dict) and "mapped" in value:
+            model, external_id = value["mapped"]
+            return self.env["construction.sync.mapping"]._find(system, model, external_id).res_id or False
+        return value
+
+    def _demo_step_deliver(self, system, envelopes):
+        intake = self.env["construction.sync.intake"]
+        secret = system.sudo().secret
+        for document in envelopes:
+            body = json.dumps(document).encode()
+            webhook_id = "demo_%s" % uuid.uuid4().hex
+            timestamp = int(time.time())
+            headers = {
+                "webhook-id": webhook_id,
+                "webhook-timestamp": str(timestamp),
+                "webhook-signature": signature.sign(secret, webhook_id, timestamp, body),
+            }
+            intake._receive(system.code, False, "POST", headers, "application/json", len(body), lambda limit, b=body: b)
+        self.env["construction.sync.processor"]._drain("realtime", commit=False)
+
+    def _demo_step_setting(self, system, argument):
+        # The addon declaring the type may have been installed seconds ago, in this very load.
+        system._ensure_settings()
+        system.setting_ids.filtered(lambda s: s.event_type == argument["event_type"]).write(argument["values"])
+
+    def _demo_step_accept(self, system, event_types):
+        waiting = self.env["construction.sync.event"].search(
+            [("system_id", "=", system.id), ("state", "=", "awaiting_approval"), ("event_type", "in", event_types)],
+            order="source_timestamp")
+        admin = self.env.ref("base.user_admin")
+        for event in waiting:
+            event.with_user(admin).action_accept()
+
+    def _demo_step_call(self, system, argument):
+        record = self.env[argument["model"]].browse(
+            self._demo_mapped(system, {"mapped": [argument["model"], argument["external_id"]]})).exists()
+        if record and all(record[field] == value for field, value in argument.get("if", {}).items()):
+            getattr(record, argument["method"])()
+
+    def _demo_step_upsert(self, system, argument):
+        Model = self.env[argument["model"]]
+        keys = {field: self._demo_mapped(system, value) for field, value in argument["keys"].items()}
+        if not all(keys.values()):
+            return
+        record = Model.search([(field, "=", value) for field, value in keys.items()], limit=1)
+        if record:
+            record.write(argument["values"])
+        else:
+            Model.create({**keys, **argument["values"]})

@@ -7,7 +7,6 @@ Batch delivery:  {"events": [{"id": "...", "type": ..., "timestamp": ..., "data"
 import json
 from collections import namedtuple
 
-from . import registry
 from .errors import DeliveryRejected
 from .schema import parse_datetime, validate
 
@@ -44,15 +43,16 @@ def check_envelope(document, path=""):
     return Envelope(document["type"], parse_datetime(document["timestamp"]), document["data"])
 
 
-def check_payload(envelope, enabled_types):
+def check_payload(envelope, handlers, enabled_types):
     """422 for an event type this system does not accept, or data failing its schema. Runs after
-    authentication, so the caller keeps the rejected body for inspection."""
-    handler = registry.get(envelope.event_type)
+    authentication, so the caller keeps the rejected body for inspection. `handlers` are the
+    database's {event_type: handler}."""
+    handler = handlers.get(envelope.event_type)
     if handler is None:
         raise DeliveryRejected(
             422, "unknown_event_type",
             "Unknown event type %r. Known types: %s."
-            % (envelope.event_type, ", ".join(sorted(registry.HANDLERS))),
+            % (envelope.event_type, ", ".join(sorted(handlers)) or "none (no addon declaring event types is installed)"),
             keep=True,
         )
     if envelope.event_type not in enabled_types:

@@ -1,14 +1,17 @@
-"""The handler registry: one small handler per event type.
+"""Event handlers: one small class per event type.
 
 A handler declares its event type, the JSON schema of the event's data, the Odoo model of the
 external object the event is about (its mapping is the ordering watermark), and how to apply it.
 `apply` must be idempotent for the external object (find through the mapping, then update or
 create), because replays re-apply events on purpose.
+
+Which handlers exist is decided per database, not per process: an addon declares its handler
+classes by extending the model `construction.sync.handler` (see models/construction_sync_handler.py),
+so a database without that addon installed knows none of its event types, even when another
+database on the same server has loaded its code.
 """
 
 from .schema import check_schema
-
-HANDLERS = {}
 
 
 class EventHandler:
@@ -22,6 +25,9 @@ class EventHandler:
     default_mode = "realtime"
     default_requires_approval = False
     default_max_attempts = 5
+    # The group whose members may accept or reject this event at an approval gate (the right of
+    # the business action it applies); None: integration managers.
+    approval_group = None
 
     def object_external_id(self, data):
         return data["id"]
@@ -45,20 +51,17 @@ class EventHandler:
         raise NotImplementedError
 
 
-def register(handler_class):
-    handler = handler_class()
-    if not handler.event_type or handler.schema is None or not handler.object_model:
-        raise ValueError("%s needs event_type, schema and object_model" % handler_class.__name__)
-    if handler.event_type in HANDLERS:
-        raise ValueError("event type %s registered twice" % handler.event_type)
-    check_schema(handler.schema)
-    HANDLERS[handler.event_type] = handler
-    return handler_class
-
-
-def get(event_type):
-    return HANDLERS.get(event_type)
-
-
-def event_type_selection():
-    return [(event_type, event_type) for event_type in sorted(HANDLERS)]
+def build(handler_classes):
+    """{event_type: handler instance} for the declared classes; refuses incomplete handlers and
+    an event type declared twice, naming both classes."""
+    handlers = {}
+    for handler_class in handler_classes:
+        handler = handler_class()
+        if not handler.event_type or handler.schema is None or not handler.object_model:
+            raise ValueError("%s needs event_type, schema and object_model" % handler_class.__name__)
+        if handler.event_type in handlers:
+            raise ValueError("event type %s declared twice (%s and %s)" % (
+                handler.event_type, type(handlers[handler.event_type]).__name__, handler_class.__name__))
+        check_schema(handler.schema)
+        handlers[handler.event_type] = handler
+    return dict(sorted(handlers.items()))

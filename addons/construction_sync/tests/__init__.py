@@ -7,15 +7,3 @@ from . import test_processing
 from . import test_actions
 from . import test_concurrency
 from . import test_cockpit
-from . import test_cost_code
-from . import test_change_order
-from . import test_commitment
-from . import test_finance_events
-from . import test_job_cost
-from . import test_pay_application
-from . import test_retention_release
-from . import test_progress_billing_events
-from . import test_rental_billing
-from . import test_rental_events
-from . import test_submittal
-from . import test_rental_concurrency

@@ -88,52 +88,6 @@ class SyncHttpCase(SyncWorldMixin, HttpCase):
         return self.url_open(path, data=body, headers=headers, timeout=30)
 
 
-class FinanceWorldMixin:
-    """A contractor's books on top of the sync world: a customer, a subcontractor, a project
-    with cost codes, and users who may invoice. Amounts in tests are exact, in USD."""
-
-    @classmethod
-    def _build_finance_world(cls):
-        cls.currency = cls.company.currency_id
-        cls.customer = cls.env["res.partner"].create({"name": "Lakeview Health Trust", "customer_rank": 1})
-        cls.subcontractor = cls.env["res.partner"].create(
-            {"name": "Granite Line Masonry", "supplier_rank": 1, "is_subcontractor": True}
-        )
-        cls.project = cls.env["project.project"].create({
-            "name": "Lakeshore Library Renovation", "partner_id": cls.customer.id,
-            "original_contract_value": 1000000.0, "retention_percent": 10.0,
-        })
-        CostCode = cls.env["construction.cost.code"]
-        cls.cc_concrete = CostCode.create({"code": "93 30 00", "name": "Cast-in-Place Concrete"})
-        cls.cc_masonry = CostCode.create({"code": "94 20 00", "name": "Unit Masonry"})
-        cls.cc_project_only = CostCode.create(
-            {"code": "91 50 00", "name": "Temporary Facilities", "project_id": cls.project.id}
-        )
-        cls.accountant = new_test_user(
-            cls.env, login="csync_accountant",
-            groups="construction_sync.group_user,account.group_account_invoice,purchase.group_purchase_user,project.group_project_user",
-        )
-        cls.finance_manager = new_test_user(
-            cls.env, login="csync_finance_manager",
-            groups="construction_sync.group_manager,account.group_account_manager,purchase.group_purchase_manager,project.group_project_manager",
-        )
-
-    def assertBalances(self, moves, expected):
-        """`expected` maps account codes to balances (debit - credit) over the posted `moves`."""
-        lines = moves.line_ids
-        actual = {}
-        for line in lines:
-            actual[line.account_id.code] = self.currency.round(actual.get(line.account_id.code, 0.0) + line.balance)
-        self.assertEqual({code: balance for code, balance in actual.items() if balance}, expected)
-
-
-class FinanceCase(FinanceWorldMixin, SyncCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._build_finance_world()
-
-
 class CommittedCase(BaseCase):
     """Tests of real concurrency: each cursor is its own PostgreSQL connection and commits, as
     Odoo workers on several nodes would. The data is committed, so every test removes what it made."""

@@ -1,4 +1,2 @@
 from . import construction_sync_event_action_wizard
 from . import construction_sync_replay_wizard
-from . import construction_retention_release_wizard
-from . import construction_rental_billing_wizard

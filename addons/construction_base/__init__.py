@@ -1,0 +1,2 @@
+from . import handlers
+from . import models

@@ -1,0 +1,58 @@
+from odoo.addons.construction_sync.sync.errors import SyncBusinessError
+from odoo.addons.construction_sync.sync.registry import EventHandler
+from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, PERCENT
+
+
+class ProjectUpserted(EventHandler):
+    event_type = "project.upserted"
+    summary = "A construction project (job) was created or changed in the project platform."
+    object_model = "project.project"
+    # Approving a contract change or certifying a billing is a construction manager's call.
+    approval_group = "construction_base.group_manager"
+    schema = {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {
+            "id": EXTERNAL_ID,
+            "name": {"type": "string", "minLength": 1, "maxLength": 255},
+            "customer_id": {**EXTERNAL_ID, "type": ["string", "integer", "null"],
+                            "description": "External id of the customer (see partner.upserted)."},
+            "contract_value": {**MONEY, "minimum": 0},
+            "retention_percent": PERCENT,
+            "currency": {"type": "string", "format": "currency"},
+        },
+    }
+    example = {"id": "P-100", "name": "Riverside Medical Office Building", "customer_id": "C-10",
+               "contract_value": 4850000.00, "retention_percent": 10, "currency": "USD"}
+
+    def _values(self, ctx):
+        data = ctx.data
+        values = {"name": data["name"], "company_id": ctx.company.id}
+        if data.get("customer_id") not in (None, ""):
+            values["partner_id"] = ctx.resolve("res.partner", data["customer_id"], "customer").id
+        if "currency" in data and data["currency"] != ctx.company.currency_id.name:
+            raise SyncBusinessError(
+                "Project %s is in %s but %s keeps its books in %s: contracts in another currency "
+                "are not supported." % (data["id"], data["currency"], ctx.company.name, ctx.company.currency_id.name)
+            )
+        if "contract_value" in data:
+            values["original_contract_value"] = data["contract_value"]
+        if "retention_percent" in data:
+            values["retention_percent"] = data["retention_percent"]
+        return values
+
+    def prepare(self, ctx):
+        self._values(ctx)
+        return "%s project %s" % ("Update" if ctx.find("project.project", ctx.data["id"]) else "Create", ctx.data["name"])
+
+    def apply(self, ctx):
+        values = self._values(ctx)
+        project = ctx.find("project.project", ctx.data["id"])
+        if project:
+            project.write(values)
+        else:
+            project = ctx.env["project.project"].create(values)
+        return project
+
+
+HANDLERS = [ProjectUpserted]

@@ -1,0 +1,4 @@
+from . import project_project
+from . import construction_cost_code
+from . import construction_sync_handler
+from . import res_partner

@@ -1,0 +1,123 @@
+from odoo.tools import float_compare
+
+from odoo.addons.construction_sync.sync.errors import SyncBusinessError
+from odoo.addons.construction_sync.sync.registry import EventHandler
+from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, PERCENT
+
+
+class CommitmentApproved(EventHandler):
+    """A subcontract or material purchase order approved in the project platform becomes a
+    confirmed purchase order of the project. Its lines keep their own external ids (unique per
+    sending system) because subcontractor invoices bill against them. A later event for the same
+    commitment updates the lines it names and adds new ones; lines it does not name stay."""
+
+    event_type = "commitment.approved"
+    summary = "A subcontract or purchase order was approved: it becomes a confirmed purchase order of the project."
+    object_model = "purchase.order"
+    schema = {
+        "type": "object",
+        "required": ["id", "project_id", "vendor_id", "lines"],
+        "properties": {
+            "id": EXTERNAL_ID,
+            "project_id": EXTERNAL_ID,
+            "vendor_id": {**EXTERNAL_ID, "description": "External id of the subcontractor or supplier (see partner.upserted)."},
+            "number": {"type": ["string", "null"], "maxLength": 64, "description": "The platform's contract number."},
+            "retention_percent": PERCENT,
+            "lines": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["id", "cost_code_id", "description", "quantity", "unit_price"],
+                    "properties": {
+                        "id": EXTERNAL_ID,
+                        "cost_code_id": EXTERNAL_ID,
+                        "description": {"type": "string", "minLength": 1, "maxLength": 255},
+                        "quantity": {"type": "number", "minimum": 0},
+                        "unit_price": MONEY,
+                    },
+                },
+            },
+        },
+    }
+    example = {
+        "id": "SC-3105", "project_id": "P-100", "vendor_id": "V-2001", "number": "SC-3105",
+        "retention_percent": 10,
+        "lines": [
+            {"id": "SC-3105-1", "cost_code_id": "CC-033000", "description": "Foundations and slabs",
+             "quantity": 1, "unit_price": 412000.00},
+            {"id": "SC-3105-2", "cost_code_id": "CC-033000", "description": "Pump truck days",
+             "quantity": 12, "unit_price": 1450.00},
+        ],
+    }
+
+    def _resolve(self, ctx):
+        data = ctx.data
+        project = ctx.resolve("project.project", data["project_id"], "project")
+        vendor = ctx.resolve("res.partner", data["vendor_id"], "vendor")
+        lines = []
+        for line in data["lines"]:
+            cost_code = ctx.resolve("construction.cost.code", line["cost_code_id"], "cost code")
+            if cost_code.project_id and cost_code.project_id != project:
+                raise SyncBusinessError("Cost code %s belongs to project %s, not to %s."
+                                        % (cost_code.display_name, cost_code.project_id.display_name, project.display_name))
+            lines.append((line, cost_code, ctx.find("purchase.order.line", line["id"])))
+        order = ctx.find("purchase.order", data["id"])
+        if order and order.partner_id.commercial_partner_id != vendor.commercial_partner_id:
+            raise SyncBusinessError("Commitment %s is with %s in Odoo; it cannot move to %s."
+                                    % (order.name, order.partner_id.display_name, vendor.display_name))
+        if order and order.construction_project_id != project:
+            raise SyncBusinessError("Commitment %s belongs to project %s in Odoo; it cannot move to %s."
+                                    % (order.name, order.construction_project_id.display_name, project.display_name))
+        for line, _cost_code, purchase_line in lines:
+            if purchase_line and purchase_line.order_id != order:
+                raise SyncBusinessError("Line %s already belongs to commitment %s." % (line["id"], purchase_line.order_id.name))
+            if purchase_line:
+                new_total = ctx.company.currency_id.round(line["quantity"] * line["unit_price"])
+                if float_compare(new_total, purchase_line.construction_billed_amount,
+                                 precision_rounding=ctx.company.currency_id.rounding) < 0:
+                    raise SyncBusinessError(
+                        "Line %s would be worth %.2f, less than the %.2f already billed on it."
+                        % (line["id"], new_total, purchase_line.construction_billed_amount))
+        return project, vendor, order, lines
+
+    def prepare(self, ctx):
+        project, vendor, order, lines = self._resolve(ctx)
+        total = sum(line["quantity"] * line["unit_price"] for line, _c, _p in lines)
+        return "%s commitment %s with %s on %s (%.2f)" % (
+            "Update" if order else "Create", ctx.data.get("number") or ctx.data["id"], vendor.display_name,
+            project.display_name, total)
+
+    def apply(self, ctx):
+        project, vendor, order, lines = self._resolve(ctx)
+        env = ctx.env
+        product = env.ref("construction_contract.product_subcontract_work").product_variant_id
+        header = {
+            "partner_id": vendor.id, "construction_project_id": project.id, "company_id": ctx.company.id,
+            "currency_id": ctx.company.currency_id.id, "partner_ref": ctx.data.get("number") or False,
+        }
+        if "retention_percent" in ctx.data:
+            header["retention_percent"] = ctx.data["retention_percent"]
+        if order:
+            order.write(header)
+        else:
+            order = env["purchase.order"].create(header)
+        for line, cost_code, purchase_line in lines:
+            values = {
+                "name": line["description"], "product_qty": line["quantity"], "price_unit": line["unit_price"],
+                "cost_code_id": cost_code.id,
+            }
+            if purchase_line:
+                purchase_line.write(values)
+            else:
+                purchase_line = env["purchase.order.line"].create({
+                    **values, "order_id": order.id, "product_id": product.id, "product_uom": product.uom_po_id.id,
+                    "taxes_id": [(6, 0, [])],
+                })
+                ctx.map("purchase.order.line", line["id"], purchase_line)
+        if order.state in ("draft", "sent"):
+            order.button_confirm()
+        return order
+
+
+HANDLERS = [CommitmentApproved]

@@ -1,0 +1,386 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_is_zero
+
+
+class ConstructionPayApplication(models.Model):
+    """A progress billing in the AIA G702/G703 shape: what the contractor has earned on each
+    line of the schedule of values, what is retained, and what is due now.
+
+    Amounts are rounded to the company currency per line (each line's retainage, each line's
+    billing this period) and the document totals are sums of rounded lines, so the G702 summary,
+    the G703 columns and the invoice agree to the cent.
+
+    The "previous" figures (column D, stored materials and certificates of the earlier
+    application) are copied from the project's latest earlier non-cancelled application while
+    this one is a draft, and frozen once it is certified: a certified application never changes
+    because of another document. That is why an application can only be certified after every
+    earlier one, and only the latest one can be cancelled."""
+
+    _name = "construction.pay.application"
+    _description = "Pay Application"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "project_id, number desc, id desc"
+    _check_company_auto = True
+
+    # identity
+    name = fields.Char(compute="_compute_name", store=True)
+    project_id = fields.Many2one(
+        "project.project", required=True, index=True, check_company=True, tracking=True,
+        readonly=False, ondelete="restrict",
+    )
+    number = fields.Integer(
+        string="Application No.", required=True, copy=False, tracking=True,
+        help="Numbered per project, in billing order; the next free number by default.",
+    )
+    period_end = fields.Date(string="Period To", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Owner", compute="_compute_partner_id", store=True, readonly=False,
+        precompute=True, check_company=True, tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, readonly=False, precompute=True,
+        required=True, index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    line_ids = fields.One2many("construction.pay.application.line", "application_id", string="Schedule of Values",
+                               copy=True)
+    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True, copy=False, check_company=True)
+
+    # state
+    state = fields.Selection(
+        [("draft", "Draft"), ("certified", "Certified"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")],
+        default="draft", required=True, copy=False, tracking=True, index=True,
+    )
+
+    # retention rates
+    retention_percent = fields.Float(
+        string="Retainage on Work %", digits=(5, 2), compute="_compute_retention_percent", store=True,
+        readonly=False, precompute=True, tracking=True,
+    )
+    materials_retention_percent = fields.Float(
+        string="Retainage on Stored Materials %", digits=(5, 2), compute="_compute_materials_retention_percent",
+        store=True, readonly=False, precompute=True, tracking=True,
+    )
+
+    # carried forward from the previous application (see the class docstring)
+    original_contract_sum = fields.Monetary(readonly=True, copy=False)
+    change_order_total = fields.Monetary(
+        string="Net Change by Change Orders", readonly=True, copy=False,
+        help="Approved prime contract change orders, as known when this application was last a draft.",
+    )
+    previous_certificates = fields.Monetary(
+        string="Less Previous Certificates", readonly=True, copy=False,
+        help="Total earned less retainage of the previous application (G702 line 6 of that certificate).",
+    )
+    previous_total_completed = fields.Monetary(readonly=True, copy=False)
+    previous_retainage_work = fields.Monetary(readonly=True, copy=False)
+    previous_retainage_stored = fields.Monetary(readonly=True, copy=False)
+
+    # G702 summary
+    contract_sum_to_date = fields.Monetary(compute="_compute_summary", store=True)
+    total_completed_stored = fields.Monetary(string="Total Completed & Stored to Date", compute="_compute_summary",
+                                             store=True)
+    retainage_work = fields.Monetary(string="Retainage on Completed Work", compute="_compute_summary", store=True)
+    retainage_stored = fields.Monetary(string="Retainage on Stored Materials", compute="_compute_summary", store=True)
+    retainage_total = fields.Monetary(string="Total Retainage", compute="_compute_summary", store=True)
+    total_earned_less_retainage = fields.Monetary(compute="_compute_summary", store=True)
+    current_payment_due = fields.Monetary(compute="_compute_summary", store=True)
+    balance_to_finish = fields.Monetary(
+        string="Balance to Finish, Including Retainage", compute="_compute_summary", store=True,
+    )
+    amount_this_period = fields.Monetary(
+        string="Billed This Period", compute="_compute_summary", store=True,
+        help="Completed and stored to date less the same on the previous application, before retainage.",
+    )
+    retainage_this_period = fields.Monetary(compute="_compute_summary", store=True)
+
+    _sql_constraints = [
+        ("number_unique", "UNIQUE(project_id, number)", "This project already has a pay application with this number."),
+        ("number_positive", "CHECK(number > 0)", "Application numbers start at 1."),
+        ("retention_ranges", "CHECK(retention_percent BETWEEN 0 AND 100 AND materials_retention_percent BETWEEN 0 AND 100)",
+         "Retainage percentages must lie between 0 and 100."),
+    ]
+
+    @api.depends("project_id.name", "number")
+    def _compute_name(self):
+        for application in self:
+            application.name = _("%(project)s, Application %(number)s",
+                                 project=application.project_id.name or "", number=application.number)
+
+    @api.depends("project_id")
+    def _compute_partner_id(self):
+        for application in self:
+            application.partner_id = application.project_id.partner_id
+
+    @api.depends("project_id")
+    def _compute_company_id(self):
+        for application in self:
+            application.company_id = application.project_id.company_id or application.company_id or self.env.company
+
+    # Two methods, not one: a rate given on create must not be overwritten by computing the other.
+    @api.depends("project_id")
+    def _compute_retention_percent(self):
+        for application in self:
+            application.retention_percent = application.project_id.retention_percent
+
+    @api.depends("project_id")
+    def _compute_materials_retention_percent(self):
+        for application in self:
+            application.materials_retention_percent = application.project_id.retention_percent
+
+    @api.depends(
+        "original_contract_sum", "change_order_total", "previous_certificates", "previous_total_completed",
+        "previous_retainage_work", "previous_retainage_stored",
+        "line_ids.total_completed_stored", "line_ids.retainage_work", "line_ids.retainage_stored",
+    )
+    def _compute_summary(self):
+        for app in self:
+            lines = app.line_ids
+            app.contract_sum_to_date = app.original_contract_sum + app.change_order_total
+            app.total_completed_stored = sum(lines.mapped("total_completed_stored"))
+            app.retainage_work = sum(lines.mapped("retainage_work"))
+            app.retainage_stored = sum(lines.mapped("retainage_stored"))
+            app.retainage_total = app.retainage_work + app.retainage_stored
+            app.total_earned_less_retainage = app.total_completed_stored - app.retainage_total
+            app.current_payment_due = app.total_earned_less_retainage - app.previous_certificates
+            app.balance_to_finish = app.contract_sum_to_date - app.total_earned_less_retainage
+            app.amount_this_period = app.total_completed_stored - app.previous_total_completed
+            app.retainage_this_period = app.retainage_total - app.previous_retainage_work - app.previous_retainage_stored
+
+    # ------------------------------------------------------------------------------------------
+    # creation and carry-forward
+    # ------------------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("number") and vals.get("project_id"):
+                vals["number"] = self._next_number(vals["project_id"])
+        applications = super().create(vals_list)
+        applications._carry_forward()
+        return applications
+
+    @api.model
+    def _next_number(self, project_id):
+        last = self.with_context(active_test=False).sudo().search(
+            [("project_id", "=", project_id)], order="number desc", limit=1,
+        )
+        return last.number + 1
+
+    def _previous_application(self):
+        """The latest earlier application of the project that counts (not cancelled)."""
+        self.ensure_one()
+        return self.search([
+            ("project_id", "=", self.project_id.id), ("number", "<", self.number), ("state", "!=", "cancelled"),
+        ], order="number desc", limit=1)
+
+    def _carry_forward(self):
+        """Copies the previous application's to-date figures into this draft: contract sums,
+        certificates, retainage, and per cost code the work completed and materials stored; a
+        cost code billed before but missing here gets its line, so nothing billed drops out."""
+        Line = self.env["construction.pay.application.line"]
+        for app in self.filtered(lambda a: a.state == "draft"):
+            project = app.project_id
+            previous = app._previous_application()
+            change_orders = 0.0
+            if "revised_contract_value" in project._fields:
+                change_orders = project.revised_contract_value - project.original_contract_value
+            app.write({
+                "original_contract_sum": project.original_contract_value,
+                "change_order_total": change_orders,
+                "previous_certificates": previous.total_earned_less_retainage,
+                "previous_total_completed": previous.total_completed_stored,
+                "previous_retainage_work": previous.retainage_work,
+                "previous_retainage_stored": previous.retainage_stored,
+            })
+            before = {line.cost_code_id: line for line in previous.line_ids}
+            mine = {line.cost_code_id: line for line in app.line_ids}
+            for cost_code, line in mine.items():
+                old = before.get(cost_code)
+                line.write({
+                    "previous_work_completed": old.previous_work_completed + old.work_completed_this_period if old else 0.0,
+                    "previous_materials_stored": old.materials_stored if old else 0.0,
+                })
+            missing = [old for cost_code, old in before.items() if cost_code not in mine]
+            if missing:
+                Line.create([{
+                    "application_id": app.id,
+                    "sequence": old.sequence,
+                    "cost_code_id": old.cost_code_id.id,
+                    "description": old.description,
+                    "scheduled_value": old.scheduled_value,
+                    "previous_work_completed": old.previous_work_completed + old.work_completed_this_period,
+                    "previous_materials_stored": old.materials_stored,
+                    # Stored materials stay stored until the next application says they are installed.
+                    "materials_stored": old.materials_stored,
+                } for old in missing])
+        return True
+
+    def _set_period_progress(self, progress):
+        """Records this period's progress from {cost_code_id: (work this period, materials
+        presently stored)} on the carried-forward schedule of values (demo data, scripts)."""
+        self.ensure_one()
+        by_code = {line.cost_code_id.id: line for line in self.line_ids}
+        for cost_code_id, (work, stored) in progress.items():
+            by_code[int(cost_code_id)].write({"work_completed_this_period": work, "materials_stored": stored})
+        return True
+
+    def action_refresh_previous(self):
+        self._check_state("draft", _("refresh"))
+        self._carry_forward()
+        return True
+
+    # ------------------------------------------------------------------------------------------
+    # state machine
+    # ------------------------------------------------------------------------------------------
+
+    def _check_state(self, states, verb):
+        states = (states,) if isinstance(states, str) else states
+        for app in self:
+            if app.state not in states:
+                raise UserError(_("Cannot %(verb)s %(name)s: it is %(state)s.", verb=verb, name=app.display_name,
+                                  state=dict(app._fields["state"].selection)[app.state].lower()))
+
+    def _check_manager(self, verb):
+        # The engine applies events as superuser; people need the manager group.
+        if not self.env.su and not self.env.user.has_group("construction_base.group_manager"):
+            raise AccessError(_("Only a Construction manager may %s a pay application.", verb))
+
+    def action_certify(self):
+        """Freezes the application: from now on its figures are what the owner was told."""
+        self._check_manager(_("certify"))
+        self._check_state("draft", _("certify"))
+        for app in self.sorted("number"):
+            earlier_drafts = self.search([
+                ("project_id", "=", app.project_id.id), ("number", "<", app.number), ("state", "=", "draft"),
+            ])
+            if earlier_drafts:
+                raise UserError(_(
+                    "Certify %(earlier)s first: %(name)s carries its figures forward.",
+                    earlier=", ".join(earlier_drafts.mapped("display_name")), name=app.display_name,
+                ))
+            later = self.search([("project_id", "=", app.project_id.id), ("number", ">", app.number),
+                                 ("state", "in", ("certified", "invoiced"))], limit=1)
+            if later:
+                # Its previous figures were taken without this one: certifying now would count twice.
+                raise UserError(_("Cannot certify %(name)s: the later %(later)s is already certified.",
+                                  name=app.display_name, later=later.display_name))
+            if not app.line_ids:
+                raise UserError(_("%s has no schedule of values lines to certify.", app.display_name))
+            app._carry_forward()
+            app.line_ids._check_not_over_scheduled_value()
+            app.state = "certified"
+        return True
+
+    def action_reset_to_draft(self):
+        self._check_manager(_("reset"))
+        self._check_state("certified", _("reset to draft"))
+        self._check_latest(_("reset to draft"))
+        self.state = "draft"
+        self._carry_forward()
+        return True
+
+    def action_cancel(self):
+        self._check_manager(_("cancel"))
+        self._check_state(("draft", "certified"), _("cancel"))
+        self._check_latest(_("cancel"))
+        self.state = "cancelled"
+        return True
+
+    def _check_latest(self, verb):
+        # A later draft is harmless: it takes the previous figures again when it is certified.
+        for app in self:
+            later = self.search([("project_id", "=", app.project_id.id), ("number", ">", app.number),
+                                 ("state", "in", ("certified", "invoiced"))], limit=1)
+            if later:
+                raise UserError(_("Cannot %(verb)s %(name)s: %(later)s carries its figures forward.",
+                                  verb=verb, name=app.display_name, later=later.display_name))
+
+    # What the owner was told: fixed once certified (the carry-forward writes them on drafts only).
+    DOCUMENT_FIELDS = {
+        "project_id", "number", "period_end", "partner_id", "retention_percent", "materials_retention_percent",
+        "original_contract_sum", "change_order_total", "previous_certificates", "previous_total_completed",
+        "previous_retainage_work", "previous_retainage_stored", "line_ids",
+    }
+
+    def write(self, vals):
+        if self.DOCUMENT_FIELDS & set(vals):
+            self._check_editable()
+        return super().write(vals)
+
+    def _check_editable(self):
+        self._check_state("draft", _("change"))
+
+    def unlink(self):
+        self._check_state(("draft", "cancelled"), _("delete"))
+        return super().unlink()
+
+    # ------------------------------------------------------------------------------------------
+    # invoicing
+    # ------------------------------------------------------------------------------------------
+
+    def action_create_invoice(self):
+        """Posts the customer invoice of the period: one line per cost code billed this period
+        (on project x cost code), and the change in retainage as retention lines, so the
+        invoice total is the G702 current payment due."""
+        self._check_manager(_("invoice"))
+        self._check_state("certified", _("invoice"))
+        for app in self:
+            if not app.partner_id:
+                raise UserError(_("%s has no owner to invoice: set the project's customer.", app.display_name))
+            move = self.env["account.move"].create(app._invoice_values())
+            retention = [
+                (app.retainage_work - app.previous_retainage_work, _("Retainage on completed work")),
+                (app.retainage_stored - app.previous_retainage_stored, _("Retainage on stored materials")),
+            ]
+            # Installed materials move retainage from stored to work: that is still withheld
+            # money, so only a fall of the total (a reduced rate) is a release to the owner.
+            kind, sign = ("withheld", 1) if app.retainage_this_period >= 0 else ("released", -1)
+            commands = []
+            for amount, label in retention:
+                if float_is_zero(amount, precision_rounding=app.currency_id.rounding):
+                    continue
+                commands.append((0, 0, move._construction_retention_line_vals(sign * amount, label, kind=kind)))
+            if commands:
+                move.write({"invoice_line_ids": commands})
+            if move.currency_id.compare_amounts(move.amount_total, app.current_payment_due):
+                raise UserError(_("The invoice total %(total)s differs from the current payment due %(due)s.",
+                                  total=move.amount_total, due=app.current_payment_due))
+            move.action_post()
+            app.write({"invoice_id": move.id, "state": "invoiced"})
+        return self.action_view_invoice() if len(self) == 1 else True
+
+    def _invoice_values(self):
+        self.ensure_one()
+        lines = []
+        for line in self.line_ids.sorted(lambda l: (l.sequence, l.id)):
+            if float_is_zero(line.amount_this_period, precision_rounding=self.currency_id.rounding):
+                continue
+            lines.append((0, 0, {
+                "name": "%s %s" % (line.cost_code_id.code, line.description or line.cost_code_id.name),
+                "quantity": 1,
+                "price_unit": line.amount_this_period,
+                # Progress billings here are tax-free; a taxable contract adds taxes on the draft.
+                "tax_ids": [(6, 0, [])],
+                "analytic_distribution": line.cost_code_id._analytic_distribution(self.project_id),
+            }))
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "invoice_date": self.period_end,
+            "ref": _("Pay Application %(number)s, period to %(date)s", number=self.number, date=self.period_end),
+            "construction_project_id": self.project_id.id,
+            "retention_percent": self.retention_percent,
+            "invoice_line_ids": lines,
+        }
+
+    def action_view_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.invoice_id.id,
+            "views": [(False, "form")],
+        }

@@ -1,0 +1,11 @@
+from odoo import api, models
+
+from ..handlers import change_order, commitment, subcontractor_invoice, progress_billing
+
+
+class ConstructionSyncHandler(models.AbstractModel):
+    _inherit = "construction.sync.handler"
+
+    @api.model
+    def _handler_classes(self):
+        return super()._handler_classes() + change_order.HANDLERS + commitment.HANDLERS + subcontractor_invoice.HANDLERS + progress_billing.HANDLERS

@@ -1,0 +1,1 @@
+from . import construction_retention_release_wizard

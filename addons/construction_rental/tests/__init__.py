@@ -1,0 +1,3 @@
+from . import test_rental_billing
+from . import test_rental_concurrency
+from . import test_rental_events

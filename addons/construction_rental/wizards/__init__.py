@@ -1,0 +1,1 @@
+from . import construction_rental_billing_wizard

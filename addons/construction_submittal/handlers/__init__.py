@@ -1,0 +1,4 @@
+"""Event handlers of construction_submittal, one module per event family; declared to the engine in
+models/construction_sync_handler.py."""
+
+from . import submittal

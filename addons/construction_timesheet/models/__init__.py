@@ -1,0 +1,2 @@
+from . import account_analytic_line
+from . import project_task
