@@ -16,7 +16,7 @@ import {
 
 async function openCockpit(page: Page): Promise<void> {
     await login(page);
-    await openMenu(page, "Construction", "Sync", "Cockpit");
+    await openMenu(page, "Construction Sync", "Sync", "Cockpit");
     await expect(page.locator(".o_csync_cockpit_title")).toBeVisible();
 }
 

@@ -14,7 +14,7 @@ test("Construction > Sync > Cockpit renders the TypeScript cockpit without conso
 }) => {
     const problems = watchConsole(page);
     await login(page);
-    await openMenu(page, "Construction", "Sync", "Cockpit");
+    await openMenu(page, "Construction Sync", "Sync", "Cockpit");
 
     await expect(page.locator(".o_csync_cockpit_title")).toHaveText("Integration Cockpit");
     await expect(page).toHaveURL(/\/odoo\/construction-cockpit$/);
@@ -40,7 +40,7 @@ test("a data failure from a real signed webhook shows in the cockpit, Retry repo
     expect(delivery.status()).toBe(202);
 
     await login(page);
-    await openMenu(page, "Construction", "Sync", "Cockpit");
+    await openMenu(page, "Construction Sync", "Sync", "Cockpit");
     const card = page.locator(".o_csync_system", { hasText: code });
     // The realtime runner applies it within seconds; the cockpit shows it after a refresh.
     const row = page.locator(".o_csync_exception", { hasText: `C-${code}` });
@@ -127,7 +127,7 @@ test("an integration user without manager rights gets no manager controls", asyn
         },
     ]);
     await login(page, { login: login_, password: "accountant-pw-1" });
-    await openMenu(page, "Construction", "Sync", "Cockpit");
+    await openMenu(page, "Construction Sync", "Sync", "Cockpit");
     // The demo company has an event awaiting approval: a manager could accept it, this user not.
     const approval = page.locator(".o_csync_exception", { hasText: "Eastside Fire Station 7" });
     await expect(approval).toHaveCount(1);
@@ -169,7 +169,7 @@ test("a manager accepts an approval item from the cockpit", async ({ page, reque
     expect(delivery.status()).toBe(202);
 
     await login(page);
-    await openMenu(page, "Construction", "Sync", "Cockpit");
+    await openMenu(page, "Construction Sync", "Sync", "Cockpit");
     const approval = page.locator(".o_csync_exception", { hasText: `A-${system.code}` });
     await expect(async () => {
         await page.locator(".o_csync_refresh").click();

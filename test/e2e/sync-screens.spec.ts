@@ -9,7 +9,7 @@ test("an accountant finds a waiting event, reads why, and sees its audit trail",
 }) => {
     const problems = watchConsole(page);
     await login(page);
-    await openMenu(page, "Construction", "Sync", "Events");
+    await openMenu(page, "Construction Sync", "Sync", "Events");
     // The default filter shows what needs a person: the demo's data and business failures.
     const rows = page.locator(".o_data_row");
     await expect(rows.filter({ hasText: "project.upserted" }).first()).toBeVisible();
@@ -34,7 +34,7 @@ test("a manager sees the system's endpoint, secret and event type settings", asy
         "x-event-types": string[];
     };
     await login(page);
-    await openMenu(page, "Construction", "Sync", "External Systems");
+    await openMenu(page, "Construction Sync", "Configuration", "External Systems");
     await page.locator(".o_data_row", { hasText: "FieldLink Project Platform" }).click();
     await expect(page.locator(".o_form_view div[name='endpoint_url']").first()).toContainText(
         "/construction_sync/webhook/fieldlink"

@@ -29,6 +29,12 @@ class FinanceWorldMixin:
         cls.cc_project_only = CostCode.create(
             {"code": "91 50 00", "name": "Temporary Facilities", "project_id": cls.project.id}
         )
+        # Construction roles, apart from the integration roles of the sync world: a site or
+        # project user, and a construction manager who also works the integration's approval queue.
+        cls.construction_user = new_test_user(cls.env, login="csync_construction_user",
+                                              groups="construction_base.group_user")
+        cls.construction_manager = new_test_user(cls.env, login="csync_construction_manager",
+                                                 groups="construction_base.group_manager,construction_sync.group_user")
         cls.accountant = new_test_user(cls.env, login="csync_accountant", groups=cls._installed_groups(
             "construction_sync.group_user", "construction_base.group_user", "account.group_account_invoice",
             "purchase.group_purchase_user", "project.group_project_user",

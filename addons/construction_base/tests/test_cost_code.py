@@ -39,10 +39,10 @@ class TestCostCode(FinanceCase):
         self.assertEqual(distribution, {"%s,%s" % (account.id, self.cc_masonry.analytic_account_id.id): 100})
 
     def test_users_read_codes_managers_write_them(self):
-        self.assertEqual(self.cc_concrete.with_user(self.user_integration).code, "93 30 00")
+        self.assertEqual(self.cc_concrete.with_user(self.construction_user).code, "93 30 00")
         with self.assertRaises(AccessError):
-            self.env["construction.cost.code"].with_user(self.user_integration).create({"code": "X", "name": "X"})
-        self.env["construction.cost.code"].with_user(self.user_manager).create({"code": "X", "name": "X"})
+            self.env["construction.cost.code"].with_user(self.construction_user).create({"code": "X", "name": "X"})
+        self.env["construction.cost.code"].with_user(self.construction_manager).create({"code": "X", "name": "X"})
 
 
 @tagged("post_install", "-at_install")

@@ -103,7 +103,7 @@ class TestFinanceAccess(FinanceCase):
                 self.env[model].with_user(self.user_plain).search([])
 
     def test_users_draft_change_orders_but_do_not_delete_or_budget(self):
-        change_order = self.env["construction.change.order"].with_user(self.user_integration).create({
+        change_order = self.env["construction.change.order"].with_user(self.construction_user).create({
             "number": "CO-A", "title": "Access", "project_id": self.project.id,
             "line_ids": [Command.create({"cost_code_id": self.cc_concrete.id, "description": "x", "amount": 5.0})],
         })
@@ -111,7 +111,7 @@ class TestFinanceAccess(FinanceCase):
         with self.assertRaises(AccessError):
             change_order.unlink()
         with self.assertRaises(AccessError):
-            self.env["construction.budget.line"].with_user(self.user_integration).create(
+            self.env["construction.budget.line"].with_user(self.construction_user).create(
                 {"project_id": self.project.id, "cost_code_id": self.cc_concrete.id, "original_amount": 1.0})
-        change_order.with_user(self.user_manager).action_approve()
+        change_order.with_user(self.construction_manager).action_approve()
         self.assertEqual(change_order.state, "approved")

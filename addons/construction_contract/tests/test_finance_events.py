@@ -124,16 +124,16 @@ class TestChangeOrderEvents(FinanceEventsCase):
         self.assertEqual(approved.state, "awaiting_approval")
         self.assertIn("Approved change order PCO-1", approved.approval_summary)
         self.assertEqual(self.project_p1.revised_contract_value, 2500000.0)
-        approved.with_user(self.user_manager).action_accept()
+        approved.with_user(self.construction_manager).action_accept()
         self.assertDone(approved)
         self.assertEqual(approved.record_ref, change_order)
         self.assertEqual(change_order.state, "approved")
-        self.assertEqual(change_order.approved_by_id, self.user_manager)
+        self.assertEqual(change_order.approved_by_id, self.construction_manager)
         self.assertEqual(self.project_p1.revised_contract_value, 2515000.0)
 
     def _approve(self, **kwargs):
         event = self.change_order("change_order.approved", **kwargs)
-        event.with_user(self.user_manager).action_accept()
+        event.with_user(self.construction_manager).action_accept()
         return event
 
     def test_replay_of_the_approving_event_changes_nothing(self):
@@ -142,7 +142,7 @@ class TestChangeOrderEvents(FinanceEventsCase):
         event.with_user(self.user_manager).action_replay()
         self.drain()
         if event.state == "awaiting_approval":
-            event.with_user(self.user_manager).action_accept()
+            event.with_user(self.construction_manager).action_accept()
         self.assertDone(event)
         self.assertEqual(self.project_p1.revised_contract_value, 2515000.0)
 

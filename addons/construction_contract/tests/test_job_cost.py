@@ -65,23 +65,12 @@ class TestJobCost(CommitmentCase):
         self.assertEqual(self.row(self.cc_masonry).actual_cost, 0.0)
         self.assertEqual(self.row(None).retention_receivable, 4300.0)
 
-    def test_timesheets_cost_to_the_tasks_cost_code(self):
-        employee = self.env["hr.employee"].create({"name": "Site Foreman", "hourly_cost": 62.5})
-        task = self.env["project.task"].create({"name": "Lay block", "project_id": self.project.id,
-                                                "cost_code_id": self.cc_masonry.id})
-        self.env["account.analytic.line"].create({
-            "name": "Block day 1", "project_id": self.project.id, "task_id": task.id,
-            "employee_id": employee.id, "unit_amount": 7.5,
-        })
-        self.assertEqual(self.row(self.cc_masonry).actual_cost, 468.75)
-        self.assertEqual(self.row(self.cc_masonry).uncommitted_cost, 468.75)
-
     def test_void_takes_the_change_out_of_the_budget(self):
         self.project.change_order_ids.with_user(self.finance_manager).action_void()
         self.assertEqual(self.row(self.cc_masonry).revised_budget, 200000.0)
 
     def test_users_read_the_report(self):
-        rows = self.env["construction.job.cost"].with_user(self.user_integration).search(
+        rows = self.env["construction.job.cost"].with_user(self.construction_user).search(
             [("project_id", "=", self.project.id)])
         self.assertTrue(rows)
         self.assertTrue(rows.mapped("revised_budget"))
@@ -105,7 +94,7 @@ class TestFinanceCompanyIsolation(CommitmentCase):
     def test_another_companys_people_see_none_of_this_job(self):
         company_b = self.env["res.company"].create({"name": "Builders B"})
         user_b = new_test_user(self.env, login="csync_b_manager", company_id=company_b.id,
-                               company_ids=[(6, 0, company_b.ids)],
+                               company_ids=[Command.set(company_b.ids)],
                                groups="construction_sync.group_manager,construction_base.group_manager,account.group_account_manager")
         self.env["construction.budget.line"].create(
             {"project_id": self.project.id, "cost_code_id": self.cc_masonry.id, "original_amount": 1.0})
@@ -117,9 +106,9 @@ class TestFinanceCompanyIsolation(CommitmentCase):
         self.env.flush_all()
         own = [("construction.cost.code", self.cc_masonry), ("construction.change.order", change_order)]
         for model, record in own:
-            self.assertIn(record, self.env[model].with_user(self.user_manager).search([]), model)
+            self.assertIn(record, self.env[model].with_user(self.construction_manager).search([]), model)
             self.assertNotIn(record, self.env[model].with_user(user_b).search([]), model)
         for model in ("construction.budget.line", "construction.job.cost", "construction.retention.balance"):
             domain = [("project_id", "=", self.project.id)]
-            self.assertTrue(self.env[model].with_user(self.user_manager).search(domain), model)
+            self.assertTrue(self.env[model].with_user(self.construction_manager).search(domain), model)
             self.assertFalse(self.env[model].with_user(user_b).search(domain), model)

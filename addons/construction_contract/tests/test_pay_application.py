@@ -221,7 +221,7 @@ class TestPayApplicationInvoice(PayApplicationMixin, FinanceCase):
             (self.cc_masonry, 250000.0, 30000.0, 20000.0),
         ], materials_retention_percent=5.0)
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "construction_sync.report_pay_application", app.ids)[0].decode()
+            "construction_contract.report_pay_application", app.ids)[0].decode()
         for amount in ("1,000,000.00", "170,000.00", "15,000.00", "1,000.00", "154,000.00", "846,000.00",
                        "Unit Masonry", self.cc_masonry.code, "400,000.00", "280,000.00"):
             self.assertIn(amount, html)
@@ -241,7 +241,7 @@ class TestPayApplicationPdf(PayApplicationMixin, FinanceWorldMixin, SyncHttpCase
     def test_pdf_is_printed(self):
         app = self.application([(self.cc_concrete, 400000.0, 120000.0, 0.0)])
         pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            "construction_sync.report_pay_application", app.ids)
+            "construction_contract.report_pay_application", app.ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF-"), pdf[:40])
 

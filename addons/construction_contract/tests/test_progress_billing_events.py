@@ -67,8 +67,12 @@ class TestProgressBillingEvents(FinanceCase):
                          "retainage $\xa06,400.00, current payment due $\xa061,600.00")
         self.assertFalse(self.applications(), "preparing left nothing behind")
         with self.assertRaises(UserError):
-            event.with_user(self.user_integration).action_accept()
-        event.with_user(self.user_manager).action_accept()
+            event.with_user(self.construction_user).action_accept()
+        # Certifying is a construction manager's right, not an integration manager's.
+        with self.assertRaisesRegex(UserError, "Construction Manager"):
+            event.with_user(self.user_manager).action_accept()
+        self.assertEqual(event.state, "awaiting_approval")
+        event.with_user(self.construction_manager).action_accept()
         self.assertEqual(event.state, "done", event.error_message)
         application = event.record_ref
         self.assertEqual((application.state, application.number, str(application.period_end)),

@@ -265,13 +265,13 @@ class TestRentalAccess(RentalCase):
         with self.assertRaises(AccessError):
             line.with_user(self.user_plain).read(["name"])
 
-    def test_integration_users_run_the_field_side_accountants_bill(self):
-        line = self.Line.with_user(self.user_integration).create({
+    def test_construction_users_run_the_field_side_accountants_bill(self):
+        line = self.Line.with_user(self.construction_user).create({
             "equipment_id": self.excavator.id, "project_id": self.project.id, "direction": "out", "rate_day": 650.0})
         line.action_dispatch(dt("2026-11-01 00:00:00"))
         with self.assertRaises(AccessError):
-            self.bill("2026-11-02 00:00:00", user=self.user_integration)
+            self.bill("2026-11-02 00:00:00", user=self.construction_user)
         with self.assertRaises(AccessError):
-            line.with_user(self.user_integration).unlink()
+            line.with_user(self.construction_user).unlink()
         billing = self.bill("2026-11-02 00:00:00", user=self.accountant)
         self.assertEqual(billing.amount, 650.0)

@@ -210,12 +210,12 @@ class TestSubmittalEvents(SubmittalCase):
 
 @tagged("post_install", "-at_install")
 class TestSubmittalAccess(SubmittalCase):
-    def test_buyers_read_integration_users_write_plain_users_nothing(self):
+    def test_buyers_read_construction_users_write_plain_users_nothing(self):
         with self.assertRaises(AccessError):
             self.submittal.with_user(self.user_plain).read(["title"])
         buyer_view = self.submittal.with_user(self.accountant)
         self.assertEqual(buyer_view.title, "Rebar shop drawings")
-        self.submittal.with_user(self.user_integration).status = "approved"
-        self.assertEqual(self.submittal.revision_ids[0].create_uid, self.user_integration)
+        self.submittal.with_user(self.construction_user).status = "approved"
+        self.assertEqual(self.submittal.revision_ids[0].create_uid, self.construction_user)
         with self.assertRaises(AccessError):
-            self.submittal.with_user(self.user_integration).unlink()
+            self.submittal.with_user(self.construction_user).unlink()
