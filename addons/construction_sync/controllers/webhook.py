@@ -3,19 +3,21 @@ import json
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
-from ..sync import openapi
+from ..sync import delivery, openapi
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 class WebhookController(http.Controller):
-    """HTTP entry points only: hand the request to construction.sync.intake and reply with JSON.
-    Every route accepts all methods so a wrong one gets a JSON 405, not Odoo's HTML page."""
+    """HTTP entry points only: the request's checks (sync.delivery) and construction.sync.intake
+    make the reply, sent as JSON. Every route accepts all methods so a wrong one gets a JSON 405,
+    not Odoo's HTML page."""
 
     def _deliver(self, code, batch):
         httprequest = request.httprequest
         env = request.env(user=SUPERUSER_ID, su=True)
-        status, body, headers = env["construction.sync.intake"]._receive(
+        status, body, headers = delivery.receive(
+            env["construction.sync.intake"],
             code=code,
             batch=batch,
             method=httprequest.method,

@@ -50,30 +50,33 @@ class ConstructionSyncCockpit(models.AbstractModel):
         self.env.cr.execute(
             """
             SELECT s.id,
-                   (SELECT max(received_at) FROM construction_sync_event e WHERE e.system_id = s.id),
+                   (SELECT max(received_at) FROM construction_sync_event e WHERE e.system_id = s.id) AS last_at,
                    (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.received_at > (now() at time zone 'utc') - interval '24 hours'),
+                     WHERE e.system_id = s.id AND e.received_at > (now() at time zone 'utc') - interval '24 hours')
+                       AS received,
                    (SELECT count(*) FROM construction_sync_event e
                      WHERE e.system_id = s.id AND e.received_at > (now() at time zone 'utc') - interval '24 hours'
-                       AND e.state IN ('failed', 'dead')),
+                       AND e.state IN ('failed', 'dead')) AS failures,
                    (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')),
+                     WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')) AS queued,
                    (SELECT min(received_at) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')),
+                     WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')) AS oldest,
                    (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state = 'awaiting_approval'),
+                     WHERE e.system_id = s.id AND e.state = 'awaiting_approval') AS awaiting,
                    (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('failed', 'dead'))
+                     WHERE e.system_id = s.id AND e.state IN ('failed', 'dead')) AS open_failures
               FROM unnest(%s) AS s(id)
             """,
             (systems.ids,),
         )
-        stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        # unnest() gives every system its row, events or not.
+        stats = {row["id"]: row for row in self.env.cr.dictfetchall()}
         now = fields.Datetime.now()
         result = []
         for system in systems:
-            last, received, failures, queued, oldest, awaiting, open_failures = stats.get(
-                system.id, (None, 0, 0, 0, None, 0, 0))
+            figures = stats[system.id]
+            last, oldest = figures["last_at"], figures["oldest"]
+            received, failures = figures["received"], figures["failures"]
             error_rate = 100.0 * failures / received if received else 0.0
             oldest_age = int((now - oldest).total_seconds()) if oldest else None
             result.append({
@@ -84,10 +87,10 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 "received_24h": received,
                 "failed_24h": failures,
                 "error_rate": round(error_rate, 1),
-                "queue_depth": queued,
+                "queue_depth": figures["queued"],
                 "oldest_pending_seconds": oldest_age,
-                "awaiting_approval": awaiting,
-                "open_failures": open_failures,
+                "awaiting_approval": figures["awaiting"],
+                "open_failures": figures["open_failures"],
                 "alert": error_rate > system.error_rate_threshold or (
                     oldest_age is not None and oldest_age > system.queue_age_threshold_minutes * 60),
             })
@@ -126,7 +129,7 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 """,
                 (search.strip(), search.strip()),
             )
-            domain.append(("id", "in", [row[0] for row in self.env.cr.fetchall()]))
+            domain.append(("id", "in", [event_id for (event_id,) in self.env.cr.fetchall()]))
         return domain
 
     @api.model

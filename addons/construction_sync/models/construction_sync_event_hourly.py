@@ -68,7 +68,8 @@ class ConstructionSyncEventHourly(models.Model):
         cr = self.env.cr
         # Two cockpits opening at the same time must not insert the same buckets twice.
         cr.execute("SELECT pg_try_advisory_xact_lock(hashtext('construction_sync_event_hourly'))")
-        if not cr.fetchone()[0]:
+        (locked,) = cr.fetchone()
+        if not locked:
             return None
         Param = self.env["ir.config_parameter"].sudo()
         current = hour_of(fields.Datetime.now())
@@ -79,14 +80,14 @@ class ConstructionSyncEventHourly(models.Model):
             "DELETE FROM construction_sync_event_hourly_dirty WHERE hour < %s RETURNING hour",
             (current,),
         )
-        dirty = sorted({row[0] for row in cr.fetchall() if row[0] >= horizon and row[0] < start})
+        dirty = sorted({hour for (hour,) in cr.fetchall() if hour >= horizon and hour < start})
         ranges = [(hour, hour + timedelta(hours=1)) for hour in dirty]
         if start < current:
             ranges.append((start, current))
         if not ranges:
             return 0
         cr.execute("SELECT id FROM construction_sync_system")
-        system_ids = [row[0] for row in cr.fetchall()]
+        system_ids = [system_id for (system_id,) in cr.fetchall()]
         for date_from, date_to in ranges:
             cr.execute(
                 "DELETE FROM construction_sync_event_hourly WHERE hour >= %s AND hour < %s",
@@ -109,30 +110,3 @@ class ConstructionSyncEventHourly(models.Model):
         cr.execute("DELETE FROM construction_sync_event_hourly WHERE hour < %s", (horizon,))
         Param.set_param(WATERMARK_PARAM, fields.Datetime.to_string(current - timedelta(hours=1)))
         return len(dirty) + (int((current - start).total_seconds() // 3600) if start < current else 0)
-
-
-class ConstructionSyncEventHourlyDirty(models.Model):
-    """Hours whose rollup no longer matches the events: one row per hour, written by the state
-    changes of events received in a closed hour, removed by the next rollup."""
-
-    _name = "construction.sync.event.hourly.dirty"
-    _description = "Synced Events per Hour to Count Again"
-    _log_access = False
-
-    hour = fields.Datetime(required=True, readonly=True)
-
-    _sql_constraints = [("hour_uniq", "unique(hour)", "An hour is marked once.")]
-
-    @api.model
-    def _mark(self, events):
-        """Marks the closed hours `events` were received in. Events are almost always applied
-        in the hour they arrive, so this usually costs no query at all."""
-        current = hour_of(fields.Datetime.now())
-        hours = {hour_of(event.received_at) for event in events if event.received_at and event.received_at < current}
-        if hours:
-            # ON CONFLICT: an hour marked by another runner's committed batch is left as it is.
-            self.env.cr.execute(
-                "INSERT INTO construction_sync_event_hourly_dirty (hour) SELECT unnest(%s::timestamp[])"
-                " ON CONFLICT DO NOTHING",
-                (sorted(hours),),
-            )

@@ -1,8 +1,7 @@
 import hashlib
 import json
 import logging
-import time
-import uuid
+from collections import namedtuple
 from datetime import timezone
 
 from odoo import api, models
@@ -12,8 +11,15 @@ from ..sync.errors import DeliveryRejected
 
 _logger = logging.getLogger(__name__)
 
-JSON_MIMETYPES = ("application/json",)
-CORRELATION_HEADERS = ("webhook-correlation-id", "x-correlation-id", "x-request-id")
+# The active systems with the code a delivery was sent to (several when companies share a code),
+# their event type settings rows by system id, and the largest body any of them accepts.
+Senders = namedtuple("Senders", "systems settings max_body_bytes")
+# One construction_sync_event row as the intake inserts it, in the INSERT's column order.
+EventRow = namedtuple(
+    "EventRow",
+    "system_id company_id webhook_id delivery_id correlation_id event_type payload payload_hash object_key"
+    " source_timestamp processing_mode",
+)
 
 
 def _canonical_hash(event_type, timestamp, data):
@@ -31,50 +37,36 @@ def _utc_naive(moment):
 
 
 class ConstructionSyncIntake(models.AbstractModel):
-    """Webhook intake: authenticate, validate, store. Nothing here runs business logic; the
-    processor picks stored events up after commit."""
+    """Webhook intake: authenticate, validate, store. The HTTP checks come before, in
+    sync.delivery; nothing here runs business logic: the runners pick stored events up after
+    commit."""
 
     _name = "construction.sync.intake"
     _description = "Webhook Intake"
 
     @api.model
-    def _receive(self, code, batch, method, headers, content_type, content_length, read_body):
-        """Handles one HTTP delivery. Returns (status, body dict, extra headers).
+    def _senders(self, code):
+        """The systems a delivery to `code` may come from, or a 404 when no active system has it."""
+        systems, settings = self._systems(code)
+        if not systems:
+            raise DeliveryRejected(404, "unknown_system", "No active external system has the code %r." % code)
+        return Senders(systems, settings, max(systems.mapped("max_body_bytes")))
 
-        `read_body(limit)` returns the body (at least limit + 1 bytes of it when it is longer);
-        it is called only after the declared Content-Length passed the size check. Deliveries
-        refused with 409/422 are stored in the rejected-deliveries log; unauthenticated ones
-        store nothing.
-        """
-        try:
-            if method != "POST":
-                raise DeliveryRejected(405, "method_not_allowed", "Webhooks are delivered with POST.",
-                                       headers={"Allow": "POST"})
-            systems, settings = self._systems(code)
-            if not systems:
-                raise DeliveryRejected(404, "unknown_system", "No active external system has the code %r." % code)
-            max_bytes = max(systems.mapped("max_body_bytes"))
-            if content_length is not None and content_length > max_bytes:
-                raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % max_bytes)
-            mimetype = (content_type or "").split(";")[0].strip().lower()
-            if mimetype not in JSON_MIMETYPES and not mimetype.endswith("+json"):
-                raise DeliveryRejected(415, "unsupported_media_type", "Deliveries must be application/json.")
-            body = read_body(max_bytes)
-            if len(body) > max_bytes:
-                raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % max_bytes)
-            system, webhook_id = self._authenticate(systems, headers, body)
-            if len(body) > system.max_body_bytes:
-                raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % system.max_body_bytes)
-            self._check_rate(system)
-            correlation_id = next((headers.get(h) for h in CORRELATION_HEADERS if headers.get(h)), None) \
-                or str(uuid.uuid4())
-            document = envelope.parse_json(body)
-            settings = system._settings_by_type(settings[system.id])
-            if batch:
-                return self._receive_batch(system, settings, webhook_id, correlation_id, document)
-            return self._receive_single(system, settings, webhook_id, correlation_id, document, body)
-        except DeliveryRejected as rejection:
-            return rejection.status, rejection.as_json(), rejection.headers
+    @api.model
+    def _receive(self, senders, delivery):
+        """Authenticates and stores a delivery that passed the endpoint's HTTP checks
+        (sync.delivery.receive, which calls this). Returns (status, body dict, extra headers) or
+        raises DeliveryRejected; refusals with 409/422 are stored in the rejected-deliveries log
+        first."""
+        system = self._authenticate(senders.systems, delivery)
+        if len(delivery.body) > system.max_body_bytes:
+            raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % system.max_body_bytes)
+        self._check_rate(system)
+        document = envelope.parse_json(delivery.body)
+        settings = system._settings_by_type(senders.settings[system.id])
+        if delivery.batch:
+            return self._receive_batch(system, settings, delivery, document)
+        return self._receive_single(system, settings, delivery, document)
 
     def _systems(self, code):
         """The active systems with this code, with their intake settings and secrets put in the
@@ -91,38 +83,32 @@ class ConstructionSyncIntake(models.AbstractModel):
                    previous_secret_valid_until,
                    (SELECT json_agg(json_build_array(st.event_type, st.enabled, st.processing_mode,
                                                      st.requires_approval, st.max_attempts))
-                      FROM construction_sync_event_setting st WHERE st.system_id = s.id)
+                      FROM construction_sync_event_setting st WHERE st.system_id = s.id) AS settings
               FROM construction_sync_system s
              WHERE code = %s AND active
              ORDER BY id
             """,
             (code,),
         )
-        rows = self.env.cr.fetchall()
-        systems = System.browse([row[0] for row in rows])
+        rows = self.env.cr.dictfetchall()
+        systems = System.browse([row["id"] for row in rows])
         for row in rows:
-            system = System.browse(row[0])
-            for name, value in zip(names, row[1:-1]):
+            system = System.browse(row["id"])
+            for name in names:
                 field = System._fields[name]
-                self.env.cache.set(system, field, field.convert_to_cache(value, system))
-        return systems, {row[0]: row[-1] or [] for row in rows}
+                self.env.cache.set(system, field, field.convert_to_cache(row[name], system))
+        return systems, {row["id"]: row["settings"] or [] for row in rows}
 
-    def _authenticate(self, systems, headers, body):
-        webhook_id = headers.get("webhook-id")
-        if not webhook_id or len(webhook_id) > 255:
-            raise DeliveryRejected(401, "invalid_signature", "webhook-id header is missing or longer than 255 characters.")
-        try:
-            timestamp = signature.parse_timestamp(headers.get("webhook-timestamp"), time.time())
-        except signature.SignatureError as exc:
-            raise DeliveryRejected(401, "invalid_signature", str(exc)) from None
+    def _authenticate(self, systems, delivery):
+        """The system whose secret signed the delivery (its headers are checked already)."""
         # Codes are unique per company: when several companies use one, the secret that verifies
         # tells which system sent the delivery.
         refusal = None
         for system in systems:
             try:
-                signature.verify(system._valid_secrets(), webhook_id, timestamp, body,
-                                 headers.get("webhook-signature"))
-                return system, webhook_id
+                signature.verify(system._valid_secrets(), delivery.webhook_id, delivery.timestamp, delivery.body,
+                                 delivery.signature)
+                return system
             except signature.SignatureError as exc:
                 refusal = exc
         raise DeliveryRejected(401, "invalid_signature", str(refusal))
@@ -147,7 +133,8 @@ class ConstructionSyncIntake(models.AbstractModel):
         count, oldest = self.env.cr.fetchone()
         if count >= system.rate_limit_per_minute:
             self.env.cr.execute("SELECT extract(epoch FROM %s - ((now() at time zone 'utc') - interval '60 seconds'))", (oldest,))
-            wait = max(1, int(self.env.cr.fetchone()[0] or 60) + 1)
+            (seconds,) = self.env.cr.fetchone()
+            wait = max(1, int(seconds or 60) + 1)
             raise DeliveryRejected(
                 429, "rate_limited",
                 "More than %d deliveries in the last minute; retry after %d s." % (system.rate_limit_per_minute, wait),
@@ -177,7 +164,7 @@ class ConstructionSyncIntake(models.AbstractModel):
         return env_, handler
 
     def _row(self, system, settings, webhook_id, delivery_id, correlation_id, document, env_, handler, payload):
-        return (
+        return EventRow(
             system.id, system.company_id.id, webhook_id, delivery_id, correlation_id, env_.event_type,
             payload, _canonical_hash(document["type"], document["timestamp"], document["data"]),
             "%s:%s" % (handler.object_model, handler.object_external_id(env_.data)),
@@ -218,8 +205,9 @@ class ConstructionSyncIntake(models.AbstractModel):
         )
         return {webhook_id: (event_id, payload_hash) for webhook_id, event_id, payload_hash in self.env.cr.fetchall()}
 
-    def _receive_single(self, system, settings, webhook_id, correlation_id, document, body):
-        text = body.decode("utf-8")
+    def _receive_single(self, system, settings, delivery, document):
+        webhook_id, correlation_id = delivery.webhook_id, delivery.correlation_id
+        text = delivery.body.decode("utf-8")
         try:
             env_, handler = self._validate(system, settings, document)
         except DeliveryRejected as rejection:
@@ -233,7 +221,7 @@ class ConstructionSyncIntake(models.AbstractModel):
             return 202, {"status": "accepted", "event_id": new[webhook_id], "webhook_id": webhook_id,
                          "correlation_id": correlation_id}, {}
         event_id, known_hash = self._existing(system, [webhook_id])[webhook_id]
-        if known_hash == row[7]:
+        if known_hash == row.payload_hash:
             return 200, {"status": "duplicate", "event_id": event_id, "webhook_id": webhook_id}, {}
         raise self._reject(system, DeliveryRejected(
             409, "conflicting_duplicate",
@@ -241,7 +229,8 @@ class ConstructionSyncIntake(models.AbstractModel):
             % (webhook_id, event_id), keep=True,
         ), webhook_id, webhook_id, document.get("type"), text)
 
-    def _receive_batch(self, system, settings, delivery_id, correlation_id, document):
+    def _receive_batch(self, system, settings, delivery, document):
+        delivery_id, correlation_id = delivery.webhook_id, delivery.correlation_id
         events = envelope.check_batch(document)
         outcomes, rows = [], []
         for index, event in enumerate(events):
@@ -256,14 +245,16 @@ class ConstructionSyncIntake(models.AbstractModel):
             rows.append(self._row(system, settings, event["id"], delivery_id, correlation_id, event, env_, handler, payload))
             outcomes.append({"id": event["id"], "row": len(rows) - 1})
         new = self._insert(rows) if rows else {}
-        existing = self._existing(system, [r[2] for r in rows if r[2] not in new]) if len(new) < len(rows) else {}
+        existing = {}
+        if len(new) < len(rows):
+            existing = self._existing(system, [row.webhook_id for row in rows if row.webhook_id not in new])
         claimed = set()
         accepted = 0
         for outcome in outcomes:
             if "row" not in outcome:
                 continue
             row = rows[outcome.pop("row")]
-            webhook_id = row[2]
+            webhook_id = row.webhook_id
             if webhook_id in new and webhook_id not in claimed:
                 # The first occurrence of an id inside the batch is the one inserted.
                 claimed.add(webhook_id)
@@ -271,7 +262,7 @@ class ConstructionSyncIntake(models.AbstractModel):
                 outcome.update(status="accepted", http_status=202, event_id=new[webhook_id])
                 continue
             event_id, known_hash = existing.get(webhook_id) or (new[webhook_id], self._hash_of(new[webhook_id]))
-            if known_hash == row[7]:
+            if known_hash == row.payload_hash:
                 outcome.update(status="duplicate", http_status=200, event_id=event_id)
             else:
                 rejection = DeliveryRejected(
@@ -279,10 +270,10 @@ class ConstructionSyncIntake(models.AbstractModel):
                     "Event id %r was already received with a different body (event %s)." % (webhook_id, event_id),
                     keep=True,
                 )
-                self._reject(system, rejection, webhook_id, delivery_id, row[5], row[6])
+                self._reject(system, rejection, webhook_id, delivery_id, row.event_type, row.payload)
                 outcome.update(status="rejected", http_status=409, **rejection.as_json())
         if accepted:
-            self._wake_for([rows[i] for i in range(len(rows)) if rows[i][2] in new])
+            self._wake_for([row for row in rows if row.webhook_id in new])
         summary = {
             "accepted": accepted,
             "duplicates": sum(o["status"] == "duplicate" for o in outcomes),
@@ -293,8 +284,9 @@ class ConstructionSyncIntake(models.AbstractModel):
 
     def _hash_of(self, event_id):
         self.env.cr.execute("SELECT payload_hash FROM construction_sync_event WHERE id = %s", (event_id,))
-        return self.env.cr.fetchone()[0]
+        (payload_hash,) = self.env.cr.fetchone()
+        return payload_hash
 
     def _wake_for(self, rows):
-        if any(row[10] == "realtime" for row in rows):
-            self.env["construction.sync.processor"]._wake_realtime()
+        if any(row.processing_mode == "realtime" for row in rows):
+            self.env["construction.sync.runner"]._wake_realtime()

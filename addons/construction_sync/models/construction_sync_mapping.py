@@ -86,7 +86,7 @@ class ConstructionSyncMapping(models.Model):
                 next_attempt_at=fields.Datetime.now(), waiting_for=False,
             )
         if waiting:
-            self.env["construction.sync.processor"]._wake(waiting)
+            self.env["construction.sync.runner"]._wake(waiting)
 
     @api.model
     def _find(self, system, model, external_id):

@@ -8,7 +8,7 @@ from odoo.modules.registry import Registry
 from odoo.tests import new_test_user
 from odoo.tests.common import BaseCase, HttpCase, TransactionCase
 
-from ..sync import signature
+from ..sync import delivery, signature
 
 # A fixed secret keeps failures reproducible.
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # 24 bytes, Standard Webhooks' own test vector key
@@ -29,6 +29,18 @@ def signed_headers(body, secret=SECRET, webhook_id=None, timestamp=None, content
     }
 
 
+def receive_in(env, code, body, headers, batch=False):
+    """Runs a delivery through the endpoint's HTTP checks and the intake in `env`, as the
+    controller does; returns (status, reply)."""
+    status, reply, _extra = delivery.receive(
+        env["construction.sync.intake"].sudo(), code=code, batch=batch, method="POST",
+        headers={k.lower(): v for k, v in headers.items()},
+        content_type=headers.get("Content-Type", "application/json"),
+        content_length=len(body), read_body=lambda limit: body[: limit + 1],
+    )
+    return status, reply
+
+
 class SyncWorldMixin:
     """The shared world of construction_sync tests: one user per access level and an external
     system with a known secret, plus helpers to deliver and apply events."""
@@ -44,6 +56,8 @@ class SyncWorldMixin:
         cls.Event = cls.env["construction.sync.event"]
         cls.Mapping = cls.env["construction.sync.mapping"]
         cls.Processor = cls.env["construction.sync.processor"]
+        cls.Queue = cls.env["construction.sync.queue"]
+        cls.Runner = cls.env["construction.sync.runner"]
 
     def receive(self, event_type, data, webhook_id=None, timestamp="2026-11-23T08:00:00Z", system=None):
         """Delivers one event through the intake exactly as the controller does."""
@@ -53,13 +67,7 @@ class SyncWorldMixin:
     def receive_raw(self, body, webhook_id=None, batch=False, system=None, headers=None, secret=SECRET):
         system = system or self.system
         headers = headers if headers is not None else signed_headers(body, secret=secret, webhook_id=webhook_id)
-        status, reply, _extra = self.env["construction.sync.intake"].sudo()._receive(
-            code=system.code, batch=batch, method="POST",
-            headers={k.lower(): v for k, v in headers.items()},
-            content_type=headers.get("Content-Type", "application/json"),
-            content_length=len(body), read_body=lambda limit: body[: limit + 1],
-        )
-        return status, reply
+        return receive_in(self.env, system.code, body, headers, batch=batch)
 
     def deliver(self, event_type, data, **kwargs):
         status, reply = self.receive(event_type, data, **kwargs)
@@ -67,7 +75,7 @@ class SyncWorldMixin:
         return self.Event.browse(reply["event_id"])
 
     def drain(self, mode="realtime"):
-        return self.Processor._drain(mode, commit=False)
+        return self.Runner._drain(mode, commit=False)
 
 
 class SyncCase(SyncWorldMixin, TransactionCase):

@@ -1,0 +1,216 @@
+import logging
+import time
+import uuid
+
+from psycopg2 import OperationalError
+
+from odoo import api, fields, models
+
+from .construction_sync_processor import TRANSIENT_PGCODES
+
+_logger = logging.getLogger(__name__)
+
+# Events per claim: one commit and, for batchable handlers, one ORM create per claim.
+CLAIM_SIZE = 50
+REALTIME_RUNNERS = (
+    "construction_sync.ir_cron_process_realtime",
+    "construction_sync.ir_cron_process_realtime_2",
+)
+CRON_BUDGET_SECONDS = 50
+# Open cockpits hear about a runner's progress at most this often (one bus message each).
+NOTIFY_EVERY_SECONDS = 1.0
+# How long a realtime runner stays once the inbox is empty: longer than the second during which
+# the intake skips its wake-up NOTIFY (see _wake_realtime).
+QUIET_SECONDS = 1.5
+QUIET_POLL_SECONDS = 0.2
+# A claim slower than this means the planner works from statistics older than the queue.
+SLOW_CLAIM_SECONDS = 0.5
+
+
+class ConstructionSyncRunner(models.AbstractModel):
+    """The scheduled runners that drain the queue, and their wake-ups.
+
+    Exactly once: an event is claimed (state processing, a lease and a claim token, committed:
+    construction.sync.queue), then applied in a transaction that locks its row and commits the
+    business records together with state done (construction.sync.processor). A worker killed
+    mid-event rolls that transaction back; the lease runs out and another worker claims the event
+    again.
+    """
+
+    _name = "construction.sync.runner"
+    _description = "Sync Event Runner"
+
+    # ------------------------------------------------------------------------------------------
+    # waking the runners
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _wake_realtime(self, runners=REALTIME_RUNNERS[:1]):
+        """Wakes the first realtime runner after commit; that runner calls the others when it
+        finds more than one claim's worth of work.
+
+        A wake-up is a trigger row plus a NOTIFY, and Odoo opens a fresh connection to the
+        postgres database for every NOTIFY: under a stream of deliveries that connection cost
+        more than the rest of the intake. So the row is always written (it makes a running job
+        run once more), but the NOTIFY is skipped when a trigger younger than a second already
+        sent one. The worst case, a delivery committing right after the woken runner's last
+        look, waits for the cron workers' next poll (a minute) instead of seconds."""
+        for xmlid in runners:
+            # The id from ir.model.data's cache: env.ref() would also check the row exists, one
+            # more query for every delivery.
+            runner_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+            if not runner_id:
+                continue
+            runner = self.env["ir.cron"].browse(runner_id)
+            # The same row ir.cron._trigger() writes, and the check for a recent one, in one
+            # statement: this runs for every delivery.
+            self.env.cr.execute(
+                """
+                WITH recent AS (
+                    SELECT 1 FROM ir_cron_trigger
+                     WHERE cron_id = %(cron)s AND call_at > (now() at time zone 'utc') - interval '1 second'
+                     LIMIT 1
+                )
+                INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+                VALUES (%(cron)s, %(at)s, %(uid)s, now() at time zone 'utc', %(uid)s, now() at time zone 'utc')
+                RETURNING EXISTS (SELECT 1 FROM recent)
+                """,
+                {"cron": runner.id, "at": fields.Datetime.now(), "uid": self.env.uid},
+            )
+            (recently_notified,) = self.env.cr.fetchone()
+            if not recently_notified:
+                self.env.cr.postcommit.add(runner.sudo()._notifydb)
+
+    @api.model
+    def _wake(self, events):
+        if any(event.processing_mode == "realtime" for event in events):
+            self._wake_realtime()
+
+    # ------------------------------------------------------------------------------------------
+    # runners
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_process(self, mode):
+        """Scheduled runner: drains `mode` events, committing after each claim and after each
+        claimed batch is applied, until the queue is empty or the time budget is spent; Odoo
+        runs it again at once when it reports work remaining."""
+        deadline = time.monotonic() + CRON_BUDGET_SECONDS
+        done = self._drain(mode, commit=True, deadline=deadline)
+        if mode == "realtime":
+            done += self._linger(deadline)
+        remaining = self.env["construction.sync.queue"]._ready_count(mode)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _linger(self, deadline):
+        """Keeps an emptied realtime runner looking for new events until the inbox has been quiet
+        for QUIET_SECONDS. A delivery skips its NOTIFY when another delivery wrote a wake-up less
+        than a second before; were the runner to stop right after its last empty claim, such a
+        delivery would wait for the cron workers' next poll (a minute). Staying longer than that
+        second means the delivery either finds this runner still looking, or finds no recent
+        wake-up and sends its own NOTIFY."""
+        applied = 0
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < QUIET_SECONDS and time.monotonic() < deadline:
+            time.sleep(QUIET_POLL_SECONDS)
+            # A new transaction, so the count sees what was committed meanwhile.
+            self.env.cr.commit()
+            if self.env["construction.sync.queue"]._ready_count("realtime"):
+                applied += self._drain("realtime", commit=True, deadline=deadline)
+                quiet_since = time.monotonic()
+        return applied
+
+    @api.model
+    def _drain(self, mode, commit, deadline=None, limit=None):
+        """Claims and applies ready events until none is left (or the deadline / limit).
+
+        With commit=True (runners) the claim is committed first, then each claimed batch is
+        applied event by event, each in its own savepoint, and committed once: the business
+        records and the done states of the batch land together or not at all, and a crash in
+        between leaves the batch to be claimed again when the lease expires. With commit=False
+        everything stays in the caller's transaction (tests, inline processing)."""
+        Queue = self.env["construction.sync.queue"]
+        Processor = self.env["construction.sync.processor"]
+        processed = 0
+        helpers_called = not commit
+        # Events applied but not announced to the open cockpits yet (event._notify_changed).
+        unannounced = self.env["construction.sync.event"]
+        announced_at = 0.0
+        analyzed = Queue._analyze_if_stale()
+        while deadline is None or time.monotonic() < deadline:
+            settings_cache = {}
+            size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
+            if size <= 0:
+                break
+            token = str(uuid.uuid4())
+            claim_started = time.monotonic()
+            try:
+                claimed = Queue._claim(mode, size, token)
+            except OperationalError as exc:
+                # Another runner claimed rows our snapshot still saw as ready: take a fresh
+                # snapshot and claim again.
+                if not commit or exc.pgcode not in TRANSIENT_PGCODES:
+                    raise
+                self.env.cr.rollback()
+                continue
+            if not analyzed and time.monotonic() - claim_started > SLOW_CLAIM_SECONDS:
+                # A burst of deliveries into a table whose statistics say it is small (a new
+                # database, autovacuum not run yet): the planner then checks each candidate's
+                # older events by scanning the whole queue, seconds per claim. Fresh statistics
+                # give the hash join again; autovacuum would take up to a minute to notice.
+                Queue._analyze()
+                analyzed = True
+            if commit:
+                self.env.cr.commit()
+            if not claimed:
+                break
+            if len(claimed) == size and not helpers_called and mode == "realtime":
+                # A full claim: there is a backlog, so the other runners join in.
+                helpers_called = True
+                self._wake_realtime(REALTIME_RUNNERS[1:])
+                self.env.cr.commit()
+            try:
+                owned = Queue._lock_claimed(claimed, token)
+            except OperationalError as exc:
+                # A row changed under us (a lease reclaim): leave the batch to the lease.
+                if not commit or exc.pgcode not in TRANSIENT_PGCODES:
+                    raise
+                self.env.cr.rollback()
+                continue
+            Processor._apply_claimed(owned, settings_cache)
+            processed += len(owned)
+            unannounced |= owned
+            if commit and time.monotonic() - announced_at >= NOTIFY_EVERY_SECONDS:
+                unannounced._notify_changed()
+                unannounced, announced_at = unannounced.browse(), time.monotonic()
+            if commit:
+                self.env.cr.commit()
+        if unannounced:
+            # Whatever was applied since the last message, in one more (committed by the
+            # runner's own commit, or by the caller's transaction).
+            unannounced._notify_changed()
+            if commit:
+                self.env.cr.commit()
+        return processed
+
+    # ------------------------------------------------------------------------------------------
+    # housekeeping
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_purge(self):
+        """Deletes done events past their system's retention (audit rows go with them by
+        cascade). Failed, dead and every other state are kept."""
+        self.env.cr.execute(
+            """
+            DELETE FROM construction_sync_event e
+             USING construction_sync_system s
+             WHERE s.id = e.system_id
+               AND e.state = 'done'
+               AND e.finished_at < (statement_timestamp() at time zone 'utc') - make_interval(days => s.done_retention_days)
+            """
+        )
+        _logger.info("purged %s done events", self.env.cr.rowcount)
+        return self.env.cr.rowcount
