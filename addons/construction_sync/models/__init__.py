@@ -6,7 +6,10 @@ from . import construction_sync_event
 from . import construction_sync_audit
 from . import construction_sync_cockpit
 from . import construction_sync_event_hourly
+from . import construction_sync_event_hourly_dirty
 from . import construction_sync_intake
 from . import construction_sync_mapping
 from . import construction_sync_processor
+from . import construction_sync_queue
 from . import construction_sync_rejected_delivery
+from . import construction_sync_runner

@@ -208,11 +208,10 @@ class ConstructionSyncEvent(models.Model):
     def _apply_soon(self):
         """A handful of events is applied right away, in this request, so the person sees the
         outcome; a bulk retry or replay goes to the runners and never blocks the page."""
-        processor = self.env["construction.sync.processor"]
         if len(self) <= INLINE_LIMIT:
-            processor._process_now(self)
+            self.env["construction.sync.processor"]._process_now(self)
         else:
-            processor._wake(self)
+            self.env["construction.sync.runner"]._wake(self)
 
     def action_assign(self, user_id):
         self._check_user()

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.tools import file_open
 from odoo.exceptions import UserError, ValidationError
 
-from ..sync import signature
+from ..sync import delivery, signature
 
 CODE_PATTERN = r"[a-z0-9][a-z0-9_-]{0,62}"
 
@@ -228,8 +228,9 @@ class ConstructionSyncSystem(models.Model):
                 "webhook-timestamp": str(timestamp),
                 "webhook-signature": signature.sign(secret, webhook_id, timestamp, body),
             }
-            intake._receive(system.code, False, "POST", headers, "application/json", len(body), lambda limit, b=body: b)
-        self.env["construction.sync.processor"]._drain("realtime", commit=False)
+            delivery.receive(intake, system.code, False, "POST", headers, "application/json", len(body),
+                             lambda limit, b=body: b)
+        self.env["construction.sync.runner"]._drain("realtime", commit=False)
 
     def _demo_step_setting(self, system, argument):
         # The addon declaring the type may have been installed seconds ago, in this very load.
