@@ -19,6 +19,7 @@
         "views/construction_job_cost_views.xml",
         "views/project_project_views.xml",
         "views/construction_pay_application_views.xml",
+        "views/construction_pay_application_line_views.xml",
         "views/construction_retention_balance_views.xml",
         "views/construction_retention_release_wizard_views.xml",
         "report/construction_pay_application_report.xml",

@@ -14,6 +14,10 @@
         "data/construction_rental_data.xml",
         "views/maintenance_equipment_views.xml",
         "views/construction_rental_line_views.xml",
+        "views/construction_rental_usage_views.xml",
+        "views/construction_equipment_utilization_views.xml",
+        "views/construction_rental_billing_views.xml",
+        "views/construction_rental_billing_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [

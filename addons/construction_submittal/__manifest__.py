@@ -13,6 +13,7 @@
         "security/construction_submittal_rules.xml",
         "data/construction_submittal_data.xml",
         "views/construction_submittal_views.xml",
+        "views/purchase_order_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -15,6 +15,7 @@
         "data/ir_cron.xml",
         "views/construction_sync_system_views.xml",
         "views/construction_sync_event_action_wizard_views.xml",
+        "views/construction_sync_replay_wizard_views.xml",
         "views/construction_sync_event_views.xml",
         "views/construction_sync_mapping_views.xml",
         "views/construction_sync_rejected_delivery_views.xml",
