@@ -11,11 +11,14 @@ class TestInstall(SyncCase):
 
     def test_cockpit_menu_path(self):
         cockpit = self.env.ref("construction_sync.cockpit_menu")
-        self.assertEqual(cockpit.complete_name, "Construction/Sync/Cockpit")
+        # The engine is an app of its own, used without any construction addon.
+        self.assertEqual(cockpit.complete_name, "Construction Sync/Sync/Cockpit")
+        self.assertEqual(cockpit.parent_id.parent_id, self.env.ref("construction_sync.menu_root"))
+        self.assertFalse(self.env.ref("construction_sync.menu_root").parent_id)
         self.assertEqual(cockpit.action, self.env.ref("construction_sync.cockpit_action"))
         self.assertEqual(cockpit.action.tag, "construction_sync.cockpit")
 
-    def test_construction_menu_visible_to_integration_users_only(self):
+    def test_sync_app_menu_visible_to_integration_users_only(self):
         root = self.env.ref("construction_sync.menu_root")
         visible_for = lambda user: root in self.env["ir.ui.menu"].with_user(user).search(  # noqa: E731
             [("id", "=", root.id)]

@@ -1,11 +1,14 @@
 import json
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import SyncCase
+from odoo.addons.construction_sync.tests.common import SyncCase
 
-PROJECT = {"id": "P-77", "name": "Cockpit Job", "customer_id": "C-77"}
+from .common import CONTACT, CONTACT_MODEL, SITE, SITE_MODEL
+
+SITE_DATA = {"id": "P-77", "name": "Cockpit Job", "customer_id": "C-77"}
 
 
 @tagged("post_install", "-at_install")
@@ -13,11 +16,11 @@ class TestCockpitQueries(SyncCase):
     def setUp(self):
         super().setUp()
         self.Cockpit = self.env["construction.sync.cockpit"]
-        self.waiting = self.deliver("project.upserted", PROJECT)
-        self.deliver("partner.upserted", {"id": "C-1", "name": "Cockpit Customer", "kind": "customer"})
-        self.queued = self.deliver("partner.upserted", {"id": "C-2", "name": "Queued", "kind": "vendor"})
+        self.waiting = self.deliver(SITE, SITE_DATA)
+        self.deliver(CONTACT, {"id": "C-1", "name": "Cockpit Customer", "kind": "customer"})
+        self.queued = self.deliver(CONTACT, {"id": "C-2", "name": "Queued", "kind": "vendor"})
         self.drain()
-        self.queued = self.deliver("partner.upserted", {"id": "C-3", "name": "Still queued", "kind": "vendor"})
+        self.queued = self.deliver(CONTACT, {"id": "C-3", "name": "Still queued", "kind": "vendor"})
 
     def test_overview_counts_per_system(self):
         overview = self.Cockpit.with_user(self.user_integration).get_overview()
@@ -34,13 +37,13 @@ class TestCockpitQueries(SyncCase):
     def test_exceptions_page_filters_and_searches(self):
         page = self.Cockpit.get_exceptions(system_id=self.system.id)
         self.assertEqual(page["total"], 1)
-        self.assertEqual(page["rows"][0]["object_key"], "project.project:P-77")
+        self.assertEqual(page["rows"][0]["object_key"], "%s:P-77" % SITE_MODEL)
         self.assertEqual(page["rows"][0]["error_class"], "data")
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, error_class="business")["total"], 0)
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, search="P-77")["total"], 1)
         self.assertEqual(self.Cockpit.get_exceptions(search=self.waiting.webhook_id)["total"], 1)
-        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, event_type="project.upserted")["total"], 1)
-        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, event_type="partner.upserted")["total"], 0)
+        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, event_type=SITE)["total"], 1)
+        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, event_type=CONTACT)["total"], 0)
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, older_than_hours=24)["total"], 0)
         self.waiting.sudo().received_at = "2020-01-01 00:00:00"
         self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id, older_than_hours=24)["total"], 1)
@@ -51,8 +54,8 @@ class TestCockpitQueries(SyncCase):
 
     def test_retry_from_the_cockpit_applies_once_the_mapping_is_fixed(self):
         self.Mapping.with_user(self.user_manager).create({
-            "system_id": self.system.id, "res_model": "res.partner", "external_id": "C-77",
-            "res_id": self.env["res.partner"].create({"name": "Mapped late"}).id,
+            "system_id": self.system.id, "res_model": CONTACT_MODEL, "external_id": "C-77",
+            "res_id": self.env[CONTACT_MODEL].create({"name": "Mapped late"}).id,
         })
         # The new mapping already released it; a retry of a released event is refused cleanly.
         self.assertEqual(self.waiting.state, "pending")
@@ -79,7 +82,7 @@ class TestCockpitQueries(SyncCase):
 
     def test_event_detail_shows_the_waiting_mapping_and_hides_tracebacks_from_users(self):
         detail = self.Cockpit.with_user(self.user_integration).get_event(self.waiting.id)
-        self.assertEqual(detail["waiting_for"], {"model": "res.partner", "external_id": "C-77"})
+        self.assertEqual(detail["waiting_for"], {"model": CONTACT_MODEL, "external_id": "C-77"})
         self.assertIn('"customer_id": "C-77"', detail["payload"])
         self.assertEqual([a["action"] for a in detail["audit"]], ["Failed", "Claimed"])
         self.assertIsNone(detail["traceback"])
@@ -97,8 +100,8 @@ class TestCockpitTrends(SyncCase):
     def setUp(self):
         super().setUp()
         self.Cockpit = self.env["construction.sync.cockpit"]
-        self.failed = self.deliver("project.upserted", PROJECT)
-        self.done = self.deliver("partner.upserted", {"id": "C-9", "name": "Trend Customer", "kind": "customer"})
+        self.failed = self.deliver(SITE, SITE_DATA)
+        self.done = self.deliver(CONTACT, {"id": "C-9", "name": "Trend Customer", "kind": "customer"})
         self.drain()
 
     def _move_to(self, events, hours_ago):
@@ -118,7 +121,7 @@ class TestCockpitTrends(SyncCase):
         self.assertEqual(trends["days"], 7)
         self.assertEqual(sorted(r["state"] for r in trends["by_hour"]), ["done", "failed"])
         self.assertEqual(trends["by_error_class"], [{"key": "data", "count": 1}])
-        self.assertEqual(trends["by_event_type"], [{"key": "project.upserted", "count": 1}])
+        self.assertEqual(trends["by_event_type"], [{"key": SITE, "count": 1}])
 
         # As if the hour had closed since: the events belong to a past hour nobody rolled up.
         self._move_to(self.failed | self.done, 3)
@@ -136,8 +139,8 @@ class TestCockpitTrends(SyncCase):
         self.env["construction.sync.event.hourly"]._rollup()
         # The mapping arrives; the failed event is released and applied: no failure remains.
         self.Mapping.create({
-            "system_id": self.system.id, "res_model": "res.partner", "external_id": "C-77",
-            "res_id": self.env["res.partner"].create({"name": "Late"}).id,
+            "system_id": self.system.id, "res_model": CONTACT_MODEL, "external_id": "C-77",
+            "res_id": self.env[CONTACT_MODEL].create({"name": "Late"}).id,
         })
         self.drain()
         self.assertEqual(self.failed.state, "done")
@@ -150,7 +153,7 @@ class TestCockpitTrends(SyncCase):
         other = self.env["res.company"].create({"name": "Other Builder"})
         self.assertEqual(
             self.Cockpit.with_user(self.user_integration).with_company(self.company).get_trends(7)["days"], 7)
-        self.user_integration.write({"company_ids": [(6, 0, [other.id])], "company_id": other.id})
+        self.user_integration.write({"company_ids": [Command.set([other.id])], "company_id": other.id})
         trends = self.Cockpit.with_user(self.user_integration).get_trends(7)
         self.assertEqual(trends["by_hour"], [], "events of another company are not counted")
         with self.assertRaises(AccessError):
@@ -166,8 +169,8 @@ class TestCockpitBulk(SyncCase):
         self.Cockpit = self.env["construction.sync.cockpit"]
         self.failures = self.Event
         for n in range(5):
-            self.failures |= self.deliver("project.upserted", {"id": "P-%s" % n, "name": "Job %s" % n, "customer_id": "C-404"})
-        self.deliver("partner.upserted", {"id": "C-5", "name": "Fine", "kind": "customer"})
+            self.failures |= self.deliver(SITE, {"id": "P-%s" % n, "name": "Job %s" % n, "customer_id": "C-404"})
+        self.deliver(CONTACT, {"id": "C-5", "name": "Fine", "kind": "customer"})
         self.drain()
 
     def _bus_messages(self):
@@ -179,7 +182,7 @@ class TestCockpitBulk(SyncCase):
         as_user = self.Cockpit.with_user(self.user_integration)
         ids = as_user.get_exception_ids(system_id=self.system.id)
         self.assertEqual(ids, self.failures.sorted(lambda e: (e.received_at, e.id)).ids)
-        self.assertEqual(as_user.get_exception_ids(system_id=self.system.id, event_type="partner.upserted"), [])
+        self.assertEqual(as_user.get_exception_ids(system_id=self.system.id, event_type=CONTACT), [])
         self.assertEqual(as_user.get_exception_ids(search="P-3"), self.failures[3].ids)
         with self.assertRaises(AccessError):
             self.Cockpit.with_user(self.user_plain).get_exception_ids()
@@ -202,23 +205,25 @@ class TestCockpitBulk(SyncCase):
             self.Cockpit.with_user(self.user_integration).replay_range(
                 self.system.id, "2026-01-10 00:00:00", "2026-01-11 00:00:00")
         result = self.Cockpit.with_user(self.user_manager).replay_range(
-            self.system.id, "2026-01-10 00:00:00", "2026-01-11 00:00:00", event_type="project.upserted",
+            self.system.id, "2026-01-10 00:00:00", "2026-01-11 00:00:00", event_type=SITE,
             reason="customer imported")
         self.assertEqual(result, {"replayed": 2})
-        self.assertEqual(self.failures[:2].mapped("audit_ids").filtered(lambda a: a.action == "replay").mapped("message"),
+        replays = self.failures[:2].mapped("audit_ids").filtered(lambda a: a.action == "replay")
+        self.assertEqual(replays.mapped("message"),
                          ["Replay by %s: customer imported" % self.user_manager.name] * 2)
         with self.assertRaises(UserError):
             self.Cockpit.with_user(self.user_manager).replay_range(
-                self.system.id, "2026-01-10 00:00:00", "2026-01-11 00:00:00", event_type="partner.upserted")
+                self.system.id, "2026-01-10 00:00:00", "2026-01-11 00:00:00", event_type=CONTACT)
 
     def test_open_cockpits_hear_once_per_drain_and_never_per_delivery(self):
         before = self._bus_messages()
         for n in range(3):
-            self.deliver("project.upserted", {"id": "P-1%s" % n, "name": "Job", "customer_id": "C-404"})
+            self.deliver(SITE, {"id": "P-1%s" % n, "name": "Job", "customer_id": "C-404"})
         self.assertEqual(self._bus_messages(), before, "a delivery announces nothing")
         self.drain()
         new = self._bus_messages() - before
         self.assertEqual(len(new), 1)
         self.assertIn('"system_ids":[%s]' % self.system.id, new.message)
-        group = self.env.ref("construction_sync.group_user")
-        self.assertEqual(json.loads(new.channel), [self.env.cr.dbname, "res.groups", group.id])
+        # The cockpit channel of the events' company (see test_company_isolation).
+        self.assertEqual(json.loads(new.channel),
+                         [self.env.cr.dbname, "res.company", self.company.id, "construction_sync.cockpit"])

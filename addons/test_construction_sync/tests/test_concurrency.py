@@ -9,7 +9,9 @@ from psycopg2 import OperationalError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
 
-from .common import SECRET, CommittedCase, envelope, signed_headers
+from odoo.addons.construction_sync.tests.common import SECRET, CommittedCase, envelope, receive_in, signed_headers
+
+from .common import CONTACT, CONTACT_MODEL
 
 
 @tagged("post_install", "-at_install")
@@ -28,14 +30,15 @@ class TestConcurrency(CommittedCase):
 
     def cleanup(self):
         with self.registry.cursor() as cr:
-            cr.execute("SELECT res_id FROM construction_sync_mapping WHERE system_id = %s AND res_model = 'res.partner'", (self.system_id,))
-            partner_ids = [row[0] for row in cr.fetchall() if row[0]]
+            cr.execute("SELECT res_id FROM construction_sync_mapping WHERE system_id = %s AND res_model = %s",
+                       (self.system_id, CONTACT_MODEL))
+            contact_ids = [row[0] for row in cr.fetchall() if row[0]]
             cr.execute("DELETE FROM construction_sync_event WHERE system_id = %s", (self.system_id,))
             cr.execute("DELETE FROM construction_sync_rejected_delivery WHERE system_id = %s", (self.system_id,))
             cr.execute("DELETE FROM construction_sync_mapping WHERE system_id = %s", (self.system_id,))
             cr.execute("DELETE FROM construction_sync_system WHERE id = %s", (self.system_id,))
-            if partner_ids:
-                cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", (partner_ids,))
+            if contact_ids:
+                cr.execute("DELETE FROM construction_sync_test_contact WHERE id = ANY(%s)", (contact_ids,))
 
     def run_threads(self, count, target):
         barrier = threading.Barrier(count)
@@ -76,25 +79,22 @@ class TestConcurrency(CommittedCase):
         raise AssertionError("still failing after 5 tries")
 
     def receive(self, env, body, headers):
-        status, reply, _extra = env["construction.sync.intake"]._receive(
-            code=self.code, batch=False, method="POST",
-            headers={k.lower(): v for k, v in headers.items()}, content_type="application/json",
-            content_length=len(body), read_body=lambda limit: body,
-        )
-        return status, reply
+        return receive_in(env, self.code, body, headers)
 
     def test_fifty_concurrent_deliveries_of_one_id_make_one_event_and_one_record(self):
         data = {"id": "C-CONC", "name": "Concurrent Customer %s" % self.code, "kind": "customer"}
-        body = json.dumps(envelope("partner.upserted", data)).encode()
+        body = json.dumps(envelope(CONTACT, data)).encode()
         headers = signed_headers(body, webhook_id="msg_concurrent")
-        statuses = self.run_threads(50, lambda env, i: self.like_a_request(env, lambda: self.receive(env, body, headers)[0]))
+        statuses = self.run_threads(
+            50, lambda env, i: self.like_a_request(env, lambda: self.receive(env, body, headers)[0]))
         self.assertEqual(sorted(statuses), [200] * 49 + [202])
         # Two processors drain at the same time; the record exists once.
-        self.run_threads(2, lambda env, i: env["construction.sync.processor"]._drain("realtime", commit=True))
+        self.run_threads(2, lambda env, i: env["construction.sync.runner"]._drain("realtime", commit=True))
         with self.registry.cursor() as cr:
-            cr.execute("SELECT state, count(*) FROM construction_sync_event WHERE system_id = %s GROUP BY state", (self.system_id,))
+            cr.execute("SELECT state, count(*) FROM construction_sync_event WHERE system_id = %s GROUP BY state",
+                       (self.system_id,))
             self.assertEqual(cr.fetchall(), [("done", 1)])
-            cr.execute("SELECT count(*) FROM res_partner WHERE name = %s", (data["name"],))
+            cr.execute("SELECT count(*) FROM construction_sync_test_contact WHERE name = %s", (data["name"],))
             self.assertEqual(cr.fetchone()[0], 1)
 
     def test_two_processors_draining_one_queue_apply_each_event_exactly_once(self):
@@ -102,15 +102,17 @@ class TestConcurrency(CommittedCase):
             env = self.env_for(cr)
             for index in range(120):
                 data = {"id": "P-%d" % index, "name": "Drain %s %d" % (self.code, index), "kind": "vendor"}
-                body = json.dumps(envelope("partner.upserted", data)).encode()
+                body = json.dumps(envelope(CONTACT, data)).encode()
                 status, _reply = self.receive(env, body, signed_headers(body))
                 self.assertEqual(status, 202)
-        processed = self.run_threads(2, lambda env, i: env["construction.sync.processor"]._drain("realtime", commit=True))
+        processed = self.run_threads(2, lambda env, i: env["construction.sync.runner"]._drain("realtime", commit=True))
         self.assertEqual(sum(processed), 120)
         with self.registry.cursor() as cr:
-            cr.execute("SELECT state, count(*) FROM construction_sync_event WHERE system_id = %s GROUP BY state", (self.system_id,))
+            cr.execute("SELECT state, count(*) FROM construction_sync_event WHERE system_id = %s GROUP BY state",
+                       (self.system_id,))
             self.assertEqual(cr.fetchall(), [("done", 120)])
-            cr.execute("SELECT count(*), count(DISTINCT name) FROM res_partner WHERE name LIKE %s", ("Drain %s %%" % self.code,))
+            cr.execute("SELECT count(*), count(DISTINCT name) FROM construction_sync_test_contact WHERE name LIKE %s",
+                       ("Drain %s %%" % self.code,))
             self.assertEqual(cr.fetchone(), (120, 120))
             cr.execute("""
                 SELECT count(*) FROM construction_sync_audit a JOIN construction_sync_event e ON e.id = a.event_id
@@ -124,7 +126,7 @@ class TestConcurrency(CommittedCase):
         def deliver(name):
             with self.registry.cursor() as cr:
                 env = self.env_for(cr)
-                body = json.dumps(envelope("partner.upserted", {"id": name, "name": name, "kind": "vendor"})).encode()
+                body = json.dumps(envelope(CONTACT, {"id": name, "name": name, "kind": "vendor"})).encode()
                 status, reply = self.receive(env, body, signed_headers(body))
                 self.assertEqual(status, 202)
                 return reply["event_id"]
@@ -136,7 +138,7 @@ class TestConcurrency(CommittedCase):
 
         first = deliver("Linger A %s" % self.code)
         runner = threading.Thread(target=self.run_threads, args=(
-            1, lambda env, i: env["construction.sync.processor"]._cron_process("realtime")))
+            1, lambda env, i: env["construction.sync.runner"]._cron_process("realtime")))
         runner.start()
         deadline = time.monotonic() + 30
         while state(first) != "done" and time.monotonic() < deadline:
