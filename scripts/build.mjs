@@ -61,6 +61,19 @@ async function buildScript() {
     if (/^\s*export\s+default\b/m.test(output)) {
         throw new Error("bundle contains `export default`, which Odoo's transpiler cannot rewrite");
     }
+    // Odoo's term extractor finds the cockpit's strings by the literal call _t("..."). esbuild
+    // renames the binding when two modules import _t (the bundle then calls _t2(...)), which hides
+    // their strings from translators; so does a first argument that is not a string literal.
+    const renamed = output.match(/\b_t\d+\b/);
+    if (renamed) {
+        throw new Error(
+            `bundle calls ${renamed[0]}: import _t from web_src/cockpit/translation.ts, not from @web`
+        );
+    }
+    const computed = output.match(/\b_t\((?!\s*["'])[^\n]*/);
+    if (computed) {
+        throw new Error(`_t needs a string literal, Odoo cannot extract: ${computed[0].trim()}`);
+    }
 }
 
 // Component templates live beside their component; Odoo wants them in an asset file.

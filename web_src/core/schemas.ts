@@ -54,6 +54,8 @@ export const ExceptionRowSchema = z.object({
     attempts: count,
     assignee: z.nullable(z.string()),
     approval: z.boolean(),
+    /** Awaiting approval, and this user holds the right its handler names to accept or reject it. */
+    can_decide: z.boolean(),
 });
 
 export const ExceptionPageSchema = z.object({

@@ -1,1 +1,2 @@
 from . import test_cost_code
+from . import test_i18n

@@ -4,9 +4,22 @@ mapping helpers that turn external ids into Odoo records."""
 from .errors import SyncDataError
 
 
+def handler_lang(env, company):
+    """The language handlers run in: the company's (its partner's language), when active.
+
+    Business and data errors, approval summaries and the model errors a handler runs into are
+    worded once, when the event is applied, and stored on the event; they are stored in the
+    language of the people who work that company's exceptions, whoever or whatever (a French
+    user's retry, the runner's cron) applied the event. Translatable fields a handler writes are
+    written in that language too, as when one of those people edits them."""
+    lang = company.partner_id.lang
+    return lang if lang and env["res.lang"]._get_code(lang) else "en_US"
+
+
 class HandlerContext:
     def __init__(self, env, event, handler, data):
-        self.env = env
+        lang = handler_lang(env, event.company_id)
+        self.env = env if env.context.get("lang") == lang else env(context=dict(env.context, lang=lang))
         self.event = event
         self.system = event.system_id
         self.company = event.company_id
@@ -37,9 +50,10 @@ class HandlerContext:
         when the referenced master record is mapped."""
         record = self.find(model, external_id)
         if not record:
+            # `label` names what is missing; callers pass it through _lt so it is translated too.
             raise SyncDataError(
-                "Unknown %s %r from %s: it is released automatically when that %s arrives or is mapped."
-                % (label, external_id, self.system.name, label),
+                self.env._("Unknown %(label)s %(id)r from %(system)s: it is released automatically when that "
+                           "%(label)s arrives or is mapped.", label=label, id=external_id, system=self.system.name),
                 waiting_for=self._mappings._key(model, external_id),
             )
         return record

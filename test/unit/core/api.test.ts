@@ -30,6 +30,7 @@ const row = {
     attempts: 1,
     assignee: null,
     approval: false,
+    can_decide: false,
 };
 
 function answering(answers: Record<string, unknown>): { call: OrmCall; calls: unknown[][] } {
@@ -97,6 +98,29 @@ describe("CockpitApi", () => {
         await expect(api.overview()).rejects.toThrow(/system overview the cockpit cannot read/);
     });
 
+    test("each row says whether this user may decide it; a row without the answer is refused", async () => {
+        const approval = {
+            ...row,
+            state: "awaiting_approval",
+            error_class: null,
+            approval: true,
+            can_decide: true,
+        };
+        const api = new CockpitApi(
+            answering({ get_exceptions: { total: 2, rows: [row, approval] } }).call
+        );
+        const page = await api.exceptions({ offset: 0, limit: 50 });
+        expect(page.rows.map((one) => one.can_decide)).toEqual([false, true]);
+        const unanswered: Record<string, unknown> = { ...approval };
+        delete unanswered["can_decide"];
+        const broken = new CockpitApi(
+            answering({ get_exceptions: { total: 1, rows: [unanswered] } }).call
+        );
+        await expect(broken.exceptions({ offset: 0, limit: 50 })).rejects.toThrow(
+            /rows\.0\.can_decide/
+        );
+    });
+
     test("an unknown event state is refused, not rendered", async () => {
         const api = new CockpitApi(
             answering({ get_exceptions: { total: 1, rows: [{ ...row, state: "exploded" }] } }).call
@@ -123,6 +147,7 @@ describe("event detail", () => {
             received_at: "2026-11-23 08:16:00",
             assignee: null,
             approval: false,
+            can_decide: false,
             waiting_for: { model: "res.partner", external_id: "C-20" },
             record: null,
             audit: [

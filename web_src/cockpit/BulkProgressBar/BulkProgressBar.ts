@@ -1,5 +1,5 @@
 import { Component } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
+import { _t } from "../translation";
 import { percentDone, type BulkProgress } from "../../core/bulk";
 import { summariseOutcome } from "../../core/format";
 

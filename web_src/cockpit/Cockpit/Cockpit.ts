@@ -1,5 +1,5 @@
 import { Component, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
+import { _t } from "../translation";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import {
     useService,
@@ -406,6 +406,18 @@ export class Cockpit extends Component<Props> {
     clearSelection(): void {
         this.state.allMatching = false;
         this.state.selectedIds = [];
+    }
+
+    /** Accept and Reject are offered for a selection of this page's approval items the user may
+     * decide, each by the right its event type names (the server checks it again). Not for
+     * "select all matching": approvals are decided one look at a time. */
+    get canDecideSelection(): boolean {
+        const { selectedIds, rows, allMatching } = this.state;
+        if (allMatching || !selectedIds.length) {
+            return false;
+        }
+        const decidable = new Set(rows.filter((row) => row.can_decide).map((row) => row.id));
+        return selectedIds.every((id) => decidable.has(id));
     }
 
     get selectionCount(): number {

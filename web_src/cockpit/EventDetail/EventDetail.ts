@@ -4,6 +4,8 @@ import type { EventDetail as Detail } from "../../core/schemas";
 interface Props {
     detail: Detail;
     isManager: boolean;
+    busy: boolean;
+    onAccept: (eventIds: number[]) => void;
     onClose: () => void;
     onOpenRecord: (model: string, id: number) => void;
     onFixMapping: (detail: Detail) => void;
@@ -15,6 +17,8 @@ export class EventDetail extends Component<Props> {
     static override props = {
         detail: { type: Object },
         isManager: { type: Boolean },
+        busy: { type: Boolean },
+        onAccept: { type: Function },
         onClose: { type: Function },
         onOpenRecord: { type: Function },
         onFixMapping: { type: Function },

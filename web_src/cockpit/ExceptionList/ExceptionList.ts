@@ -10,7 +10,6 @@ interface Props {
     offset: number;
     limit: number;
     busy: boolean;
-    isManager: boolean;
     selectedIds: number[];
     onToggle: (eventId: number) => void;
     onToggleAll: () => void;
@@ -33,7 +32,6 @@ export class ExceptionList extends Component<Props> {
         offset: { type: Number },
         limit: { type: Number },
         busy: { type: Boolean },
-        isManager: { type: Boolean },
         selectedIds: { type: Array },
         onToggle: { type: Function },
         onToggleAll: { type: Function },

@@ -1,5 +1,5 @@
 import { Component, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
+import { _t } from "../translation";
 import type { ReplayRange } from "../../core/api";
 import { errorMessage } from "../../core/bulk";
 import { localInputToServer, now, toLocalInput } from "../../core/luxon";

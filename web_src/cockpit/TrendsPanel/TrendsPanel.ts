@@ -1,6 +1,6 @@
 import { Component, onMounted, onPatched, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
-import { _t } from "@web/core/l10n/translation";
+import { _t } from "../translation";
 import { createChart, type ChartInstance } from "../../core/chart";
 import { now } from "../../core/luxon";
 import type { EventState, Trends } from "../../core/schemas";

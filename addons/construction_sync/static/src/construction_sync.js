@@ -6,7 +6,11 @@ import { registry } from "@web/core/registry";
 
 // web_src/cockpit/Cockpit/Cockpit.ts
 import { Component as Component7, onMounted as onMounted2, onWillStart, onWillUnmount as onWillUnmount2, useState as useState4 } from "@odoo/owl";
-import { _t as _t4 } from "@web/core/l10n/translation";
+
+// web_src/cockpit/translation.ts
+import { _t } from "@web/core/l10n/translation";
+
+// web_src/cockpit/Cockpit/Cockpit.ts
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import {
   useService
@@ -1574,7 +1578,9 @@ var ExceptionRowSchema = object({
   received_at: serverDatetime,
   attempts: count,
   assignee: nullable(string2()),
-  approval: boolean2()
+  approval: boolean2(),
+  /** Awaiting approval, and this user holds the right its handler names to accept or reject it. */
+  can_decide: boolean2()
 });
 var ExceptionPageSchema = object({
   total: count,
@@ -1780,7 +1786,6 @@ function summariseOutcome(states) {
 
 // web_src/cockpit/BulkProgressBar/BulkProgressBar.ts
 import { Component } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
 var BulkProgressBar = class extends Component {
   static template = "construction_sync.BulkProgressBar";
   static props = {
@@ -1813,6 +1818,8 @@ var EventDetail = class extends Component2 {
   static props = {
     detail: { type: Object },
     isManager: { type: Boolean },
+    busy: { type: Boolean },
+    onAccept: { type: Function },
     onClose: { type: Function },
     onOpenRecord: { type: Function },
     onFixMapping: { type: Function }
@@ -1900,7 +1907,6 @@ var ExceptionList = class extends Component3 {
     offset: { type: Number },
     limit: { type: Number },
     busy: { type: Boolean },
-    isManager: { type: Boolean },
     selectedIds: { type: Array },
     onToggle: { type: Function },
     onToggleAll: { type: Function },
@@ -1997,7 +2003,6 @@ var HealthStrip = class extends Component4 {
 
 // web_src/cockpit/ReplayPanel/ReplayPanel.ts
 import { Component as Component5, useState as useState2 } from "@odoo/owl";
-import { _t as _t2 } from "@web/core/l10n/translation";
 var ReplayPanel = class extends Component5 {
   static template = "construction_sync.ReplayPanel";
   static props = {
@@ -2033,7 +2038,7 @@ var ReplayPanel = class extends Component5 {
     const dateFrom = localInputToServer(this.state.from, this.zone);
     const dateTo = localInputToServer(this.state.to, this.zone, "end");
     if (!this.state.systemId || !dateFrom || !dateTo) {
-      this.state.error = _t2("Choose a system and both ends of the range.");
+      this.state.error = _t("Choose a system and both ends of the range.");
       return;
     }
     this.state.running = true;
@@ -2048,7 +2053,7 @@ var ReplayPanel = class extends Component5 {
         reason: this.state.reason,
         includeDone: this.state.includeDone
       });
-      this.state.result = _t2("%s events sent back to the queue.", replayed);
+      this.state.result = _t("%s events sent back to the queue.", replayed);
     } catch (error) {
       this.state.error = errorMessage(error);
     } finally {
@@ -2060,7 +2065,6 @@ var ReplayPanel = class extends Component5 {
 // web_src/cockpit/TrendsPanel/TrendsPanel.ts
 import { Component as Component6, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState3 } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
-import { _t as _t3 } from "@web/core/l10n/translation";
 
 // web_src/core/chart.ts
 function chartConstructor() {
@@ -2206,23 +2210,23 @@ var TrendsPanel = class extends Component6 {
   }
   get stateLabels() {
     return {
-      pending: _t3("Pending"),
-      processing: _t3("Processing"),
-      awaiting_approval: _t3("Awaiting approval"),
-      done: _t3("Done"),
-      failed: _t3("Failed"),
-      dead: _t3("Dead"),
-      stale: _t3("Stale"),
-      ignored: _t3("Ignored")
+      pending: _t("Pending"),
+      processing: _t("Processing"),
+      awaiting_approval: _t("Awaiting approval"),
+      done: _t("Done"),
+      failed: _t("Failed"),
+      dead: _t("Dead"),
+      stale: _t("Stale"),
+      ignored: _t("Ignored")
     };
   }
   errorClassLabel(key) {
     const labels = {
-      data: _t3("Data"),
-      business: _t3("Business"),
-      technical: _t3("Technical"),
-      transient: _t3("Transient"),
-      approval: _t3("Awaiting approval")
+      data: _t("Data"),
+      business: _t("Business"),
+      technical: _t("Technical"),
+      transient: _t("Transient"),
+      approval: _t("Awaiting approval")
     };
     return labels[key] ?? key;
   }
@@ -2244,13 +2248,13 @@ var TrendsPanel = class extends Component6 {
         byErrorClass,
         breakdownChart(
           trends.by_error_class,
-          _t3("Exceptions"),
+          _t("Exceptions"),
           (key) => this.errorClassLabel(key)
         )
       ),
       createChart(
         byEventType,
-        breakdownChart(trends.by_event_type, _t3("Exceptions"))
+        breakdownChart(trends.by_event_type, _t("Exceptions"))
       )
     ];
     this.drawn = trends;
@@ -2271,12 +2275,12 @@ var REFRESH_DEBOUNCE_MS = 1e3;
 var CHANGED = "construction_sync/changed";
 function actionLabel(action) {
   const labels = {
-    retry: () => _t4("Retry"),
-    assign_me: () => _t4("Assign to me"),
-    ignore: () => _t4("Ignore"),
-    note: () => _t4("Add note"),
-    accept: () => _t4("Accept"),
-    reject: () => _t4("Reject")
+    retry: () => _t("Retry"),
+    assign_me: () => _t("Assign to me"),
+    ignore: () => _t("Ignore"),
+    note: () => _t("Add note"),
+    accept: () => _t("Accept"),
+    reject: () => _t("Reject")
   };
   return labels[action]();
 }
@@ -2421,7 +2425,7 @@ var Cockpit = class extends Component7 {
     return PAGE_SIZE;
   }
   get title() {
-    return _t4("Integration Cockpit");
+    return _t("Integration Cockpit");
   }
   async reload() {
     const seq = ++this.reloadSeq;
@@ -2545,14 +2549,25 @@ var Cockpit = class extends Component7 {
     this.state.allMatching = false;
     this.state.selectedIds = [];
   }
+  /** Accept and Reject are offered for a selection of this page's approval items the user may
+   * decide, each by the right its event type names (the server checks it again). Not for
+   * "select all matching": approvals are decided one look at a time. */
+  get canDecideSelection() {
+    const { selectedIds, rows, allMatching } = this.state;
+    if (allMatching || !selectedIds.length) {
+      return false;
+    }
+    const decidable = new Set(rows.filter((row) => row.can_decide).map((row) => row.id));
+    return selectedIds.every((id) => decidable.has(id));
+  }
   get selectionCount() {
     return this.state.allMatching ? this.state.total : this.state.selectedIds.length;
   }
   confirmBulk(action) {
     const label = actionLabel(action);
     this.dialog.add(ConfirmationDialog, {
-      title: _t4("%s %s events", label, this.state.total),
-      body: _t4(
+      title: _t("%s %s events", label, this.state.total),
+      body: _t(
         "%s every event matching the filters (%s)? They are sent in chunks of 500; you can cancel between chunks.",
         label,
         this.state.total
@@ -2568,7 +2583,7 @@ var Cockpit = class extends Component7 {
   /** Acts on every event matching the filters, a chunk per call, with progress and cancel. */
   async runBulk(action, label) {
     const text = this.state.text || void 0;
-    this.state.bulkLabel = _t4("%s: every matching event", label);
+    this.state.bulkLabel = _t("%s: every matching event", label);
     Object.assign(this.state.bulk, emptyProgress(this.state.total), { running: true });
     try {
       const ids = await this.api.exceptionIds(this.filters);
