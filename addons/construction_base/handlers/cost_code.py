@@ -1,5 +1,9 @@
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID
+
+_lt = LazyTranslate(__name__)
 
 
 class CostCodeUpserted(EventHandler):
@@ -24,7 +28,7 @@ class CostCodeUpserted(EventHandler):
         data = ctx.data
         values = {"code": data["code"], "name": data["name"], "company_id": ctx.company.id}
         if data.get("project_id") not in (None, ""):
-            values["project_id"] = ctx.resolve("project.project", data["project_id"], "project").id
+            values["project_id"] = ctx.resolve("project.project", data["project_id"], _lt("project")).id
         else:
             values["project_id"] = False
         if "active" in data:
@@ -43,7 +47,9 @@ class CostCodeUpserted(EventHandler):
 
     def prepare(self, ctx):
         values = self._values(ctx)
-        return "%s cost code %s %s" % ("Update" if self._existing(ctx, values) else "Create", values["code"], values["name"])
+        if self._existing(ctx, values):
+            return ctx.env._("Update cost code %(code)s %(name)s", code=values["code"], name=values["name"])
+        return ctx.env._("Create cost code %(code)s %(name)s", code=values["code"], name=values["name"])
 
     def apply(self, ctx):
         values = self._values(ctx)

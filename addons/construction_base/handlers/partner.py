@@ -28,8 +28,11 @@ class PartnerUpserted(EventHandler):
                "email": "ap@ridgeline.example", "phone": "+1 555 0100"}
 
     def prepare(self, ctx):
-        return "%s %s (%s)" % ("Update" if ctx.find("res.partner", ctx.data["id"]) else "Create",
-                               ctx.data["name"], ctx.data["kind"])
+        kind = {"customer": ctx.env._("customer"), "vendor": ctx.env._("vendor"),
+                "subcontractor": ctx.env._("subcontractor")}[ctx.data["kind"]]
+        if ctx.find("res.partner", ctx.data["id"]):
+            return ctx.env._("Update %(name)s (%(kind)s)", name=ctx.data["name"], kind=kind)
+        return ctx.env._("Create %(name)s (%(kind)s)", name=ctx.data["name"], kind=kind)
 
     batchable = True
 

@@ -1,6 +1,10 @@
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.construction_sync.sync.errors import SyncBusinessError
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, PERCENT
+
+_lt = LazyTranslate(__name__)
 
 
 class ProjectUpserted(EventHandler):
@@ -29,12 +33,14 @@ class ProjectUpserted(EventHandler):
         data = ctx.data
         values = {"name": data["name"], "company_id": ctx.company.id}
         if data.get("customer_id") not in (None, ""):
-            values["partner_id"] = ctx.resolve("res.partner", data["customer_id"], "customer").id
+            values["partner_id"] = ctx.resolve("res.partner", data["customer_id"], _lt("customer")).id
         if "currency" in data and data["currency"] != ctx.company.currency_id.name:
-            raise SyncBusinessError(
-                "Project %s is in %s but %s keeps its books in %s: contracts in another currency "
-                "are not supported." % (data["id"], data["currency"], ctx.company.name, ctx.company.currency_id.name)
-            )
+            raise SyncBusinessError(ctx.env._(
+                "Project %(project)s is in %(currency)s but %(company)s keeps its books in %(books)s: contracts "
+                "in another currency are not supported.",
+                project=data["id"], currency=data["currency"], company=ctx.company.name,
+                books=ctx.company.currency_id.name,
+            ))
         if "contract_value" in data:
             values["original_contract_value"] = data["contract_value"]
         if "retention_percent" in data:
@@ -43,7 +49,9 @@ class ProjectUpserted(EventHandler):
 
     def prepare(self, ctx):
         self._values(ctx)
-        return "%s project %s" % ("Update" if ctx.find("project.project", ctx.data["id"]) else "Create", ctx.data["name"])
+        if ctx.find("project.project", ctx.data["id"]):
+            return ctx.env._("Update project %(name)s", name=ctx.data["name"])
+        return ctx.env._("Create project %(name)s", name=ctx.data["name"])
 
     def apply(self, ctx):
         values = self._values(ctx)

@@ -4,9 +4,14 @@ The approval of a change order in the project platform is a financial decision, 
 `change_order.approved` waits in the approval gate by default: a construction manager accepts it
 in the cockpit and becomes the approver of record."""
 
+from odoo import Command
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.construction_sync.sync.errors import SyncBusinessError
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY
+
+_lt = LazyTranslate(__name__)
 
 NULLABLE_ID = {**EXTERNAL_ID, "type": ["string", "integer", "null"]}
 
@@ -55,31 +60,33 @@ class ChangeOrderHandler(EventHandler):
     schema = SCHEMA
     example = EXAMPLE
     verb = None
+    verb_label = None  # the verb in messages, translated
 
     def _values(self, ctx):
         data = ctx.data
-        project = ctx.resolve("project.project", data["project_id"], "project")
+        project = ctx.resolve("project.project", data["project_id"], _lt("project"))
         values = {
             "number": data["number"], "title": data["title"], "kind": data["kind"],
             "project_id": project.id, "company_id": ctx.company.id,
         }
         if data["kind"] == "commitment":
             if data.get("commitment_id") in (None, ""):
-                raise SyncBusinessError("Commitment change order %s names no commitment_id." % data["number"])
-            values["purchase_order_id"] = ctx.resolve("purchase.order", data["commitment_id"], "commitment").id
+                raise SyncBusinessError(ctx.env._("Commitment change order %(number)s names no commitment_id.",
+                                                  number=data["number"]))
+            values["purchase_order_id"] = ctx.resolve("purchase.order", data["commitment_id"], _lt("commitment")).id
         if data.get("reason"):
             values["description"] = data["reason"]
         lines = []
         for line in data["lines"]:
             line_values = {
-                "cost_code_id": ctx.resolve("construction.cost.code", line["cost_code_id"], "cost code").id,
+                "cost_code_id": ctx.resolve("construction.cost.code", line["cost_code_id"], _lt("cost code")).id,
                 "description": line["description"],
                 "amount": line["amount"],
             }
             if "budget_amount" in line:
                 line_values["budget_amount"] = line["budget_amount"]
             lines.append(line_values)
-        values["line_ids"] = [(5, 0, 0)] + [(0, 0, line) for line in lines]
+        values["line_ids"] = [Command.clear()] + [Command.create(line) for line in lines]
         project._construction_check_open(data["number"])
         return values
 
@@ -93,9 +100,13 @@ class ChangeOrderHandler(EventHandler):
 
     def _check_changeable(self, change_order):
         if change_order.state in ("approved", "void"):
-            raise SyncBusinessError(
-                "Change order %s is already %s in Odoo and cannot be %s by a later event: void it in Odoo or "
-                "send a new change order." % (change_order.display_name, change_order.state, self.verb))
+            env = change_order.env
+            raise SyncBusinessError(env._(
+                "Change order %(co)s is already %(state)s in Odoo and cannot be %(verb)s by a later event: void "
+                "it in Odoo or send a new change order.",
+                co=change_order.display_name, verb=self.verb_label,
+                state=env._("approved") if change_order.state == "approved" else env._("void"),
+            ))
 
     def _upsert(self, ctx, values):
         change_order = self._existing(ctx, values)
@@ -114,8 +125,11 @@ class ChangeOrderHandler(EventHandler):
         if change_order and not self._already_done(ctx, change_order):
             self._check_changeable(change_order)
         total = sum(line[2]["amount"] for line in values["line_ids"][1:])
-        return "%s change order %s \"%s\" (%s, %.2f)" % (
-            self.verb.capitalize(), values["number"], values["title"], values["kind"], total)
+        return ctx.env._(
+            "%(action)s change order %(number)s \"%(title)s\" (%(kind)s, %(total).2f)",
+            action=ctx.env._(self.verb_label).capitalize(), number=values["number"], title=values["title"],
+            kind=ctx.env._("prime") if values["kind"] == "prime" else ctx.env._("commitment"), total=total,
+        )
 
     def _already_done(self, ctx, change_order):
         return False
@@ -125,6 +139,7 @@ class ChangeOrderSubmitted(ChangeOrderHandler):
     event_type = "change_order.submitted"
     summary = "A change order was submitted for approval in the project platform."
     verb = "submitted"
+    verb_label = _lt("submitted")
 
     def apply(self, ctx):
         change_order = self._upsert(ctx, self._values(ctx))
@@ -137,6 +152,7 @@ class ChangeOrderApproved(ChangeOrderHandler):
     event_type = "change_order.approved"
     summary = "A change order was approved: it moves the contract value and budget, or the commitment."
     verb = "approved"
+    verb_label = _lt("approved")
     default_requires_approval = True
 
     def _already_done(self, ctx, change_order):
@@ -160,6 +176,7 @@ class ChangeOrderRejected(ChangeOrderHandler):
     event_type = "change_order.rejected"
     summary = "A change order was rejected by the owner or the architect."
     verb = "rejected"
+    verb_label = _lt("rejected")
 
     def _already_done(self, ctx, change_order):
         return change_order.state == "rejected"

@@ -1,8 +1,12 @@
+from odoo import Command
 from odoo.tools import float_compare
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.construction_sync.sync.errors import SyncBusinessError
 from odoo.addons.construction_sync.sync.registry import EventHandler
-from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, PERCENT
+from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, PERCENT, QUANTITY
+
+_lt = LazyTranslate(__name__)
 
 
 class CommitmentApproved(EventHandler):
@@ -33,7 +37,7 @@ class CommitmentApproved(EventHandler):
                         "id": EXTERNAL_ID,
                         "cost_code_id": EXTERNAL_ID,
                         "description": {"type": "string", "minLength": 1, "maxLength": 255},
-                        "quantity": {"type": "number", "minimum": 0},
+                        "quantity": {**QUANTITY, "minimum": 0},
                         "unit_price": MONEY,
                     },
                 },
@@ -53,40 +57,52 @@ class CommitmentApproved(EventHandler):
 
     def _resolve(self, ctx):
         data = ctx.data
-        project = ctx.resolve("project.project", data["project_id"], "project")
-        vendor = ctx.resolve("res.partner", data["vendor_id"], "vendor")
+        project = ctx.resolve("project.project", data["project_id"], _lt("project"))
+        vendor = ctx.resolve("res.partner", data["vendor_id"], _lt("vendor"))
         lines = []
         for line in data["lines"]:
-            cost_code = ctx.resolve("construction.cost.code", line["cost_code_id"], "cost code")
+            cost_code = ctx.resolve("construction.cost.code", line["cost_code_id"], _lt("cost code"))
             if cost_code.project_id and cost_code.project_id != project:
-                raise SyncBusinessError("Cost code %s belongs to project %s, not to %s."
-                                        % (cost_code.display_name, cost_code.project_id.display_name, project.display_name))
+                raise SyncBusinessError(ctx.env._(
+                    "Cost code %(code)s belongs to project %(owner)s, not to %(project)s.",
+                    code=cost_code.display_name, owner=cost_code.project_id.display_name,
+                    project=project.display_name,
+                ))
             lines.append((line, cost_code, ctx.find("purchase.order.line", line["id"])))
         order = ctx.find("purchase.order", data["id"])
         if order and order.partner_id.commercial_partner_id != vendor.commercial_partner_id:
-            raise SyncBusinessError("Commitment %s is with %s in Odoo; it cannot move to %s."
-                                    % (order.name, order.partner_id.display_name, vendor.display_name))
+            raise SyncBusinessError(ctx.env._(
+                "Commitment %(order)s is with %(vendor)s in Odoo; it cannot move to %(new_vendor)s.",
+                order=order.name, vendor=order.partner_id.display_name, new_vendor=vendor.display_name,
+            ))
         if order and order.construction_project_id != project:
-            raise SyncBusinessError("Commitment %s belongs to project %s in Odoo; it cannot move to %s."
-                                    % (order.name, order.construction_project_id.display_name, project.display_name))
+            raise SyncBusinessError(ctx.env._(
+                "Commitment %(order)s belongs to project %(project)s in Odoo; it cannot move to %(new_project)s.",
+                order=order.name, project=order.construction_project_id.display_name,
+                new_project=project.display_name,
+            ))
         for line, _cost_code, purchase_line in lines:
             if purchase_line and purchase_line.order_id != order:
-                raise SyncBusinessError("Line %s already belongs to commitment %s." % (line["id"], purchase_line.order_id.name))
+                raise SyncBusinessError(ctx.env._("Line %(line)s already belongs to commitment %(order)s.",
+                                                  line=line["id"], order=purchase_line.order_id.name))
             if purchase_line:
                 new_total = ctx.company.currency_id.round(line["quantity"] * line["unit_price"])
                 if float_compare(new_total, purchase_line.construction_billed_amount,
                                  precision_rounding=ctx.company.currency_id.rounding) < 0:
-                    raise SyncBusinessError(
-                        "Line %s would be worth %.2f, less than the %.2f already billed on it."
-                        % (line["id"], new_total, purchase_line.construction_billed_amount))
+                    raise SyncBusinessError(ctx.env._(
+                        "Line %(line)s would be worth %(total).2f, less than the %(billed).2f already billed on it.",
+                        line=line["id"], total=new_total, billed=purchase_line.construction_billed_amount,
+                    ))
         return project, vendor, order, lines
 
     def prepare(self, ctx):
         project, vendor, order, lines = self._resolve(ctx)
         total = sum(line["quantity"] * line["unit_price"] for line, _c, _p in lines)
-        return "%s commitment %s with %s on %s (%.2f)" % (
-            "Update" if order else "Create", ctx.data.get("number") or ctx.data["id"], vendor.display_name,
-            project.display_name, total)
+        args = {"number": ctx.data.get("number") or ctx.data["id"], "vendor": vendor.display_name,
+                "project": project.display_name, "total": total}
+        if order:
+            return ctx.env._("Update commitment %(number)s with %(vendor)s on %(project)s (%(total).2f)", **args)
+        return ctx.env._("Create commitment %(number)s with %(vendor)s on %(project)s (%(total).2f)", **args)
 
     def apply(self, ctx):
         project, vendor, order, lines = self._resolve(ctx)
@@ -112,7 +128,7 @@ class CommitmentApproved(EventHandler):
             else:
                 purchase_line = env["purchase.order.line"].create({
                     **values, "order_id": order.id, "product_id": product.id, "product_uom": product.uom_po_id.id,
-                    "taxes_id": [(6, 0, [])],
+                    "taxes_id": [Command.clear()],
                 })
                 ctx.map("purchase.order.line", line["id"], purchase_line)
         if order.state in ("draft", "sent"):

@@ -1,8 +1,13 @@
+from odoo import Command
 from odoo.exceptions import UserError
+
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.construction_sync.sync.errors import SyncBusinessError
 from odoo.addons.construction_sync.sync.registry import EventHandler
-from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, PERCENT
+from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, INTEGER_LIMIT, MONEY, PERCENT
+
+_lt = LazyTranslate(__name__)
 
 
 class ProgressBillingCertified(EventHandler):
@@ -19,7 +24,7 @@ class ProgressBillingCertified(EventHandler):
         "properties": {
             "id": EXTERNAL_ID,
             "project_id": {**EXTERNAL_ID, "description": "External id of the project (see project.upserted)."},
-            "application_number": {"type": "integer", "minimum": 1},
+            "application_number": {"type": "integer", "minimum": 1, "maximum": INTEGER_LIMIT},
             "period_end": {"type": "string", "format": "date"},
             "retention_percent": {**PERCENT, "description": "Retainage on completed work; the project's by default."},
             "materials_retention_percent": {
@@ -60,15 +65,18 @@ class ProgressBillingCertified(EventHandler):
 
     def _values(self, ctx):
         data = ctx.data
-        project = ctx.resolve("project.project", data["project_id"], "project")
+        project = ctx.resolve("project.project", data["project_id"], _lt("project"))
         lines, seen = [], set()
         for index, line in enumerate(data["lines"]):
-            cost_code = ctx.resolve("construction.cost.code", line["cost_code_id"], "cost code")
+            cost_code = ctx.resolve("construction.cost.code", line["cost_code_id"], _lt("cost code"))
             if cost_code.project_id and cost_code.project_id != project:
-                raise SyncBusinessError("Cost code %s belongs to project %s, not to %s." % (
-                    cost_code.display_name, cost_code.project_id.name, project.name))
+                raise SyncBusinessError(ctx.env._(
+                    "Cost code %(code)s belongs to project %(owner)s, not to %(project)s.",
+                    code=cost_code.display_name, owner=cost_code.project_id.name, project=project.name,
+                ))
             if cost_code in seen:
-                raise SyncBusinessError("Cost code %s appears twice in the lines." % cost_code.display_name)
+                raise SyncBusinessError(ctx.env._("Cost code %(code)s appears twice in the lines.",
+                                                  code=cost_code.display_name))
             seen.add(cost_code)
             lines.append({
                 "sequence": 10 * (index + 1),
@@ -114,35 +122,43 @@ class ProgressBillingCertified(EventHandler):
         application = ctx.find("construction.pay.application", ctx.data["id"])
         if application:
             if application.project_id.id != values["project_id"]:
-                raise SyncBusinessError("Pay application %s belongs to %s; it cannot move to another project."
-                                        % (ctx.data["id"], application.project_id.name))
+                raise SyncBusinessError(ctx.env._(
+                    "Pay application %(application)s belongs to %(project)s; it cannot move to another project.",
+                    application=ctx.data["id"], project=application.project_id.name,
+                ))
             if application.state == "invoiced":
                 if self._same(application, values, lines):
                     return application
-                raise SyncBusinessError(
-                    "%s is already invoiced (%s) and cannot change; send the correction as the next "
-                    "application." % (application.display_name, application.invoice_id.name))
+                raise SyncBusinessError(ctx.env._(
+                    "%(application)s is already invoiced (%(invoice)s) and cannot change; send the correction "
+                    "as the next application.",
+                    application=application.display_name, invoice=application.invoice_id.name,
+                ))
             if application.state == "cancelled":
-                raise SyncBusinessError("%s was cancelled in Odoo; it cannot be certified again."
-                                        % application.display_name)
+                raise SyncBusinessError(ctx.env._(
+                    "%(application)s was cancelled in Odoo; it cannot be certified again.",
+                    application=application.display_name,
+                ))
         clash = Application.search([("project_id", "=", values["project_id"]), ("number", "=", values["number"]),
                                     ("id", "!=", application.id)], limit=1)
         if clash:
-            raise SyncBusinessError("%s already exists in Odoo (not from this event's pay application %s)."
-                                    % (clash.display_name, ctx.data["id"]))
+            raise SyncBusinessError(ctx.env._(
+                "%(application)s already exists in Odoo (not from this event's pay application %(external)s).",
+                application=clash.display_name, external=ctx.data["id"],
+            ))
         try:
             if application:
                 if application.state == "certified":
                     application.action_reset_to_draft()
                 by_code = {line.cost_code_id.id: line for line in application.line_ids}
-                commands = [(1, by_code[line["cost_code_id"]].id, line) if line["cost_code_id"] in by_code
-                            else (0, 0, line) for line in lines]
+                commands = [Command.update(by_code[line["cost_code_id"]].id, line) if line["cost_code_id"] in by_code
+                            else Command.create(line) for line in lines]
                 wanted = {line["cost_code_id"] for line in lines}
-                commands += [(2, line.id) for code, line in by_code.items() if code not in wanted]
+                commands += [Command.delete(line.id) for code, line in by_code.items() if code not in wanted]
                 application.write({**values, "line_ids": commands})
                 application._carry_forward()
             else:
-                application = Application.create({**values, "line_ids": [(0, 0, line) for line in lines]})
+                application = Application.create({**values, "line_ids": [Command.create(line) for line in lines]})
             application.action_certify()
         except UserError as exc:
             # The model's own rules (over the scheduled value, certification order) refuse it.
@@ -154,9 +170,13 @@ class ProgressBillingCertified(EventHandler):
         # before the event waits for approval.
         application = self._certify(ctx)
         currency = application.currency_id
-        return "Certify %s: billed this period %s, retainage %s, current payment due %s" % (
-            application.display_name, currency.format(application.amount_this_period),
-            currency.format(application.retainage_this_period), currency.format(application.current_payment_due))
+        return ctx.env._(
+            "Certify %(application)s: billed this period %(billed)s, retainage %(retainage)s, current payment "
+            "due %(due)s",
+            application=application.display_name, billed=currency.format(application.amount_this_period),
+            retainage=currency.format(application.retainage_this_period),
+            due=currency.format(application.current_payment_due),
+        )
 
     def apply(self, ctx):
         return self._certify(ctx)

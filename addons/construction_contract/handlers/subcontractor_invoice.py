@@ -1,6 +1,11 @@
+from odoo import Command
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.construction_sync.sync.errors import SyncBusinessError
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY
+
+_lt = LazyTranslate(__name__)
 
 
 class SubcontractorInvoiceReceived(EventHandler):
@@ -44,18 +49,23 @@ class SubcontractorInvoiceReceived(EventHandler):
 
     def _resolve(self, ctx):
         data = ctx.data
-        order = ctx.resolve("purchase.order", data["commitment_id"], "commitment")
+        order = ctx.resolve("purchase.order", data["commitment_id"], _lt("commitment"))
         bill = ctx.find("account.move", data["id"])
         if bill and bill.state != "draft":
-            raise SyncBusinessError(
-                "Bill %s for invoice %s is already %s in Odoo and cannot change; the subcontractor should send a "
-                "credit note or a new invoice." % (bill.name, data["vendor_reference"], bill.state))
+            raise SyncBusinessError(ctx.env._(
+                "Bill %(bill)s for invoice %(invoice)s is already %(state)s in Odoo and cannot change; the "
+                "subcontractor should send a credit note or a new invoice.",
+                bill=bill.name, invoice=data["vendor_reference"],
+                state=ctx.env._("posted") if bill.state == "posted" else ctx.env._("cancelled"),
+            ))
         amounts = {}
         for line in data["lines"]:
-            purchase_line = ctx.resolve("purchase.order.line", line["commitment_line_id"], "commitment line")
+            purchase_line = ctx.resolve("purchase.order.line", line["commitment_line_id"], _lt("commitment line"))
             if purchase_line.order_id != order:
-                raise SyncBusinessError("Line %s belongs to commitment %s, not to %s."
-                                        % (line["commitment_line_id"], purchase_line.order_id.name, order.name))
+                raise SyncBusinessError(ctx.env._(
+                    "Line %(line)s belongs to commitment %(owner)s, not to %(order)s.",
+                    line=line["commitment_line_id"], owner=purchase_line.order_id.name, order=order.name,
+                ))
             amounts[purchase_line] = amounts.get(purchase_line, 0.0) + line["amount"]
         # The rule posting applies too; its UserError is a business error for the engine.
         ctx.env["purchase.order.line"]._construction_check_billing(amounts)
@@ -63,16 +73,20 @@ class SubcontractorInvoiceReceived(EventHandler):
 
     def prepare(self, ctx):
         order, bill, amounts = self._resolve(ctx)
-        return "%s bill %s from %s on %s (%.2f before retention)" % (
-            "Update draft" if bill else "Create", ctx.data["vendor_reference"], order.partner_id.display_name,
-            order.name, sum(amounts.values()))
+        args = {"invoice": ctx.data["vendor_reference"], "vendor": order.partner_id.display_name,
+                "order": order.name, "total": sum(amounts.values())}
+        if bill:
+            return ctx.env._("Update draft bill %(invoice)s from %(vendor)s on %(order)s (%(total).2f before "
+                             "retention)", **args)
+        return ctx.env._("Create bill %(invoice)s from %(vendor)s on %(order)s (%(total).2f before retention)",
+                         **args)
 
     def apply(self, ctx):
         order, bill, amounts = self._resolve(ctx)
         data = ctx.data
-        lines = [(5, 0, 0)] if bill else []
+        lines = [Command.clear()] if bill else []
         for purchase_line, amount in amounts.items():
-            lines.append((0, 0, {**purchase_line._prepare_account_move_line(), "quantity": 1, "price_unit": amount}))
+            lines.append(Command.create({**purchase_line._prepare_account_move_line(), "quantity": 1, "price_unit": amount}))
         values = {
             "ref": data["vendor_reference"], "invoice_date": data["invoice_date"],
             "invoice_line_ids": lines,

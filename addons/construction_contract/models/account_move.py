@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
@@ -48,7 +48,7 @@ class AccountMove(models.Model):
             "quantity": 1,
             "price_unit": -amount if kind == "withheld" else amount,
             "construction_retention": kind,
-            "tax_ids": [(6, 0, [])],
+            "tax_ids": [Command.clear()],
         }
         if self.construction_project_id:
             values["analytic_distribution"] = self.env["construction.cost.code"]._analytic_distribution(
@@ -66,10 +66,10 @@ class AccountMove(models.Model):
             )
             base = sum(base_lines.mapped("price_subtotal"))
             amount = move.currency_id.round(base * move.retention_percent / 100.0)
-            commands = [(2, line.id) for line in move.invoice_line_ids.filtered(lambda l: l.construction_retention == "withheld")]
+            commands = [Command.delete(line.id) for line in move.invoice_line_ids.filtered(lambda l: l.construction_retention == "withheld")]
             if not float_is_zero(amount, precision_rounding=move.currency_id.rounding):
                 label = _("Retention %(percent)s%% withheld", percent=("%g" % move.retention_percent))
-                commands.append((0, 0, move._construction_retention_line_vals(amount, label)))
+                commands.append(Command.create(move._construction_retention_line_vals(amount, label)))
             if commands:
                 move.write({"invoice_line_ids": commands})
         return True

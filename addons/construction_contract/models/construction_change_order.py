@@ -1,5 +1,12 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# How _check_state's refusal words each verb its callers pass, translated when it is worded.
+VERBS = {"submitted": _lt("submitted"), "approve": _lt("approved"), "rejected": _lt("rejected"),
+         "voided": _lt("voided"), "reset to draft": _lt("reset to draft")}
 
 
 class ConstructionChangeOrder(models.Model):
@@ -94,7 +101,7 @@ class ConstructionChangeOrder(models.Model):
                                   user=change_order.approved_by_id.name))
             if change_order.state not in allowed:
                 raise UserError(_("Change order %(co)s is %(state)s and cannot be %(verb)s.",
-                                  co=change_order.display_name, verb=verb,
+                                  co=change_order.display_name, verb=VERBS.get(verb, verb),
                                   state=dict(self._fields["state"]._description_selection(self.env))[change_order.state]))
 
     # ------------------------------------------------------------------ actions
@@ -152,7 +159,7 @@ class ConstructionChangeOrder(models.Model):
                 "product_qty": 1.0,
                 "product_uom": product.uom_po_id.id,
                 "price_unit": line.amount,
-                "taxes_id": [(6, 0, [])],
+                "taxes_id": [Command.clear()],
                 "cost_code_id": line.cost_code_id.id,
                 "change_order_line_id": line.id,
                 "date_planned": fields.Datetime.now(),

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero
 
@@ -341,7 +341,7 @@ class ConstructionPayApplication(models.Model):
             for amount, label in retention:
                 if float_is_zero(amount, precision_rounding=app.currency_id.rounding):
                     continue
-                commands.append((0, 0, move._construction_retention_line_vals(sign * amount, label, kind=kind)))
+                commands.append(Command.create(move._construction_retention_line_vals(sign * amount, label, kind=kind)))
             if commands:
                 move.write({"invoice_line_ids": commands})
             if move.currency_id.compare_amounts(move.amount_total, app.current_payment_due):
@@ -357,12 +357,12 @@ class ConstructionPayApplication(models.Model):
         for line in self.line_ids.sorted(lambda l: (l.sequence, l.id)):
             if float_is_zero(line.amount_this_period, precision_rounding=self.currency_id.rounding):
                 continue
-            lines.append((0, 0, {
+            lines.append(Command.create({
                 "name": "%s %s" % (line.cost_code_id.code, line.description or line.cost_code_id.name),
                 "quantity": 1,
                 "price_unit": line.amount_this_period,
                 # Progress billings here are tax-free; a taxable contract adds taxes on the draft.
-                "tax_ids": [(6, 0, [])],
+                "tax_ids": [Command.clear()],
                 "analytic_distribution": line.cost_code_id._analytic_distribution(self.project_id),
             }))
         return {

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
 
 # Where retention sits until it is released. Not receivable/payable account types: Odoo keeps
@@ -39,7 +39,7 @@ class ResCompany(models.Model):
         if not account:
             account = Account.create({
                 "name": spec["name"], "code": spec["code"], "account_type": spec["account_type"],
-                "company_ids": [(6, 0, self.ids)],
+                "company_ids": [Command.set(self.ids)],
             })
         self.sudo()[spec["field"]] = account
         return account

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -115,6 +115,6 @@ class ConstructionRetentionReleaseWizard(models.TransientModel):
             "construction_project_id": self.project_id.id,
             "ref": self.label,
         })
-        move.write({"invoice_line_ids": [(0, 0, move._construction_retention_line_vals(amount, self.label, kind="released"))]})
+        move.write({"invoice_line_ids": [Command.create(move._construction_retention_line_vals(amount, self.label, kind="released"))]})
         move.action_post()
         return move

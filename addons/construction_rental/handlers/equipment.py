@@ -1,5 +1,9 @@
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY
+
+_lt = LazyTranslate(__name__)
 
 RATE = {**MONEY, "minimum": 0}
 
@@ -37,7 +41,7 @@ class EquipmentUpserted(EventHandler):
         if "ownership" in data:
             values["construction_ownership"] = data["ownership"]
         if data.get("vendor_id") not in (None, ""):
-            values["partner_id"] = ctx.resolve("res.partner", data["vendor_id"], "vendor").id
+            values["partner_id"] = ctx.resolve("res.partner", data["vendor_id"], _lt("vendor")).id
         for basis, rate in data.get("rates", {}).items():
             values["rate_%s" % basis] = rate
         if "ownership_cost_rate" in data:
@@ -46,8 +50,9 @@ class EquipmentUpserted(EventHandler):
 
     def prepare(self, ctx):
         self._values(ctx)
-        return "%s equipment %s" % ("Update" if ctx.find("maintenance.equipment", ctx.data["id"]) else "Create",
-                                     ctx.data["name"])
+        if ctx.find("maintenance.equipment", ctx.data["id"]):
+            return ctx.env._("Update equipment %(name)s", name=ctx.data["name"])
+        return ctx.env._("Create equipment %(name)s", name=ctx.data["name"])
 
     def apply(self, ctx):
         values = self._values(ctx)

@@ -15,10 +15,14 @@ Out-of-order deliveries, deterministically:
   its engine hours are not billed.
 """
 
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.construction_sync.sync.errors import SyncBusinessError, SyncDataError
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.schema import parse_datetime
-from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY
+from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, QUANTITY
+
+_lt = LazyTranslate(__name__)
 
 LINE = "construction.rental.line"
 NULLABLE_ID = {**EXTERNAL_ID, "type": ["string", "integer", "null"]}
@@ -38,11 +42,11 @@ def _dispatched_key(rental_id):
 
 
 def _dispatched_line(ctx, rental_id):
-    line = ctx.resolve(LINE, rental_id, "rental")
+    line = ctx.resolve(LINE, rental_id, _lt("rental"))
     if not line.dispatched_at:
         raise SyncDataError(
-            "Rental %s has not been dispatched yet (its rental.dispatched has not arrived): this event "
-            "is applied automatically when it does." % rental_id,
+            ctx.env._("Rental %(rental)s has not been dispatched yet (its rental.dispatched has not arrived): "
+                      "this event is applied automatically when it does.", rental=rental_id),
             waiting_for=ctx._mappings._key(LINE, _dispatched_key(rental_id)),
         )
     return line
@@ -61,7 +65,7 @@ RENTAL_PROPERTIES = {
     "rates": {"type": "object", "additionalProperties": False,
               "properties": {basis: {**MONEY, "minimum": 0} for basis in ("hour", "day", "week", "month")}},
     "fuel_rate": {**MONEY, "minimum": 0, "description": "Fuel surcharge per liter."},
-    "downtime_min_hours": {"type": "number", "minimum": 0},
+    "downtime_min_hours": {**QUANTITY, "minimum": 0},
     "expected_dispatch_at": DATETIME,
     "expected_return_at": DATETIME,
 }
@@ -72,8 +76,8 @@ class RentalTermsHandler(EventHandler):
 
     def _values(self, ctx):
         data = ctx.data
-        equipment = ctx.resolve("maintenance.equipment", data["equipment_id"], "equipment")
-        project = ctx.resolve("project.project", data["project_id"], "project")
+        equipment = ctx.resolve("maintenance.equipment", data["equipment_id"], _lt("equipment"))
+        project = ctx.resolve("project.project", data["project_id"], _lt("project"))
         direction = data["direction"]
         values = {
             "equipment_id": equipment.id, "project_id": project.id, "direction": direction,
@@ -86,13 +90,13 @@ class RentalTermsHandler(EventHandler):
             values["rate_%s" % basis] = rate
         if "rate" in data:
             if values.get("rate_basis") == "cheapest":
-                raise SyncBusinessError("Rental %s: the cheapest basis takes day, week and month rates in "
-                                        "\"rates\", not one \"rate\"." % data["id"])
+                raise SyncBusinessError(ctx.env._("Rental %(rental)s: the cheapest basis takes day, week and month "
+                                                  "rates in \"rates\", not one \"rate\".", rental=data["id"]))
             values["rate_%s" % values.get("rate_basis", "day")] = data["rate"]
         if data.get("cost_code_id") not in (None, ""):
-            values["cost_code_id"] = ctx.resolve("construction.cost.code", data["cost_code_id"], "cost code").id
+            values["cost_code_id"] = ctx.resolve("construction.cost.code", data["cost_code_id"], _lt("cost code")).id
         if data.get("partner_id") not in (None, ""):
-            values["partner_id"] = ctx.resolve("res.partner", data["partner_id"], "partner").id
+            values["partner_id"] = ctx.resolve("res.partner", data["partner_id"], _lt("partner")).id
         for field in ("fuel_rate", "downtime_min_hours"):
             if field in data:
                 values[field] = data[field]
@@ -103,7 +107,9 @@ class RentalTermsHandler(EventHandler):
 
     def prepare(self, ctx):
         self._values(ctx)
-        return "%s rental %s" % (self.event_type.split(".")[1].capitalize(), ctx.data["id"])
+        if self.event_type == "rental.reserved":
+            return ctx.env._("Reserved rental %(rental)s", rental=ctx.data["id"])
+        return ctx.env._("Dispatched rental %(rental)s", rental=ctx.data["id"])
 
 
 class RentalReserved(RentalTermsHandler):
@@ -121,8 +127,8 @@ class RentalReserved(RentalTermsHandler):
         if not line:
             return ctx.env[LINE].create(values)
         if line.state != "reserved":
-            raise SyncBusinessError("Rental %s is already %s: a reservation no longer changes it."
-                                    % (ctx.data["id"], line._state_label().lower()))
+            raise SyncBusinessError(ctx.env._("Rental %(rental)s is already %(state)s: a reservation no longer "
+                                              "changes it.", rental=ctx.data["id"], state=line._state_label().lower()))
         line.write(values)
         return line
 
@@ -149,14 +155,18 @@ class RentalDispatched(RentalTermsHandler):
             line.write(values)
             line.dispatched_at = dispatched_at
         elif line.dispatched_at != dispatched_at or line.state == "cancelled":
-            raise SyncBusinessError(
-                "Rental %s is already %s (dispatched at %s UTC): a new dispatch at %s UTC cannot replace "
-                "billed or closed rental time; correct the line by hand."
-                % (ctx.data["id"], line._state_label().lower(), line.dispatched_at, dispatched_at))
+            raise SyncBusinessError(ctx.env._(
+                "Rental %(rental)s is already %(state)s (dispatched at %(dispatched)s UTC): a new dispatch at "
+                "%(at)s UTC cannot replace billed or closed rental time; correct the line by hand.",
+                rental=ctx.data["id"], state=line._state_label().lower(), dispatched=line.dispatched_at,
+                at=dispatched_at,
+            ))
         if line.state == "reserved":
             if line.returned_at and line.returned_at < dispatched_at:
-                raise SyncBusinessError("Rental %s: dispatch at %s UTC is after its return at %s UTC."
-                                        % (ctx.data["id"], dispatched_at, line.returned_at))
+                raise SyncBusinessError(ctx.env._(
+                    "Rental %(rental)s: dispatch at %(at)s UTC is after its return at %(returned)s UTC.",
+                    rental=ctx.data["id"], at=dispatched_at, returned=line.returned_at,
+                ))
             line.action_dispatch(dispatched_at)
         ctx.map(LINE, _dispatched_key(ctx.data["id"]), line)
         return line
@@ -180,20 +190,29 @@ class RentalReturned(EventHandler):
         if current.state in ("returned", "invoiced") and current.returned_at == returned_at:
             return line, current, returned_at  # a replay: already applied
         if current.transferred_to_id or returned_at < current.dispatched_at:
-            raise SyncBusinessError(
-                "Rental %s cannot be returned at %s UTC: it %s at %s UTC. One of the two field records is "
-                "wrong; fix it at the source and send it again, or ignore this event."
-                % (ctx.data["rental_id"], returned_at,
-                   "was transferred" if current.transferred_from_id else "was dispatched", current.dispatched_at))
+            args = {"rental": ctx.data["rental_id"], "returned": returned_at, "at": current.dispatched_at}
+            if current.transferred_from_id:
+                raise SyncBusinessError(ctx.env._(
+                    "Rental %(rental)s cannot be returned at %(returned)s UTC: it was transferred at %(at)s UTC. "
+                    "One of the two field records is wrong; fix it at the source and send it again, or ignore "
+                    "this event.", **args))
+            raise SyncBusinessError(ctx.env._(
+                "Rental %(rental)s cannot be returned at %(returned)s UTC: it was dispatched at %(at)s UTC. "
+                "One of the two field records is wrong; fix it at the source and send it again, or ignore "
+                "this event.", **args))
         if current.state != "dispatched":
-            raise SyncBusinessError("Rental %s is already %s (at %s UTC): it cannot be returned again at %s UTC."
-                                    % (ctx.data["rental_id"], current._state_label().lower(),
-                                       current.returned_at, returned_at))
+            raise SyncBusinessError(ctx.env._(
+                "Rental %(rental)s is already %(state)s (at %(at)s UTC): it cannot be returned again at "
+                "%(returned)s UTC.",
+                rental=ctx.data["rental_id"], state=current._state_label().lower(), at=current.returned_at,
+                returned=returned_at,
+            ))
         return line, current, returned_at
 
     def prepare(self, ctx):
         _line, current, returned_at = self._target(ctx)
-        return "Return %s from %s at %s UTC" % (current.display_name, current.project_id.name, returned_at)
+        return ctx.env._("Return %(rental)s from %(project)s at %(at)s UTC", rental=current.display_name,
+                         project=current.project_id.name, at=returned_at)
 
     def apply(self, ctx):
         line, current, returned_at = self._target(ctx)
@@ -218,24 +237,32 @@ class RentalTransferred(EventHandler):
         data = ctx.data
         at = _utc(data["transferred_at"])
         line = _dispatched_line(ctx, data["rental_id"])
-        project = ctx.resolve("project.project", data["to_project_id"], "project")
+        project = ctx.resolve("project.project", data["to_project_id"], _lt("project"))
         cost_code = None
         if data.get("to_cost_code_id") not in (None, ""):
-            cost_code = ctx.resolve("construction.cost.code", data["to_cost_code_id"], "cost code")
+            cost_code = ctx.resolve("construction.cost.code", data["to_cost_code_id"], _lt("cost code"))
         current = line._chain_line_at(at)
         if current.transferred_to_id or current.state != "dispatched" or at <= current.dispatched_at:
-            raise SyncBusinessError(
-                "Rental %s cannot move to %s at %s UTC: on that moment %s is %s (on rent from %s UTC%s). "
-                "Transfers must follow each other and fall while the machine is on rent."
-                % (data["rental_id"], project.name, at, current.display_name, current._state_label().lower(),
-                   current.dispatched_at, " to %s UTC" % current.returned_at if current.returned_at else ""))
+            args = {"rental": data["rental_id"], "project": project.name, "at": at, "line": current.display_name,
+                    "state": current._state_label().lower(), "dispatched": current.dispatched_at,
+                    "returned": current.returned_at}
+            if current.returned_at:
+                raise SyncBusinessError(ctx.env._(
+                    "Rental %(rental)s cannot move to %(project)s at %(at)s UTC: on that moment %(line)s is "
+                    "%(state)s (on rent from %(dispatched)s UTC to %(returned)s UTC). Transfers must follow each "
+                    "other and fall while the machine is on rent.", **args))
+            raise SyncBusinessError(ctx.env._(
+                "Rental %(rental)s cannot move to %(project)s at %(at)s UTC: on that moment %(line)s is "
+                "%(state)s (on rent from %(dispatched)s UTC). Transfers must follow each other and fall while "
+                "the machine is on rent.", **args))
         return line, current, project, cost_code, at
 
     def prepare(self, ctx):
         if ctx.find(LINE, ctx.data["id"]):
-            return "Transfer %s already applied" % ctx.data["id"]
+            return ctx.env._("Transfer %(transfer)s already applied", transfer=ctx.data["id"])
         _line, current, project, _cost_code, at = self._target(ctx)
-        return "Move %s from %s to %s at %s UTC" % (current.display_name, current.project_id.name, project.name, at)
+        return ctx.env._("Move %(rental)s from %(from)s to %(to)s at %(at)s UTC", rental=current.display_name,
+                         **{"from": current.project_id.name, "to": project.name, "at": at})
 
     def apply(self, ctx):
         if ctx.find(LINE, ctx.data["id"]):
@@ -252,7 +279,7 @@ class RentalFactHandler(EventHandler):
     """Usage and downtime: upserted by their own id on the chain line covering their moment."""
 
     def _line(self, ctx, at):
-        return ctx.resolve(LINE, ctx.data["rental_id"], "rental")._chain_line_at(at)
+        return ctx.resolve(LINE, ctx.data["rental_id"], _lt("rental"))._chain_line_at(at)
 
     def apply(self, ctx):
         values = self._values(ctx)
@@ -270,8 +297,8 @@ class RentalUsageReported(RentalFactHandler):
     object_model = "construction.rental.usage"
     schema = {"type": "object", "required": ["id", "rental_id", "reported_at"],
               "properties": {"id": EXTERNAL_ID, "rental_id": EXTERNAL_ID, "reported_at": DATETIME,
-                             "hours": {"type": "number", "minimum": 0}, "fuel_liters": {"type": "number", "minimum": 0},
-                             "odometer": {"type": "number", "minimum": 0}}}
+                             "hours": {**QUANTITY, "minimum": 0}, "fuel_liters": {**QUANTITY, "minimum": 0},
+                             "odometer": {**QUANTITY, "minimum": 0}}}
     example = {"id": "U-99120", "rental_id": "R-5001", "reported_at": "2026-11-03T18:00:00Z",
                "hours": 7.5, "fuel_liters": 120.0, "odometer": 4412.5}
 
@@ -286,8 +313,9 @@ class RentalUsageReported(RentalFactHandler):
 
     def prepare(self, ctx):
         values = self._values(ctx)
-        return "Usage on %s: %s h, %s l" % (ctx.env[LINE].browse(values["line_id"]).display_name,
-                                           ctx.data.get("hours", 0), ctx.data.get("fuel_liters", 0))
+        return ctx.env._("Usage on %(rental)s: %(hours)s h, %(fuel)s l",
+                         rental=ctx.env[LINE].browse(values["line_id"]).display_name,
+                         hours=ctx.data.get("hours", 0), fuel=ctx.data.get("fuel_liters", 0))
 
 
 class RentalDowntimeReported(RentalFactHandler):
@@ -307,7 +335,10 @@ class RentalDowntimeReported(RentalFactHandler):
         start = _utc(data["start"])
         end = _utc(data["end"]) if data.get("end") else False
         if end and end <= start:
-            raise SyncBusinessError("Downtime %s ends (%s UTC) before it starts (%s UTC)." % (data["id"], end, start))
+            raise SyncBusinessError(ctx.env._(
+                "Downtime %(downtime)s ends (%(end)s UTC) before it starts (%(start)s UTC).",
+                downtime=data["id"], end=end, start=start,
+            ))
         values = {"line_id": self._line(ctx, start).id, "start": start, "end": end}
         if "reason" in data:
             values["reason"] = data["reason"] or False
@@ -317,8 +348,11 @@ class RentalDowntimeReported(RentalFactHandler):
 
     def prepare(self, ctx):
         values = self._values(ctx)
-        return "Downtime on %s from %s UTC%s" % (ctx.env[LINE].browse(values["line_id"]).display_name,
-                                                 values["start"], " to %s UTC" % values["end"] if values["end"] else "")
+        rental = ctx.env[LINE].browse(values["line_id"]).display_name
+        if values["end"]:
+            return ctx.env._("Downtime on %(rental)s from %(start)s UTC to %(end)s UTC", rental=rental,
+                             start=values["start"], end=values["end"])
+        return ctx.env._("Downtime on %(rental)s from %(start)s UTC", rental=rental, start=values["start"])
 
 
 HANDLERS = [RentalReserved, RentalDispatched, RentalReturned, RentalTransferred, RentalUsageReported, RentalDowntimeReported]

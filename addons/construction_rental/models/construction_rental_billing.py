@@ -1,7 +1,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.tools import float_is_zero
 
 MOVE_TYPES = {("out", 1): "out_invoice", ("out", -1): "out_refund", ("in", 1): "in_invoice", ("in", -1): "in_refund"}
@@ -92,7 +92,7 @@ class ConstructionRentalBilling(models.Model):
             values.append({
                 "line_id": line.id, "period_start": line.billed_until or line.dispatched_at,
                 "period_end": period_end, "time_amount": time_amount, "time_delta": time_delta,
-                "charge_amount": sum(charges.mapped("amount")), "charge_ids": [(6, 0, charges.ids)],
+                "charge_amount": sum(charges.mapped("amount")), "charge_ids": [Command.set(charges.ids)],
             })
         billings = self.create(values)
         billings._post_to_accounting()
@@ -132,13 +132,13 @@ class ConstructionRentalBilling(models.Model):
                 "invoice_date": (period_end - timedelta(seconds=1)).date(),
                 "construction_project_id": project.id,
                 "ref": _("Equipment rental to %s UTC", period_end),
-                "invoice_line_ids": [(0, 0, {
+                "invoice_line_ids": [Command.create({
                     "name": billing._label(),
                     "quantity": 1,
                     "price_unit": sign * billing.amount,
                     # Rental is billed without taxes here; the accountant applies the fiscal
                     # position's taxes on the draft, where the tax rules live.
-                    "tax_ids": [(6, 0, [])],
+                    "tax_ids": [Command.clear()],
                     "analytic_distribution": billing.line_id.cost_code_id._analytic_distribution(project),
                 }) for billing in billings],
             })

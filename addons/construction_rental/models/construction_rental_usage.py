@@ -67,7 +67,7 @@ class ConstructionRentalUsage(models.Model):
                 charge.unlink()
                 continue
             values = {"line_id": usage.line_id.id, "kind": "fuel", "date": usage.reported_at, "amount": amount,
-                      "name": "Fuel surcharge: %g l" % usage.fuel_liters}
+                      "name": self.env._("Fuel surcharge: %(liters)s l", liters="%g" % usage.fuel_liters)}
             if charge:
                 charge.write(values)
             else:

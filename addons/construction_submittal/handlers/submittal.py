@@ -1,8 +1,13 @@
 """Document control events: submittal statuses and drawing revisions, which release or hold the
 purchase lines the submittals cover (see construction.submittal)."""
 
+from odoo import Command
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID
+
+_lt = LazyTranslate(__name__)
 
 SUBMITTAL = "construction.submittal"
 STATUS_ENUM = ["pending", "approved", "approved_as_noted", "revise_resubmit", "rejected", "superseded"]
@@ -34,15 +39,15 @@ class SubmittalStatusChanged(EventHandler):
 
     def _values(self, ctx):
         data = ctx.data
-        project = ctx.resolve("project.project", data["project_id"], "project")
+        project = ctx.resolve("project.project", data["project_id"], _lt("project"))
         values = {"project_id": project.id, "number": data["number"], "company_id": ctx.company.id}
         for field in ("title", "spec_section"):
             if field in data:
                 values[field] = data[field] or False
         if "purchase_line_ids" in data:
-            lines = [ctx.resolve("purchase.order.line", line_id, "purchase order line").id
+            lines = [ctx.resolve("purchase.order.line", line_id, _lt("purchase order line")).id
                      for line_id in data["purchase_line_ids"]]
-            values["purchase_line_ids"] = [(6, 0, lines)]
+            values["purchase_line_ids"] = [Command.set(lines)]
         return values
 
     def _existing(self, ctx, values):
@@ -56,7 +61,9 @@ class SubmittalStatusChanged(EventHandler):
 
     def prepare(self, ctx):
         values = self._values(ctx)
-        return "Submittal %s rev %s: %s" % (values["number"], ctx.data["revision"], ctx.data["status"])
+        statuses = dict(ctx.env[SUBMITTAL]._fields["status"]._description_selection(ctx.env))
+        return ctx.env._("Submittal %(number)s rev %(revision)s: %(status)s", number=values["number"],
+                         revision=ctx.data["revision"], status=statuses.get(ctx.data["status"], ctx.data["status"]))
 
     def apply(self, ctx):
         values = self._values(ctx)
@@ -95,20 +102,27 @@ class DocumentRevised(EventHandler):
         return "document:%s" % data["id"]
 
     def _submittals(self, ctx):
-        ctx.resolve("project.project", ctx.data["project_id"], "project")
+        ctx.resolve("project.project", ctx.data["project_id"], _lt("project"))
         submittals = ctx.env[SUBMITTAL]
         for submittal_id in ctx.data["supersedes_submittal_ids"]:
-            submittals |= ctx.resolve(SUBMITTAL, submittal_id, "submittal")
+            submittals |= ctx.resolve(SUBMITTAL, submittal_id, _lt("submittal"))
         return submittals
 
     def prepare(self, ctx):
         submittals = self._submittals(ctx)
-        return "%s rev %s supersedes %s" % (ctx.data["number"], ctx.data["revision"],
-                                            ", ".join(submittals.mapped("display_name")) or "nothing")
+        if not submittals:
+            return ctx.env._("%(number)s rev %(revision)s supersedes nothing", number=ctx.data["number"],
+                             revision=ctx.data["revision"])
+        return ctx.env._("%(number)s rev %(revision)s supersedes %(submittals)s", number=ctx.data["number"],
+                         revision=ctx.data["revision"], submittals=", ".join(submittals.mapped("display_name")))
 
     def apply(self, ctx):
-        note = "Superseded by %s rev %s%s" % (ctx.data["number"], ctx.data["revision"],
-                                              " %s" % ctx.data["title"] if ctx.data.get("title") else "")
+        if ctx.data.get("title"):
+            note = ctx.env._("Superseded by %(number)s rev %(revision)s %(title)s", number=ctx.data["number"],
+                             revision=ctx.data["revision"], title=ctx.data["title"])
+        else:
+            note = ctx.env._("Superseded by %(number)s rev %(revision)s", number=ctx.data["number"],
+                             revision=ctx.data["revision"])
         for submittal in self._submittals(ctx):
             if submittal.status != "superseded":
                 submittal._apply_status(submittal.revision, "superseded", note=note)

@@ -159,7 +159,9 @@ class ConstructionSubmittal(models.Model):
 
     def _describe_block(self):
         """`number rev N "title" (status)`, as quoted in the messages that refuse an operation."""
-        return ", ".join('%s rev %s "%s" (%s)' % (s.number, s.revision, s.title, s._status_label().lower()) for s in self)
+        return ", ".join(self.env._('%(number)s rev %(revision)s "%(title)s" (%(status)s)', number=s.number,
+                                    revision=s.revision, title=s.title, status=s._status_label().lower())
+                         for s in self)
 
     def action_view_purchase_lines(self):
         self.ensure_one()

@@ -1,5 +1,7 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..models.access import readable
 
 # action -> (label, what the person provides)
 ACTIONS = {
@@ -32,7 +34,9 @@ class ConstructionSyncEventActionWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if self.env.context.get("active_model") == "construction.sync.event" and "event_ids" in fields_list:
-            values["event_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
+            # The selection comes from the browser: another company's event is refused here.
+            events = readable(self.env["construction.sync.event"], self.env.context.get("active_ids", []))
+            values["event_ids"] = [Command.set(events.ids)]
         return values
 
     @api.depends("event_ids")
@@ -49,7 +53,9 @@ class ConstructionSyncEventActionWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        events = self.event_ids
+        # Reading event_ids would silently leave out the events the user may not read; every
+        # stored id must be readable, or nothing is done.
+        events = readable(self.env["construction.sync.event"], self.sudo().event_ids.ids)
         if not events:
             raise UserError(_("Select at least one event."))
         if self.action == "note":

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.access import readable
+
 REPLAYABLE = [("failed", "Failed"), ("dead", "Dead"), ("stale", "Stale"), ("ignored", "Ignored"), ("done", "Done")]
 
 
@@ -46,6 +48,8 @@ class ConstructionSyncReplayWizard(models.TransientModel):
 
     def action_replay(self):
         self.ensure_one()
+        # The system id comes from the browser: another company's system is refused.
+        readable(self.env["construction.sync.system"], self.sudo().system_id.ids)
         if self.date_from > self.date_to:
             raise UserError(_("The range starts after it ends."))
         if not self._states():
