@@ -2,11 +2,10 @@ import hashlib
 import json
 import logging
 from collections import namedtuple
-from datetime import timezone
 
 from odoo import api, models
 
-from ..sync import envelope, signature
+from ..sync import envelope, signature, strict_json
 from ..sync.errors import DeliveryRejected
 
 _logger = logging.getLogger(__name__)
@@ -32,10 +31,6 @@ def _canonical_hash(event_type, timestamp, data):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _utc_naive(moment):
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 class ConstructionSyncIntake(models.AbstractModel):
     """Webhook intake: authenticate, validate, store. The HTTP checks come before, in
     sync.delivery; nothing here runs business logic: the runners pick stored events up after
@@ -56,8 +51,8 @@ class ConstructionSyncIntake(models.AbstractModel):
     def _receive(self, senders, delivery):
         """Authenticates and stores a delivery that passed the endpoint's HTTP checks
         (sync.delivery.receive, which calls this). Returns (status, body dict, extra headers) or
-        raises DeliveryRejected; refusals with 409/422 are stored in the rejected-deliveries log
-        first."""
+        raises DeliveryRejected; refusals with 409/422, and 400 malformed_json for a body that
+        parsed but holds unacceptable values, are stored in the rejected-deliveries log first."""
         system = self._authenticate(senders.systems, delivery)
         if len(delivery.body) > system.max_body_bytes:
             raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % system.max_body_bytes)
@@ -73,14 +68,14 @@ class ConstructionSyncIntake(models.AbstractModel):
         cache, and their event type settings rows: one query, as this runs for every delivery."""
         System = self.env["construction.sync.system"].sudo()
         names = ["company_id", "max_body_bytes", "rate_limit_per_minute", "secret", "previous_secret",
-                 "previous_secret_valid_until"]
+                 "previous_secret_valid_until", "future_tolerance_seconds"]
         # Pending writes (a rotation in this transaction) must reach the table before it is read.
         System.flush_model(names + ["code", "active"])
         self.env["construction.sync.event.setting"].flush_model()
         self.env.cr.execute(
             """
             SELECT id, company_id, max_body_bytes, rate_limit_per_minute, secret, previous_secret,
-                   previous_secret_valid_until,
+                   previous_secret_valid_until, future_tolerance_seconds,
                    (SELECT json_agg(json_build_array(st.event_type, st.enabled, st.processing_mode,
                                                      st.requires_approval, st.max_attempts))
                       FROM construction_sync_event_setting st WHERE st.system_id = s.id) AS settings
@@ -142,33 +137,41 @@ class ConstructionSyncIntake(models.AbstractModel):
             )
 
     def _reject(self, system, rejection, webhook_id, delivery_id, event_type, body):
-        """Keeps an authenticated but refused delivery, then hands the rejection back."""
+        """Keeps an authenticated but refused delivery, then hands the rejection back. Texts
+        holding NUL characters or lone surrogates are kept with those escaped (strict_json.
+        storable): PostgreSQL's text type cannot hold them."""
         self.env["construction.sync.rejected.delivery"].sudo().create({
             "system_id": system.id,
-            "webhook_id": webhook_id,
-            "delivery_id": delivery_id,
-            "event_type": event_type if isinstance(event_type, str) else False,
+            "webhook_id": strict_json.storable(webhook_id),
+            "delivery_id": strict_json.storable(delivery_id),
+            "event_type": strict_json.storable(event_type) if isinstance(event_type, str) else False,
             "http_status": rejection.status,
             "error_code": rejection.code,
             "error_message": rejection.message,
             "details": json.dumps(rejection.details) if rejection.details else False,
-            "body": body,
+            "body": strict_json.storable(body),
         })
         return rejection
 
-    def _validate(self, system, settings, document):
-        """(envelope, handler) for a well-formed, schema-valid event, else DeliveryRejected."""
+    def _validate(self, system, settings, delivery, document):
+        """(envelope, handler, naive UTC timestamp) for a well-formed, schema-valid event, else
+        DeliveryRejected, in this order: unacceptable JSON values (400 malformed_json), the
+        envelope (400 malformed_envelope), the timestamp (422 invalid_timestamp), the type and
+        data (422)."""
+        envelope.check_values(document)
         env_ = envelope.check_envelope(document)
+        timestamp = envelope.check_timestamp(env_.timestamp, delivery.timestamp, system.future_tolerance_seconds)
         enabled = {t for t, s in settings.items() if s["enabled"]}
         handler = envelope.check_payload(env_, self.env["construction.sync.handler"]._handlers(), enabled)
-        return env_, handler
+        return env_, handler, timestamp
 
-    def _row(self, system, settings, webhook_id, delivery_id, correlation_id, document, env_, handler, payload):
+    def _row(self, system, settings, webhook_id, delivery_id, correlation_id, document, env_, handler, timestamp,
+             payload):
         return EventRow(
             system.id, system.company_id.id, webhook_id, delivery_id, correlation_id, env_.event_type,
             payload, _canonical_hash(document["type"], document["timestamp"], document["data"]),
             "%s:%s" % (handler.object_model, handler.object_external_id(env_.data)),
-            _utc_naive(env_.timestamp), settings[env_.event_type]["processing_mode"],
+            timestamp, settings[env_.event_type]["processing_mode"],
         )
 
     def _insert(self, rows):
@@ -209,12 +212,13 @@ class ConstructionSyncIntake(models.AbstractModel):
         webhook_id, correlation_id = delivery.webhook_id, delivery.correlation_id
         text = delivery.body.decode("utf-8")
         try:
-            env_, handler = self._validate(system, settings, document)
+            env_, handler, timestamp = self._validate(system, settings, delivery, document)
         except DeliveryRejected as rejection:
             if rejection.keep:
                 self._reject(system, rejection, webhook_id, webhook_id, document.get("type"), text)
             raise
-        row = self._row(system, settings, webhook_id, webhook_id, correlation_id, document, env_, handler, text)
+        row = self._row(system, settings, webhook_id, webhook_id, correlation_id, document, env_, handler, timestamp,
+                        text)
         new = self._insert([row])
         if webhook_id in new:
             self._wake_for([row])
@@ -231,18 +235,28 @@ class ConstructionSyncIntake(models.AbstractModel):
 
     def _receive_batch(self, system, settings, delivery, document):
         delivery_id, correlation_id = delivery.webhook_id, delivery.correlation_id
-        events = envelope.check_batch(document)
+        try:
+            # Refusals of the whole body; each event's own values are checked with it below.
+            events = envelope.check_batch(document)
+        except DeliveryRejected as rejection:
+            if rejection.keep:
+                self._reject(system, rejection, delivery_id, delivery_id, False, delivery.body.decode("utf-8"))
+            raise
         outcomes, rows = [], []
-        for index, event in enumerate(events):
-            payload = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+        for event in events:
             try:
-                env_, handler = self._validate(system, settings, event)
+                env_, handler, timestamp = self._validate(system, settings, delivery, event)
             except DeliveryRejected as rejection:
                 if rejection.keep:
-                    self._reject(system, rejection, event["id"], delivery_id, event.get("type"), payload)
+                    # strict_json.dumps shows what was sent even where json.dumps cannot (NaN
+                    # literals, repeated keys, lone surrogates).
+                    self._reject(system, rejection, event["id"], delivery_id, event.get("type"),
+                                 strict_json.dumps(event))
                 outcomes.append({"id": event["id"], "status": "rejected", "http_status": rejection.status, **rejection.as_json()})
                 continue
-            rows.append(self._row(system, settings, event["id"], delivery_id, correlation_id, event, env_, handler, payload))
+            payload = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+            rows.append(self._row(system, settings, event["id"], delivery_id, correlation_id, event, env_, handler,
+                                  timestamp, payload))
             outcomes.append({"id": event["id"], "row": len(rows) - 1})
         new = self._insert(rows) if rows else {}
         existing = {}

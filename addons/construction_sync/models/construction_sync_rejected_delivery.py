@@ -4,9 +4,11 @@ from odoo import api, fields, models
 
 
 class ConstructionSyncRejectedDelivery(models.Model):
-    """Authenticated deliveries the endpoint refused (409 conflicting body, 422 unknown type or
-    invalid payload), kept with their body so nothing a system sent is silently lost.
-    Unauthenticated requests are never stored."""
+    """Authenticated deliveries the endpoint refused (409 conflicting body, 422 unknown type,
+    invalid payload or invalid timestamp, 400 malformed_json for values JSON parsers disagree on
+    or that cannot be stored), kept with their body so nothing a system sent is silently lost.
+    NUL characters and lone surrogates are kept escaped (\\u0000, \\ud800). Bodies that are not
+    JSON at all and unauthenticated requests are never stored."""
 
     _name = "construction.sync.rejected.delivery"
     _description = "Rejected Delivery"

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.tools import file_open
 from odoo.exceptions import UserError, ValidationError
 
-from ..sync import delivery, signature
+from ..sync import delivery, envelope, signature
 
 CODE_PATTERN = r"[a-z0-9][a-z0-9_-]{0,62}"
 
@@ -58,6 +58,12 @@ class ConstructionSyncSystem(models.Model):
     queue_age_threshold_minutes = fields.Integer(
         default=30, help="Age of the oldest pending event above which the cockpit flags the system."
     )
+    future_tolerance_seconds = fields.Integer(
+        string="Future tolerance (seconds)", default=envelope.DEFAULT_FUTURE_TOLERANCE,
+        help="How far past its delivery's webhook-timestamp an event may be dated. An event dated "
+             "later is refused (422 invalid_timestamp): it would otherwise become the last applied "
+             "event of its object and make every genuine update until that date stale.",
+    )
 
     setting_ids = fields.One2many("construction.sync.event.setting", "system_id", string="Event types")
     event_count = fields.Integer(compute="_compute_event_counts")
@@ -68,6 +74,8 @@ class ConstructionSyncSystem(models.Model):
         ("max_body_positive", "CHECK(max_body_bytes > 0)", "The max body size must be positive."),
         ("rate_limit_positive", "CHECK(rate_limit_per_minute >= 0)", "The rate limit cannot be negative."),
         ("grace_positive", "CHECK(rotation_grace_hours >= 0)", "The grace period cannot be negative."),
+        ("future_tolerance_range", "CHECK(future_tolerance_seconds BETWEEN 0 AND 86400)",
+         "The future tolerance must lie between 0 and 86400 seconds (one day)."),
     ]
 
     @api.constrains("code")

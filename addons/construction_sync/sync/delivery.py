@@ -37,8 +37,9 @@ def receive(intake, code, batch, method, headers, content_type, content_length, 
 
     `intake` is construction.sync.intake. `headers` have lower-case names. `read_body(limit)`
     returns the body (at least limit + 1 bytes of it when it is longer); it is called only after
-    the declared Content-Length passed the size check. Deliveries refused with 409/422 are stored
-    in the rejected-deliveries log by the intake; unauthenticated ones store nothing.
+    the declared Content-Length passed the size check. Deliveries refused with 409/422, or with
+    400 malformed_json for values inside a body that parsed, are stored in the rejected-deliveries
+    log by the intake; unauthenticated ones store nothing.
     """
     try:
         if method != "POST":

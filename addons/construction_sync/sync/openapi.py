@@ -1,7 +1,10 @@
 """The machine-readable contract of the webhook endpoints (OpenAPI 3.1), built from the handler
 registry so that the published payload schemas are exactly the ones the intake enforces."""
 
-from .envelope import MAX_BATCH_EVENTS
+from .envelope import DEFAULT_FUTURE_TOLERANCE, MAX_BATCH_EVENTS, TIMESTAMP_FLOOR
+from .strict_json import MAX_DEPTH
+
+FLOOR = TIMESTAMP_FLOOR.isoformat() + "Z"
 
 ERROR = {
     "type": "object",
@@ -23,7 +26,13 @@ ERROR = {
 }
 
 ERROR_CODES = {
-    "400": ("Malformed JSON or envelope.", ["malformed_json", "malformed_envelope"]),
+    "400": ("Malformed JSON or envelope. malformed_json: the body is not UTF-8 JSON or nests deeper than %d "
+            "levels (the whole body is refused, a batch too), or it holds values JSON parsers read differently "
+            "or that cannot be stored: a key repeated in one object, NaN or Infinity, a number too large "
+            "(1e999), a NUL character or a lone surrogate (\\ud800) in a string; details name each one, and "
+            "in a batch only the event holding it is refused. malformed_envelope: type, timestamp or data "
+            "missing or of the wrong kind, or a batch event without its id." % MAX_DEPTH,
+            ["malformed_json", "malformed_envelope"]),
     "401": ("Missing or invalid signature, or timestamp outside ±300 s.", ["invalid_signature"]),
     "404": ("Unknown or inactive system code.", ["unknown_system"]),
     "405": ("Only POST delivers events.", ["method_not_allowed"]),
@@ -31,8 +40,11 @@ ERROR_CODES = {
     "413": ("Body larger than the system's limit, or a batch of more than %d events." % MAX_BATCH_EVENTS,
             ["body_too_large", "batch_too_large"]),
     "415": ("Body is not application/json.", ["unsupported_media_type"]),
-    "422": ("Unknown or disabled event type, or data failing the type's schema (see details).",
-            ["unknown_event_type", "event_type_disabled", "invalid_payload"]),
+    "422": ("Unknown or disabled event type; data failing the type's schema, amounts beyond its bounds "
+            "included (invalid_payload); an event timestamp before %s, with no UTC equivalent, or later "
+            "than the system's future tolerance (%d s unless configured) after the webhook-timestamp "
+            "(invalid_timestamp). See details." % (FLOOR, DEFAULT_FUTURE_TOLERANCE),
+            ["unknown_event_type", "event_type_disabled", "invalid_payload", "invalid_timestamp"]),
     "429": ("Rate limited: retry after the Retry-After header's seconds.", ["rate_limited"]),
 }
 
@@ -55,7 +67,10 @@ def _event_schema(event_type, handler):
         "properties": {
             "type": {"const": event_type},
             "timestamp": {"type": "string", "format": "date-time",
-                          "description": "When the change happened in the sending system (orders events about one object)."},
+                          "description": "When the change happened in the sending system (orders events about one "
+                                         "object). Not before %s, and at most the system's future tolerance (%d s "
+                                         "unless configured) after the webhook-timestamp: else 422 invalid_timestamp."
+                                         % (FLOOR, DEFAULT_FUTURE_TOLERANCE)},
             "data": handler.schema,
         },
         "examples": [{"type": event_type, "timestamp": "2026-11-23T08:15:00Z", "data": handler.example}],

@@ -7,7 +7,7 @@ so a typo never turns into a silently ignored rule. The same schema dicts are pu
 """
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 SUPPORTED = {
     "type", "properties", "required", "additionalProperties", "items", "enum", "const",
@@ -34,8 +34,10 @@ def _is_date(value):
         return False
 
 
-def parse_datetime(value):
-    """ISO 8601 date-time with an offset or Z, as an aware datetime; None when not one."""
+def parse_iso_datetime(value):
+    """ISO 8601 date-time with an offset or Z, as an aware datetime; None when not one. The
+    result may lie outside what a datetime holds once converted to UTC (9999-12-31T23:00-05:00):
+    see to_utc."""
     if not isinstance(value, str) or "T" not in value.upper():
         return None
     try:
@@ -43,6 +45,25 @@ def parse_datetime(value):
     except ValueError:
         return None
     return parsed if parsed.tzinfo else None
+
+
+def to_utc(moment):
+    """An aware datetime as the naive UTC datetime Odoo stores; None when UTC is out of
+    datetime's range (years 1 to 9999), which fromisoformat does not check."""
+    try:
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        return None
+
+
+def parse_datetime(value):
+    """ISO 8601 date-time with an offset or Z that has a UTC equivalent, as an aware datetime;
+    None when not one. This is the "date-time" format of payload schemas, so handlers may convert
+    what it accepted to UTC without overflowing."""
+    parsed = parse_iso_datetime(value)
+    if parsed is None or to_utc(parsed) is None:
+        return None
+    return parsed
 
 
 _FORMATS = {

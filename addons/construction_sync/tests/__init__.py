@@ -1,9 +1,11 @@
+# The engine's tests that need no event type. Those that do (processing, approvals, actions,
+# cockpit, concurrency, accepted deliveries) are in test_construction_sync, which declares
+# test-only event types, as OCA's test_queue_job does for queue_job.
 from . import test_install
 from . import test_cockpit_tour
 from . import test_signature
 from . import test_schema
+from . import test_event_types
 from . import test_webhook_http
-from . import test_processing
 from . import test_actions
-from . import test_concurrency
-from . import test_cockpit
+from . import test_strict_input
