@@ -13,3 +13,4 @@ from . import construction_sync_processor
 from . import construction_sync_queue
 from . import construction_sync_rejected_delivery
 from . import construction_sync_runner
+from . import ir_websocket

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 
 from odoo.exceptions import AccessError, UserError
 
+from .access import readable
 from .construction_sync_event import IGNORABLE, RETRYABLE
 from .construction_sync_event_hourly import hour_of
 
@@ -104,7 +105,8 @@ class ConstructionSyncCockpit(models.AbstractModel):
         matching" read the same events."""
         domain = [("state", "in", EXCEPTION_STATES)]
         if system_id:
-            domain.append(("system_id", "=", int(system_id)))
+            # Another company's system is refused, not just answered with an empty list.
+            domain.append(("system_id", "=", readable(self.env["construction.sync.system"], [system_id]).id))
         if error_class:
             domain.append(("error_class", "=", error_class))
         if state in EXCEPTION_STATES:
@@ -170,8 +172,9 @@ class ConstructionSyncCockpit(models.AbstractModel):
         current = hour_of(fields.Datetime.now())
         since = current - timedelta(days=days) + timedelta(hours=1)
         # The systems of the user's companies (record rule): the hand-written queries below
-        # filter by them, as the ORM would.
-        systems = self.env["construction.sync.system"].search([("id", "=", int(system_id))] if system_id else [])
+        # filter by them, as the ORM would. Another company's system is refused.
+        System = self.env["construction.sync.system"]
+        systems = readable(System, [system_id]) if system_id else System.search([])
         self.env.cr.execute(
             """
             WITH buckets AS (
@@ -215,8 +218,9 @@ class ConstructionSyncCockpit(models.AbstractModel):
         self._check_access()
         if not self.env.user.has_group("construction_sync.group_manager"):
             raise AccessError(_("Only integration managers can replay events."))
+        system = readable(self.env["construction.sync.system"], [system_id])
         wizard = self.env["construction.sync.replay.wizard"].create({
-            "system_id": int(system_id),
+            "system_id": system.id,
             "date_from": date_from,
             "date_to": date_to,
             "event_type": event_type or False,
@@ -244,16 +248,16 @@ class ConstructionSyncCockpit(models.AbstractModel):
             "attempts": event.attempts,
             "assignee": event.user_id.name or None,
             "approval": event.state == "awaiting_approval",
+            # Accept and Reject take the right the event's handler names (event._check_approver),
+            # which is not always the integration manager's.
+            "can_decide": event.can_decide,
         }
 
     @api.model
     def get_event(self, event_id):
         """Everything the detail panel shows about one event; the traceback only to managers."""
         self._check_access()
-        event = self.env["construction.sync.event"].browse(int(event_id)).exists()
-        if not event:
-            raise AccessError(_("This event does not exist or belongs to another company."))
-        event.check_access("read")
+        event = readable(self.env["construction.sync.event"], [event_id])
         is_manager = self.env.user.has_group("construction_sync.group_manager")
         mapping_model, _sep, mapping_external_id = (event.waiting_for or "").partition(":")
         return {
@@ -284,7 +288,8 @@ class ConstructionSyncCockpit(models.AbstractModel):
         or the processor moved out of the action's states since the ids were read are left out
         instead of refusing the whole chunk; the answer lists only the events acted on."""
         self._check_access()
-        events = self.env["construction.sync.event"].browse([int(i) for i in event_ids]).exists()
+        # Every id must be one the user may read, or nothing is done (not even the others).
+        events = readable(self.env["construction.sync.event"], event_ids)
         if skip_ineligible and action in ELIGIBLE:
             events = events.filtered(lambda e: e.state in ELIGIBLE[action])
         handlers = {

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..sync.errors import ERROR_CLASSES
+from .access import readable
 
 STATES = [
     ("pending", "Pending"),
@@ -45,6 +46,9 @@ INDEXES = [
 INLINE_LIMIT = 20
 # States a manager can close with Ignore.
 IGNORABLE = ("pending", "failed", "dead", "awaiting_approval")
+# The bus channel of a company's open cockpits is (company, BUS_SUBCHANNEL); ir.websocket
+# subscribes an integration user's browser to those of the user's companies only.
+BUS_SUBCHANNEL = "construction_sync.cockpit"
 
 
 class ConstructionSyncEvent(models.Model):
@@ -78,6 +82,9 @@ class ConstructionSyncEvent(models.Model):
     next_attempt_at = fields.Datetime(readonly=True)
     lease_expires_at = fields.Datetime(readonly=True)
     claim_token = fields.Char(readonly=True, copy=False)
+    # The advisory lock number of the runner that claimed it (construction.sync.queue): when that
+    # lock is gone, so is the runner, and the event is claimable at once.
+    runner_lock = fields.Integer(readonly=True, copy=False)
     error_class = fields.Selection(ERROR_CLASSES, readonly=True)
     error_message = fields.Text(readonly=True)
     error_traceback = fields.Text(readonly=True, groups="construction_sync.group_manager")
@@ -85,6 +92,10 @@ class ConstructionSyncEvent(models.Model):
     user_id = fields.Many2one("res.users", string="Assignee", readonly=True, index=True)
     approval_summary = fields.Text(readonly=True)
     approved = fields.Boolean(readonly=True)
+    can_decide = fields.Boolean(
+        compute="_compute_can_decide",
+        help="The event awaits approval and the current user holds the right its handler names to accept or reject it.",
+    )
 
     # outcome
     res_model = fields.Char(string="Record Model", readonly=True)
@@ -117,6 +128,15 @@ class ConstructionSyncEvent(models.Model):
             except (TypeError, ValueError):
                 event.payload_pretty = event.payload
 
+    @api.depends("state", "event_type")
+    @api.depends_context("uid")
+    def _compute_can_decide(self):
+        deciders = {}
+        for event in self:
+            if event.event_type not in deciders:
+                deciders[event.event_type] = self._may_decide(event.event_type)
+            event.can_decide = event.state == "awaiting_approval" and deciders[event.event_type]
+
     @api.depends("event_type", "webhook_id")
     def _compute_display_name(self):
         for event in self:
@@ -136,42 +156,58 @@ class ConstructionSyncEvent(models.Model):
         self.sudo().write(values)
 
     def _notify_changed(self):
-        """Tells every open cockpit that these events changed state, through Odoo's bus. Calls
-        until the next pre-commit run (the commit, or a savepoint) make one message; the bus
-        writes its row then and sends one NOTIFY after the commit.
-        The channel is the integration user group, to which Odoo subscribes every member's
-        browser by itself (ir.websocket._build_bus_channel_list), so no other user hears of it
-        and no channel needs adding on the client. The message only names the systems: the
-        cockpit reads the figures with the person's own rights."""
-        systems = sorted(set(self.sudo().system_id.ids))
+        """Tells the open cockpits of these events' companies that the events changed state,
+        through Odoo's bus. Calls until the next pre-commit run (the commit, or a savepoint) make
+        one message per company; the bus writes its rows then and sends one NOTIFY after the commit.
+        The channel is (company, BUS_SUBCHANNEL), to which Odoo subscribes the browser of every
+        integration user of that company by itself (models/ir_websocket.py), so no user hears of
+        another company's systems and no channel needs adding on the client. The message only
+        names the company's systems: the cockpit reads the figures with the person's own rights."""
+        systems_by_company = {}
+        for event in self.sudo():
+            systems_by_company.setdefault(event.company_id.id, set()).add(event.system_id.id)
         key = "construction_sync.changed_systems"
         pending = self.env.cr.precommit.data.get(key)
         if pending is not None:
-            # Already announced in this transaction: the message is built at commit time.
-            pending.update(systems)
+            # Already announced in this transaction: the messages are built at commit time.
+            for company_id, system_ids in systems_by_company.items():
+                pending.setdefault(company_id, set()).update(system_ids)
             return
-        pending = self.env.cr.precommit.data[key] = set(systems)
-        group = self.env.ref("construction_sync.group_user").sudo()
+        pending = self.env.cr.precommit.data[key] = systems_by_company
 
         @self.env.cr.precommit.add
         def _send():
-            self.env["bus.bus"].sudo()._sendone(
-                group, "construction_sync/changed", {"system_ids": sorted(self.env.cr.precommit.data.pop(key, pending))})
+            changed = self.env.cr.precommit.data.pop(key, pending)
+            bus = self.env["bus.bus"].sudo()
+            for company in self.env["res.company"].sudo().browse(sorted(changed)):
+                bus._sendone((company, BUS_SUBCHANNEL), "construction_sync/changed",
+                             {"system_ids": sorted(changed[company.id])})
 
     def _check_manager(self):
         if not self.env.user.has_group("construction_sync.group_manager"):
             raise UserError(_("Only integration managers can do this."))
+
+    @api.model
+    def _approval_group(self, event_type):
+        """The xmlid of the group whose members accept or reject events of this type: the one
+        the type's handler names, integration managers' when it names none."""
+        handler = self.env["construction.sync.handler"]._get(event_type)
+        return (handler and handler.approval_group) or "construction_sync.group_manager"
+
+    @api.model
+    def _may_decide(self, event_type):
+        """Whether the current user may accept or reject events of this type (see _check_approver)."""
+        user = self.env.user
+        return user.has_group("construction_sync.group_user") and user.has_group(self._approval_group(event_type))
 
     def _check_approver(self):
         """Accepting or rejecting an approval item is the business decision its event applies
         (approving a change order, certifying a pay application): it takes the right the event's
         handler names, an integration manager's when it names none."""
         self._check_user()
-        handlers = self.env["construction.sync.handler"]._handlers()
         for event_type in set(self.mapped("event_type")):
-            handler = handlers.get(event_type)
-            group_xmlid = (handler and handler.approval_group) or "construction_sync.group_manager"
-            if not self.env.user.has_group(group_xmlid):
+            if not self._may_decide(event_type):
+                group_xmlid = self._approval_group(event_type)
                 group = self.env.ref(group_xmlid, raise_if_not_found=False)
                 raise UserError(_("Only users with the right %(group)s can accept or reject %(type)s events.",
                                   group=group.full_name if group else group_xmlid, type=event_type))
@@ -179,6 +215,12 @@ class ConstructionSyncEvent(models.Model):
     def _check_user(self):
         if not self.env.user.has_group("construction_sync.group_user"):
             raise UserError(_("Only integration users can do this."))
+
+    def _check_readable(self):
+        """Refuses the whole action, before anything is written, when the current user may not
+        read one of these events (another company's: the ids come from the browser). The actions
+        then write with sudo: integration users only read events through the ORM."""
+        readable(self, self.ids)
 
     def _refuse_unless(self, states, verb):
         wrong = self.filtered(lambda e: e.state not in states)
@@ -196,6 +238,7 @@ class ConstructionSyncEvent(models.Model):
 
     def action_retry(self):
         self._check_user()
+        self._check_readable()
         self._refuse_unless(RETRYABLE, _("retry"))
         self._transition(
             "pending", "retry", _("Retried by %s", self.env.user.name),
@@ -215,6 +258,7 @@ class ConstructionSyncEvent(models.Model):
 
     def action_assign(self, user_id):
         self._check_user()
+        self._check_readable()
         user = self.env["res.users"].browse(user_id).exists() if user_id else self.env["res.users"]
         message = _("Assigned to %s", user.name) if user else _("Unassigned")
         self.env["construction.sync.audit"]._log(self, "assign", None, message)
@@ -223,6 +267,7 @@ class ConstructionSyncEvent(models.Model):
 
     def action_add_note(self, note):
         self._check_user()
+        self._check_readable()
         if not (note or "").strip():
             raise UserError(_("A note cannot be empty."))
         self.env["construction.sync.audit"]._log(self, "note", None, note.strip())
@@ -230,6 +275,7 @@ class ConstructionSyncEvent(models.Model):
 
     def action_ignore(self, reason):
         self._check_manager()
+        self._check_readable()
         if not (reason or "").strip():
             raise UserError(_("Say why the event is ignored: the reason stays in its audit trail."))
         self._refuse_unless(IGNORABLE, _("ignore"))
@@ -239,6 +285,8 @@ class ConstructionSyncEvent(models.Model):
     def action_accept(self):
         """Accepts approval items: they are applied now, in this request, so the accountant sees
         the outcome (done, or the error) immediately."""
+        self._check_user()
+        self._check_readable()
         self._check_approver()
         self._refuse_unless(("awaiting_approval",), _("accept"))
         self.env["construction.sync.audit"]._log(self, "accept", None, _("Accepted by %s", self.env.user.name))
@@ -247,6 +295,8 @@ class ConstructionSyncEvent(models.Model):
         return True
 
     def action_reject(self, reason):
+        self._check_user()
+        self._check_readable()
         self._check_approver()
         if not (reason or "").strip():
             raise UserError(_("A rejection needs a reason for the sending system's team."))
@@ -259,6 +309,7 @@ class ConstructionSyncEvent(models.Model):
         Handlers apply idempotently, and the ordering watermark turns anything older than what
         was applied since into `stale`, so a replay never applies an event twice over newer data."""
         self._check_manager()
+        self._check_readable()
         self._refuse_unless(("done", "failed", "dead", "stale", "ignored"), _("replay"))
         self._transition(
             "pending", "replay", reason or _("Replayed by %s", self.env.user.name),
@@ -270,6 +321,7 @@ class ConstructionSyncEvent(models.Model):
 
     def action_open_record(self):
         self.ensure_one()
+        self._check_readable()
         if not self.record_ref:
             raise UserError(_("This event has not produced a record."))
         return {

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .access import readable
+
 
 class ConstructionSyncMapping(models.Model):
     """External id ↔ Odoo record, per (system, model, external id). Handlers resolve references
@@ -60,6 +62,10 @@ class ConstructionSyncMapping(models.Model):
         return mappings
 
     def write(self, vals):
+        if vals.get("system_id"):
+            # The record rule checks the mapping's company before the write, not after: a mapping
+            # moves only to a system of the user's companies (whose waiting events it releases).
+            readable(self.env["construction.sync.system"], [vals["system_id"]])
         result = super().write(vals)
         if {"res_id", "res_model", "external_id", "record_ref"} & set(vals):
             self._release_waiting_events()

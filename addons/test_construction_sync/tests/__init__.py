@@ -5,3 +5,6 @@ from . import test_actions
 from . import test_concurrency
 from . import test_cockpit
 from . import test_hostile_input
+from . import test_company_isolation
+from . import test_cockpit_approvers
+from . import test_preauth_http
