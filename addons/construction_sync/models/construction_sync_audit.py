@@ -19,7 +19,7 @@ ACTIONS = [
     ("ignore", "Ignored"),
     ("assign", "Assigned"),
     ("note", "Note"),
-    ("lease_expired", "Lease expired"),
+    ("lease_expired", "Claimed Again"),
 ]
 
 

@@ -1,5 +1,8 @@
 import logging
+import random
 from datetime import timedelta
+
+from psycopg2 import errors
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -14,12 +17,24 @@ LEASE_SECONDS = 300
 # believes the whole table holds less than half of them.
 STALE_ROWS = 1000
 
+# Runners hold a session-level advisory lock (RUNNER_LOCK_SPACE, their own number) while they
+# drain; the number is written on every event they claim.
+RUNNER_LOCK_SPACE = 0x63737963  # "csyc"
+# The claiming runner of `e` is gone: its database session, and so its advisory lock, ended.
+RUNNER_GONE = """
+    NOT EXISTS (
+        SELECT 1 FROM pg_locks l
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND l.classid = %(lock_space)s::oid AND l.objid = e.runner_lock::oid)
+"""
 # An event `e` a runner of its mode may take: pending and due, or left in processing by a worker
-# whose lease ran out.
+# that died (its runner lock is gone) or whose lease ran out (a hung worker).
 READY = """
     e.processing_mode = %(mode)s
     AND ((e.state = 'pending' AND e.next_attempt_at <= statement_timestamp() at time zone 'utc')
-      OR (e.state = 'processing' AND e.lease_expires_at < statement_timestamp() at time zone 'utc'))
+      OR (e.state = 'processing' AND (e.lease_expires_at < statement_timestamp() at time zone 'utc'
+                                      OR (e.runner_lock IS NOT NULL AND """ + RUNNER_GONE + """))))
 """
 # An older event about the same external object as `e` is still queued or running: `e` waits for
 # it, so each object's events apply in source order.
@@ -56,7 +71,27 @@ class ConstructionSyncQueue(models.AbstractModel):
 
     @api.model
     def _ready(self, mode):
-        return SQL(READY, mode=mode)
+        return SQL(READY, mode=mode, lock_space=RUNNER_LOCK_SPACE)
+
+    @api.model
+    def _acquire_runner_lock(self):
+        """Takes a runner lock of this session under a free number and returns the number."""
+        while True:
+            number = random.randint(1, 2**31 - 1)
+            self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUNNER_LOCK_SPACE, number))
+            if self.env.cr.fetchone()[0]:
+                return number
+
+    @api.model
+    def _release_runner_lock(self, number):
+        # Session locks outlive transactions, so an aborted transaction still holds it: the
+        # unlock then needs a usable transaction (the aborted one is lost anyway).
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUNNER_LOCK_SPACE, number))
+        except errors.InFailedSqlTransaction:
+            self.env.cr.rollback()
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUNNER_LOCK_SPACE, number))
 
     @api.model
     def _ready_count(self, mode):
@@ -65,13 +100,15 @@ class ConstructionSyncQueue(models.AbstractModel):
         return count
 
     @api.model
-    def _claim(self, mode, limit, token):
+    def _claim(self, mode, limit, token, lock=None):
         """Claims up to `limit` ready events of `mode` and returns their ids, oldest source first.
 
         An event waits while an older event about the same external object is still queued or
         running, so each object's events apply in source order. An event left in processing by a
-        dead worker is ready again once its lease expires; the claim counts as an attempt, so an
-        event that kills its worker every time ends up dead instead of looping."""
+        dead worker is ready again as soon as its runner lock is gone (`lock` is the claiming
+        runner's, see _acquire_runner_lock), a hung worker's once its lease expires; the claim
+        counts as an attempt, so an event that kills its worker every time ends up dead instead
+        of looping."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -89,6 +126,7 @@ class ConstructionSyncQueue(models.AbstractModel):
                        SET state = 'processing',
                            attempts = e.attempts + 1,
                            claim_token = %(token)s,
+                           runner_lock = %(lock)s,
                            lease_expires_at = statement_timestamp() at time zone 'utc' + %(lease)s,
                            started_at = statement_timestamp() at time zone 'utc',
                            write_date = statement_timestamp() at time zone 'utc'
@@ -100,12 +138,13 @@ class ConstructionSyncQueue(models.AbstractModel):
                     SELECT picked.id, claimed.company_id, clock_timestamp() at time zone 'utc', %(uid)s,
                            CASE WHEN picked.state = 'processing' THEN 'lease_expired' ELSE 'claim' END,
                            picked.state, 'processing',
-                           CASE WHEN picked.state = 'processing' THEN 'The previous worker''s lease expired (worker stopped?): claimed again.' END
+                           CASE WHEN picked.state = 'processing' THEN 'The previous worker stopped (its session ended) or its lease expired: claimed again.' END
                       FROM picked JOIN claimed ON claimed.id = picked.id
                 )
                 SELECT id FROM claimed ORDER BY source_timestamp, id
                 """,
-                ready=self._ready(mode), older_queued=OLDER_QUEUED, limit=limit, token=token, lease=self._lease(),
+                ready=self._ready(mode), older_queued=OLDER_QUEUED, limit=limit, token=token, lock=lock,
+                lease=self._lease(),
                 uid=self.env.uid,
             ),
             log_exceptions=False,

@@ -139,61 +139,82 @@ class ConstructionSyncRunner(models.AbstractModel):
         unannounced = self.env["construction.sync.event"]
         announced_at = 0.0
         analyzed = Queue._analyze_if_stale()
-        while deadline is None or time.monotonic() < deadline:
-            settings_cache = {}
-            size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
-            if size <= 0:
-                break
-            token = str(uuid.uuid4())
-            claim_started = time.monotonic()
-            try:
-                claimed = Queue._claim(mode, size, token)
-            except OperationalError as exc:
-                # Another runner claimed rows our snapshot still saw as ready: take a fresh
-                # snapshot and claim again.
-                if not commit or exc.pgcode not in TRANSIENT_PGCODES:
-                    raise
-                self.env.cr.rollback()
-                continue
-            if not analyzed and time.monotonic() - claim_started > SLOW_CLAIM_SECONDS:
-                # A burst of deliveries into a table whose statistics say it is small (a new
-                # database, autovacuum not run yet): the planner then checks each candidate's
-                # older events by scanning the whole queue, seconds per claim. Fresh statistics
-                # give the hash join again; autovacuum would take up to a minute to notice.
-                Queue._analyze()
-                analyzed = True
-            if commit:
-                self.env.cr.commit()
-            if not claimed:
-                break
-            if len(claimed) == size and not helpers_called and mode == "realtime":
-                # A full claim: there is a backlog, so the other runners join in.
-                helpers_called = True
-                self._wake_realtime(REALTIME_RUNNERS[1:])
-                self.env.cr.commit()
-            try:
-                owned = Queue._lock_claimed(claimed, token)
-            except OperationalError as exc:
-                # A row changed under us (a lease reclaim): leave the batch to the lease.
-                if not commit or exc.pgcode not in TRANSIENT_PGCODES:
-                    raise
-                self.env.cr.rollback()
-                continue
-            Processor._apply_claimed(owned, settings_cache)
-            processed += len(owned)
-            unannounced |= owned
-            if commit and time.monotonic() - announced_at >= NOTIFY_EVERY_SECONDS:
+        # Held for the whole drain by this database session: if the worker dies, PostgreSQL ends
+        # the session and releases it, and other runners take the claims at once instead of
+        # waiting out the lease (the lease stays the backstop for a hung, not dead, worker).
+        lock = Queue._acquire_runner_lock()
+        try:
+            while deadline is None or time.monotonic() < deadline:
+                settings_cache = {}
+                size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
+                if size <= 0:
+                    break
+                token = str(uuid.uuid4())
+                claim_started = time.monotonic()
+                try:
+                    claimed = Queue._claim(mode, size, token, lock)
+                except OperationalError as exc:
+                    # Another runner claimed rows our snapshot still saw as ready: take a fresh
+                    # snapshot and claim again.
+                    if not commit or exc.pgcode not in TRANSIENT_PGCODES:
+                        raise
+                    self.env.cr.rollback()
+                    continue
+                if not analyzed and time.monotonic() - claim_started > SLOW_CLAIM_SECONDS:
+                    # A burst of deliveries into a table whose statistics say it is small (a new
+                    # database, autovacuum not run yet): the planner then checks each candidate's
+                    # older events by scanning the whole queue, seconds per claim. Fresh statistics
+                    # give the hash join again; autovacuum would take up to a minute to notice.
+                    Queue._analyze()
+                    analyzed = True
+                if commit:
+                    self.env.cr.commit()
+                if not claimed:
+                    break
+                if len(claimed) == size and not helpers_called and mode == "realtime":
+                    # A full claim: there is a backlog, so the other runners join in.
+                    helpers_called = True
+                    self._wake_realtime(REALTIME_RUNNERS[1:])
+                    self.env.cr.commit()
+                try:
+                    owned = Queue._lock_claimed(claimed, token)
+                except OperationalError as exc:
+                    # A row changed under us (a lease reclaim): leave the batch to the lease.
+                    if not commit or exc.pgcode not in TRANSIENT_PGCODES:
+                        raise
+                    self.env.cr.rollback()
+                    continue
+                Processor._apply_claimed(owned, settings_cache)
+                processed += len(owned)
+                unannounced |= owned
+                if commit and time.monotonic() - announced_at >= NOTIFY_EVERY_SECONDS:
+                    unannounced._notify_changed()
+                    unannounced, announced_at = unannounced.browse(), time.monotonic()
+                if commit:
+                    self.env.cr.commit()
+            if unannounced:
+                # Whatever was applied since the last message, in one more (committed by the
+                # runner's own commit, or by the caller's transaction).
                 unannounced._notify_changed()
-                unannounced, announced_at = unannounced.browse(), time.monotonic()
-            if commit:
-                self.env.cr.commit()
-        if unannounced:
-            # Whatever was applied since the last message, in one more (committed by the
-            # runner's own commit, or by the caller's transaction).
-            unannounced._notify_changed()
-            if commit:
-                self.env.cr.commit()
-        return processed
+                if commit:
+                    self.env.cr.commit()
+            return processed
+        finally:
+            Queue._release_runner_lock(lock)
+
+    def _register_hook(self):
+        """When a server (re)starts with events queued or left claimed by workers that died with
+        the previous process, the realtime runner is due at once rather than at its next poll: the
+        cron workers take it as soon as they start, and the runner-lock check lets it reclaim the
+        dead workers' events immediately."""
+        super()._register_hook()
+        self.env.cr.execute(
+            "SELECT 1 FROM construction_sync_event WHERE state IN ('pending', 'processing') AND processing_mode = 'realtime' LIMIT 1"
+        )
+        if self.env.cr.fetchone():
+            cron = self.env.ref(REALTIME_RUNNERS[0], raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
 
     # ------------------------------------------------------------------------------------------
     # housekeeping
