@@ -1,11 +1,37 @@
 import json
+import logging
+
+import psycopg2
 
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
-from ..sync import delivery, openapi
+from ..sync import delivery, flood, openapi
+
+_logger = logging.getLogger(__name__)
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+# Seconds a sender should wait before it tries again while the database is unreachable.
+OUTAGE_RETRY_AFTER = 5
+
+
+def unavailable():
+    """The answer while the database cannot be reached: the delivery was not stored, and the
+    sender is told to come back (never a 404, which the contract reserves for unknown systems)."""
+    return request.make_json_response(
+        {"error": {"code": "service_unavailable",
+                   "message": "The database is unreachable for a moment; nothing was stored. Retry later."}},
+        headers=[("Retry-After", str(OUTAGE_RETRY_AFTER))], status=503,
+    )
+
+
+def is_outage(exc):
+    """A lost or refused database connection, as opposed to a conflict Odoo retries itself
+    (serialization failures and deadlocks carry a pgcode outside class 08 / 57P)."""
+    if isinstance(exc, psycopg2.InterfaceError):
+        return True
+    code = getattr(exc, "pgcode", None)
+    return code is None or code.startswith("08") or code in ("57P01", "57P02", "57P03")
 
 
 class WebhookController(http.Controller):
@@ -14,10 +40,41 @@ class WebhookController(http.Controller):
     not Odoo's HTML page."""
 
     def _deliver(self, code, batch):
+        if not request.db:
+            # Odoo serves a request without a database when it cannot list or open one (the
+            # server is down or restarting); this route answers then because construction_sync is
+            # a server-wide module (--load), see readme/CONFIGURE.md.
+            return unavailable()
+        try:
+            return self._deliver_in_db(code, batch)
+        except psycopg2.OperationalError as exc:
+            if not is_outage(exc):
+                raise  # Odoo replays the request on serialization failures
+            _logger.warning("webhook delivery to %s answered 503: database unreachable (%s)", code, exc)
+            return unavailable()
+        except psycopg2.InterfaceError as exc:
+            _logger.warning("webhook delivery to %s answered 503: database connection lost (%s)", code, exc)
+            return unavailable()
+
+    def _deliver_in_db(self, code, batch):
         httprequest = request.httprequest
         env = request.env(user=SUPERUSER_ID, su=True)
-        status, body, headers = delivery.receive(
-            env["construction.sync.intake"],
+        intake = env["construction.sync.intake"]
+        # Unauthenticated floods (sync.flood): an address over its budget of refusals is answered
+        # before any check, query of the engine or body read. The budget is a system parameter,
+        # read from Odoo's in-memory parameter cache.
+        address = flood.address_key(httprequest.remote_addr)
+        per_minute = intake._unauthenticated_per_minute()
+        wait = flood.GUARD.retry_after(address, per_minute)
+        if wait:
+            return request.make_json_response(
+                {"error": {"code": "unauthenticated_rate_limited",
+                           "message": "Too many requests from this address were refused before authentication; "
+                                      "retry after %d s." % wait}},
+                headers=[("Retry-After", str(wait))], status=429,
+            )
+        reply = delivery.answer(
+            intake,
             code=code,
             batch=batch,
             method=httprequest.method,
@@ -29,7 +86,17 @@ class WebhookController(http.Controller):
             # because Odoo replays the request when its transaction hits a serialization failure.
             read_body=lambda limit: httprequest.get_data(),
         )
-        return request.make_json_response(body, headers=list(headers.items()), status=status)
+        # A 202 promises the event is stored (and a 409/422 that the body was kept): commit before
+        # answering, so that a database lost between the reply and Odoo's own commit becomes a
+        # 503 the sender retries, never a 202 that was not kept nor an HTML error page.
+        env.cr.commit()
+        # Counted once the transaction is through (Odoo replays the whole request after a
+        # serialization failure). A 503 is the server's failure, not the sender's.
+        if reply.authenticated:
+            flood.GUARD.trust(address)
+        elif 400 <= reply.status < 500:
+            flood.GUARD.charge(address, per_minute)
+        return request.make_json_response(reply.body, headers=list(reply.headers.items()), status=reply.status)
 
     @http.route("/construction_sync/webhook/<string:code>", type="http", auth="none",
                 methods=ALL_METHODS, csrf=False, save_session=False, readonly=False)
@@ -44,6 +111,8 @@ class WebhookController(http.Controller):
     @http.route("/construction_sync/openapi.json", type="http", auth="none", methods=["GET"],
                 save_session=False)
     def openapi(self, **kwargs):
+        if not request.db:
+            return unavailable()
         base_url = request.httprequest.host_url.rstrip("/")
         handlers = request.env(user=SUPERUSER_ID, su=True)["construction.sync.handler"]._handlers()
         return request.make_response(
