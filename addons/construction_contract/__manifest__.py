@@ -13,6 +13,7 @@
         "security/construction_contract_rules.xml",
         "data/product_data.xml",
         "views/construction_change_order_views.xml",
+        "views/construction_budget_views.xml",
         "views/construction_budget_line_views.xml",
         "views/purchase_order_views.xml",
         "views/account_move_views.xml",

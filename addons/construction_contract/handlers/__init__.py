@@ -5,3 +5,4 @@ from . import change_order
 from . import commitment
 from . import subcontractor_invoice
 from . import progress_billing
+from . import budget

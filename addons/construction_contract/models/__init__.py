@@ -3,6 +3,8 @@ from . import project_project
 from . import construction_change_order
 from . import account_move
 from . import account_move_line
+from . import construction_budget
+from . import construction_budget_item
 from . import construction_budget_line
 from . import construction_change_order_line
 from . import construction_pay_application

@@ -15,6 +15,11 @@ class ProjectProject(models.Model):
     )
     change_order_ids = fields.One2many("construction.change.order", "project_id", string="Change Orders")
     budget_line_ids = fields.One2many("construction.budget.line", "project_id", string="Budget")
+    budget_ids = fields.One2many("construction.budget", "project_id", string="Budget Versions")
+    budget_version = fields.Integer(
+        string="Budget Version", compute="_compute_budget_version",
+        help="The version of the project's approved budget; 0 while it has none.",
+    )
     commitment_ids = fields.One2many("purchase.order", "construction_project_id", string="Commitments")
     change_order_count = fields.Integer(compute="_compute_construction_counts")
     pay_application_count = fields.Integer(compute="_compute_construction_counts")
@@ -27,6 +32,19 @@ class ProjectProject(models.Model):
             approved = project.change_order_ids.filtered(lambda co: co.state == "approved" and co.kind == "prime")
             project.approved_change_order_total = sum(approved.mapped("amount_total"))
             project.revised_contract_value = project.original_contract_value + project.approved_change_order_total
+
+    @api.depends("budget_ids.state", "budget_ids.version")
+    def _compute_budget_version(self):
+        for project in self:
+            project.budget_version = max(project.budget_ids.filtered(lambda b: b.state == "approved").mapped("version"),
+                                         default=0)
+
+    def _construction_next_budget_version(self):
+        """The version a new budget of this project takes: the one after the highest it has."""
+        self.ensure_one()
+        latest = self.env["construction.budget"].sudo().search(
+            [("project_id", "=", self.id)], order="version desc", limit=1)
+        return latest.version + 1
 
     def _compute_construction_counts(self):
         change_orders = dict(self.env["construction.change.order"]._read_group(
@@ -59,6 +77,9 @@ class ProjectProject(models.Model):
         action = self._construction_action("construction_contract.construction_retention_balance_action", "project_id")
         action["context"] = {}
         return action
+
+    def action_view_budgets(self):
+        return self._construction_action("construction_contract.construction_budget_action", "project_id")
 
     def action_view_job_cost(self):
         action = self._construction_action("construction_contract.construction_job_cost_action", "project_id")
