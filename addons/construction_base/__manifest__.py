@@ -15,6 +15,7 @@
         "data/analytic_plan.xml",
         "views/construction_cost_code_views.xml",
         "views/project_project_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import SUPERUSER_ID, _, fields, models
 from odoo.exceptions import UserError
 
 
@@ -19,6 +19,11 @@ class ProjectProject(models.Model):
         help="A closed contract takes no further change orders.",
     )
     cost_code_ids = fields.One2many("construction.cost.code", "project_id", string="Project Cost Codes")
+    construction_responsible_id = fields.Many2one(
+        "res.users", string="Construction Responsible", tracking=True, domain="[('share', '=', False)]",
+        help="Receives the activities the construction apps schedule for this project (e.g. a submittal "
+        "hold) when the document has no buyer; left empty, the company's responsible, then the project manager.",
+    )
 
     _sql_constraints = [
         ("retention_percent_range", "CHECK(retention_percent >= 0 AND retention_percent <= 100)",
@@ -31,6 +36,24 @@ class ProjectProject(models.Model):
         if not self.account_id:
             self.sudo()._create_analytic_account()
         return self.account_id
+
+    def _construction_activity_user(self, preferred=None, company=None):
+        """Who gets an activity the construction apps schedule about this project (which may be
+        empty): `preferred` (e.g. a purchase order's buyer), else the project's responsible, else
+        the company's, else the project manager, else the company's first construction manager.
+        Only an active internal user of `company` counts: documents and projects created from
+        events belong to OdooBot, and an activity for it (an archived user) or for someone who
+        cannot open the company's records reaches nobody."""
+        company = company or self.company_id or self.env.company
+        Users = self.env["res.users"].sudo()
+        for user in (preferred, self.construction_responsible_id, company.construction_responsible_id, self.user_id):
+            user = Users.browse(user.ids) if user else Users
+            if user and user.active and not user.share and not user._is_superuser() and company in user.company_ids:
+                return user.with_env(self.env)
+        return Users.search([
+            ("groups_id", "in", self.env.ref("construction_base.group_manager").ids), ("share", "=", False),
+            ("company_ids", "in", company.ids), ("id", "!=", SUPERUSER_ID),
+        ], order="id", limit=1).with_env(self.env)
 
     def _construction_check_open(self, change_order_number):
         """Refuses change orders on a closed contract (entered by hand or sent by an event)."""

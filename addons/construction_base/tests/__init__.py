@@ -1,2 +1,3 @@
 from . import test_cost_code
 from . import test_i18n
+from . import test_activity_user

@@ -67,8 +67,9 @@ class SubcontractorInvoiceReceived(EventHandler):
                     line=line["commitment_line_id"], owner=purchase_line.order_id.name, order=order.name,
                 ))
             amounts[purchase_line] = amounts.get(purchase_line, 0.0) + line["amount"]
-        # The rule posting applies too; its UserError is a business error for the engine.
-        ctx.env["purchase.order.line"]._construction_check_billing(amounts)
+        # The rule posting applies too, with the other draft bills of the lines counted: this bill
+        # is a draft as well. Its UserError is a business error for the engine.
+        ctx.env["purchase.order.line"]._construction_check_billing(amounts, count_drafts=True, replacing=bill)
         return order, bill, amounts
 
     def prepare(self, ctx):
@@ -83,6 +84,7 @@ class SubcontractorInvoiceReceived(EventHandler):
 
     def apply(self, ctx):
         order, bill, amounts = self._resolve(ctx)
+        ctx.env["purchase.order.line"].concat(*amounts)._construction_lock_billing()
         data = ctx.data
         lines = [Command.clear()] if bill else []
         for purchase_line, amount in amounts.items():

@@ -50,17 +50,54 @@ class PurchaseOrderLine(models.Model):
             if line.order_id.state in ("purchase", "done"):
                 line.qty_to_invoice = line.product_qty - line.qty_invoiced
 
-    def _construction_check_billing(self, extra_by_line):
+    def _construction_draft_billed(self, replacing):
+        """(amount, bills) of this line on draft vendor bills other than `replacing`."""
+        self.ensure_one()
+        lines = self.invoice_lines.filtered(
+            lambda line: line.move_id.state == "draft" and line.move_id.move_type in ("in_invoice", "in_receipt")
+            and line.move_id not in replacing
+        )
+        return sum(lines.mapped("price_subtotal")), lines.move_id
+
+    def _construction_check_billing(self, extra_by_line, count_drafts=False, replacing=None):
         """Refuses bills that take a commitment line beyond its committed amount.
-        `extra_by_line` maps purchase lines to amounts about to be billed on them."""
+        `extra_by_line` maps purchase lines to amounts about to be billed on them.
+
+        Posting counts posted bills only. A bill created from an event stays a draft, so there
+        (`count_drafts`) the line's other draft bills count too, all but `replacing` (the draft
+        the event rewrites): two drafts that together exceed the line would leave accounts
+        payable a bill it can never post, and the sender no error to act on."""
+        replacing = replacing or self.env["account.move"]
         for line, extra in extra_by_line.items():
             if not line._is_commitment_line():
                 continue
-            total = line.construction_billed_amount + extra
-            if float_compare(total, line.price_subtotal, precision_rounding=line.currency_id.rounding) > 0:
+            drafts, draft_bills = line._construction_draft_billed(replacing) if count_drafts else (0.0, None)
+            total = line.construction_billed_amount + drafts + extra
+            if float_compare(total, line.price_subtotal, precision_rounding=line.currency_id.rounding) <= 0:
+                continue
+            if draft_bills:
                 raise UserError(_(
                     "Billing %(extra)s on \"%(line)s\" of %(po)s would bring it to %(total)s, beyond the %(committed)s "
-                    "committed. Approve a change order first.",
+                    "committed: %(drafts)s of it is on draft bills %(bills)s. Approve a change order first.",
                     extra=line.currency_id.format(extra), line=line.name, po=line.order_id.name,
                     total=line.currency_id.format(total), committed=line.currency_id.format(line.price_subtotal),
+                    drafts=line.currency_id.format(drafts),
+                    bills=", ".join(bill.ref or bill.display_name for bill in draft_bills),
                 ))
+            raise UserError(_(
+                "Billing %(extra)s on \"%(line)s\" of %(po)s would bring it to %(total)s, beyond the %(committed)s "
+                "committed. Approve a change order first.",
+                extra=line.currency_id.format(extra), line=line.name, po=line.order_id.name,
+                total=line.currency_id.format(total), committed=line.currency_id.format(line.price_subtotal),
+            ))
+
+    def _construction_lock_billing(self):
+        """Serialises two transactions that each add a draft bill on these lines after checking
+        the other drafts (the events of two invoices of one commitment, applied at once): the
+        second fails to serialize and its retry sees the first one's draft. Creating a draft
+        writes nothing on its purchase lines, so a plain row lock would let the second go on
+        from its snapshot; an update of the rows does not. Raw SQL: the ORM writes no row whose
+        values do not change."""
+        if self:
+            self.env.cr.execute("UPDATE purchase_order_line SET write_date = write_date WHERE id = ANY(%s)", [self.ids],
+                                log_exceptions=False)

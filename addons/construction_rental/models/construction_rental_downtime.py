@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 
 
@@ -28,26 +30,46 @@ class ConstructionRentalDowntime(models.Model):
     @api.depends("start", "end", "line_id.downtime_min_hours")
     def _compute_pauses_billing(self):
         for downtime in self:
-            if downtime.end:
-                downtime.duration_hours = (downtime.end - downtime.start).total_seconds() / 3600.0
-                downtime.pauses_billing = downtime.duration_hours >= downtime.line_id.downtime_min_hours
-            else:
-                downtime.duration_hours = 0.0
-                downtime.pauses_billing = True
+            # Shown in hours with 2 decimals; the policy compares the exact length (_pauses).
+            downtime.duration_hours = (downtime.end - downtime.start).total_seconds() / 3600.0 if downtime.end else 0.0
+            downtime.pauses_billing = downtime._pauses(downtime.line_id)
+
+    def _pauses(self, line):
+        """Whether this downtime pauses the billing of `line` (its own line or a later line of
+        its transfer chain) under that line's policy: open, or at least `downtime_min_hours`
+        long to the second. A length rounded to hours first would let 3 h 59 min 59 s (3.9997 h,
+        shown 4.00) pause a 4 h policy."""
+        self.ensure_one()
+        if not self.end:
+            return True
+        return self.end - self.start >= timedelta(hours=line.downtime_min_hours)
+
+    def _covered_lines(self):
+        """The lines of the transfer chain whose time on rent these downtimes overlap: a
+        breakdown from before a transfer to after it pauses the lines on both sides."""
+        lines = self.env["construction.rental.line"]
+        for downtime in self:
+            for line in downtime.line_id._transfer_chain():
+                if line.dispatched_at and (not downtime.end or downtime.end > line.dispatched_at) and (
+                        not line.returned_at or downtime.start < line.returned_at):
+                    lines |= line
+        return lines
 
     @api.model_create_multi
     def create(self, vals_list):
         downtimes = super().create(vals_list)
         downtimes.filtered("breakdown")._open_maintenance_request()
-        downtimes.line_id._reopen_for_billing()
+        (downtimes.line_id | downtimes._covered_lines())._reopen_for_billing()
         return downtimes
 
     def write(self, vals):
+        moved = {"start", "end", "line_id"} & set(vals)
+        before = self._covered_lines() if moved else self.env["construction.rental.line"]
         result = super().write(vals)
         if vals.get("breakdown"):
             self._open_maintenance_request()
-        if {"start", "end"} & set(vals):
-            self.line_id._reopen_for_billing()
+        if moved:
+            (before | self.line_id | self._covered_lines())._reopen_for_billing()
         return result
 
     def _open_maintenance_request(self):

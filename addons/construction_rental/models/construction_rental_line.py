@@ -260,6 +260,17 @@ class ConstructionRentalLine(models.Model):
             line = line.transferred_to_id
         return line
 
+    def _transfer_chain(self):
+        """Every line of this rental's transfer chain (transfers and rate changes), first to last."""
+        self.ensure_one()
+        first = self
+        while first.transferred_from_id:
+            first = first.transferred_from_id
+        chain = first
+        while chain[-1].transferred_to_id:
+            chain |= chain[-1].transferred_to_id
+        return chain
+
     def _reopen_for_billing(self):
         """A fact arriving after the final billing (a late downtime, a damage charge) leaves
         something to bill: the line goes back to returned until the next run settles it."""
@@ -270,13 +281,15 @@ class ConstructionRentalLine(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def _pauses(self):
-        """The downtime intervals that pause billing under this line's policy, merged."""
+        """The downtime intervals that pause billing under this line's policy, merged. A
+        downtime belongs to the line it started on; one that lasts past a transfer pauses the
+        later lines of the chain too (_billable_seconds keeps the part within this line)."""
         self.ensure_one()
         far = fields.Datetime.to_datetime("9999-12-31 00:00:00")
         intervals = sorted(
             (downtime.start, downtime.end or far)
-            for downtime in self.downtime_ids
-            if downtime.pauses_billing
+            for downtime in self._transfer_chain().downtime_ids
+            if downtime._pauses(self)
         )
         merged = []
         for start, end in intervals:

@@ -13,6 +13,10 @@ class AccountMove(models.Model):
         for move in self.filtered(lambda m: m.move_type in ("in_invoice", "in_receipt")):
             held = move.invoice_line_ids.purchase_line_id.filtered("construction_submittal_hold")
             if held:
-                raise UserError(held._construction_hold_message(
-                    _("Vendor bill %(bill)s cannot be posted", bill=move.name or move.ref or _("(draft)"))))
+                name = move.name if move.name and move.name != "/" else move.ref or _("(draft)")
+                if move.move_type == "in_receipt":
+                    operation = _("Purchase receipt %(receipt)s cannot be posted", receipt=name)
+                else:
+                    operation = _("Vendor bill %(bill)s cannot be posted", bill=name)
+                raise UserError(held._construction_hold_message(operation))
         return super()._post(soft)

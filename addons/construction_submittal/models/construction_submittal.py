@@ -132,13 +132,14 @@ class ConstructionSubmittal(models.Model):
         return True
 
     def _hold_lines(self):
-        """The buyer of each confirmed order with lines on hold gets one activity per submittal."""
+        """Each confirmed order with lines on hold gets one activity per submittal, for its buyer or
+        whoever follows the project up (project_project._construction_activity_user)."""
         self.ensure_one()
         held = self.purchase_line_ids.filtered("construction_submittal_hold")
         for order in held.order_id:
             order.activity_schedule(
                 "construction_submittal.mail_activity_type_submittal_hold",
-                user_id=(order.user_id or self.env.user).id,
+                user_id=self.project_id._construction_activity_user(order.user_id, order.company_id).id,
                 summary=_("Submittal %(number)s is %(status)s", number=self.number, status=self._status_label().lower()),
                 note=_("Lines %(lines)s are on hold: their receipts and vendor bills are blocked until a new "
                        "revision of %(submittal)s is approved.",

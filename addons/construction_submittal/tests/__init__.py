@@ -1,1 +1,3 @@
 from . import test_submittal
+from . import test_hold_activity
+from . import test_submittal_returns
