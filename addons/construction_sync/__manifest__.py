@@ -8,6 +8,8 @@
     "author": "construction_sync developers",
     "license": "LGPL-3",
     "depends": ["base", "mail", "web", "bus"],
+    # Fernet for signing secrets at rest (sync/secret_store.py); Odoo itself requires it.
+    "external_dependencies": {"python": ["cryptography"]},
     "data": [
         "security/construction_sync_groups.xml",
         "security/ir.model.access.csv",
@@ -16,6 +18,7 @@
         "views/construction_sync_system_views.xml",
         "views/construction_sync_event_action_wizard_views.xml",
         "views/construction_sync_replay_wizard_views.xml",
+        "views/construction_sync_watermark_reset_wizard_views.xml",
         "views/construction_sync_event_views.xml",
         "views/construction_sync_mapping_views.xml",
         "views/construction_sync_rejected_delivery_views.xml",

@@ -91,10 +91,11 @@ class WebhookController(http.Controller):
         # 503 the sender retries, never a 202 that was not kept nor an HTML error page.
         env.cr.commit()
         # Counted once the transaction is through (Odoo replays the whole request after a
-        # serialization failure). A 503 is the server's failure, not the sender's.
+        # serialization failure). Every refusal before the signature verified counts, the 503 of
+        # a secret the server cannot decrypt too (an outage's 503 never gets here).
         if reply.authenticated:
             flood.GUARD.trust(address)
-        elif 400 <= reply.status < 500:
+        elif reply.status >= 400:
             flood.GUARD.charge(address, per_minute)
         return request.make_json_response(reply.body, headers=list(reply.headers.items()), status=reply.status)
 

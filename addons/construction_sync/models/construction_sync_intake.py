@@ -3,16 +3,20 @@ import json
 import logging
 from collections import namedtuple
 
-from odoo import api, models
+from odoo import api, fields, models
 
-from ..sync import envelope, signature, strict_json
+from ..sync import delivery as http_delivery
+from ..sync import envelope, flood, secret_store, signature, strict_json
 from ..sync.errors import DeliveryRejected
 
 _logger = logging.getLogger(__name__)
 
 # The active systems with the code a delivery was sent to (several when companies share a code),
-# their event type settings rows by system id, and the largest body any of them accepts.
-Senders = namedtuple("Senders", "systems settings max_body_bytes")
+# their event type settings rows by system id, and their secrets as stored (secret_store.
+# StoredSecrets) by system id: decrypted only while the signature is verified.
+Senders = namedtuple("Senders", "systems settings secrets")
+# Seconds a sender waits when a secret cannot be decrypted (a server configuration error).
+UNREADABLE_RETRY_AFTER = 60
 # One construction_sync_event row as the intake inserts it, in the INSERT's column order.
 EventRow = namedtuple(
     "EventRow",
@@ -40,20 +44,50 @@ class ConstructionSyncIntake(models.AbstractModel):
     _description = "Webhook Intake"
 
     @api.model
+    def _unauthenticated_max_body_bytes(self):
+        """The size limit of a body before its signature is verified: one server-wide maximum, so
+        that a request that cannot sign learns no system's own limit (sync.delivery)."""
+        value = self.env["ir.config_parameter"].sudo().get_param("construction_sync.unauthenticated_max_body_bytes")
+        try:
+            return max(1, int(value)) if value else http_delivery.DEFAULT_UNAUTHENTICATED_MAX_BODY_BYTES
+        except ValueError:
+            return http_delivery.DEFAULT_UNAUTHENTICATED_MAX_BODY_BYTES
+
+    @api.model
+    def _unauthenticated_per_minute(self):
+        """Refusals before authentication allowed per source address and minute, in each Odoo
+        process (sync.flood); 0 turns the budget off."""
+        value = self.env["ir.config_parameter"].sudo().get_param("construction_sync.unauthenticated_per_minute")
+        try:
+            return max(0, int(value)) if value else flood.DEFAULT_PER_MINUTE
+        except ValueError:
+            return flood.DEFAULT_PER_MINUTE
+
+    @api.model
     def _senders(self, code):
         """The systems a delivery to `code` may come from, or a 404 when no active system has it."""
-        systems, settings = self._systems(code)
+        systems, settings, secrets = self._systems(code)
         if not systems:
             raise DeliveryRejected(404, "unknown_system", "No active external system has the code %r." % code)
-        return Senders(systems, settings, max(systems.mapped("max_body_bytes")))
+        return Senders(systems, settings, secrets)
 
     @api.model
     def _receive(self, senders, delivery):
         """Authenticates and stores a delivery that passed the endpoint's HTTP checks
-        (sync.delivery.receive, which calls this). Returns (status, body dict, extra headers) or
+        (sync.delivery.answer, which calls this). Returns (status, body dict, extra headers) or
         raises DeliveryRejected; refusals with 409/422, and 400 malformed_json for a body that
-        parsed but holds unacceptable values, are stored in the rejected-deliveries log first."""
-        system = self._authenticate(senders.systems, delivery)
+        parsed but holds unacceptable values, are stored in the rejected-deliveries log first.
+        Every refusal after the signature verified is marked authenticated."""
+        system, stored = self._authenticate(senders, delivery)
+        try:
+            system._tidy_secrets(stored)
+            return self._receive_authenticated(system, senders, delivery)
+        except DeliveryRejected as rejection:
+            rejection.authenticated = True
+            raise
+
+    def _receive_authenticated(self, system, senders, delivery):
+        # The system's own limit, which the server-wide one checked before authentication caps.
         if len(delivery.body) > system.max_body_bytes:
             raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % system.max_body_bytes)
         self._check_rate(system)
@@ -64,11 +98,13 @@ class ConstructionSyncIntake(models.AbstractModel):
         return self._receive_single(system, settings, delivery, document)
 
     def _systems(self, code):
-        """The active systems with this code, with their intake settings and secrets put in the
-        cache, and their event type settings rows: one query, as this runs for every delivery."""
+        """The active systems with this code, with their intake settings put in the cache, their
+        event type settings rows and their secrets as stored: one query, as this runs for every
+        delivery. The secret columns are no ORM fields (construction.sync.system keeps them out of
+        reads and exports), and nothing is decrypted here."""
         System = self.env["construction.sync.system"].sudo()
-        names = ["company_id", "max_body_bytes", "rate_limit_per_minute", "secret", "previous_secret",
-                 "previous_secret_valid_until", "future_tolerance_seconds"]
+        names = ["company_id", "max_body_bytes", "rate_limit_per_minute", "previous_secret_valid_until",
+                 "future_tolerance_seconds"]
         # Pending writes (a rotation in this transaction) must reach the table before it is read.
         System.flush_model(names + ["code", "active"])
         self.env["construction.sync.event.setting"].flush_model()
@@ -92,20 +128,44 @@ class ConstructionSyncIntake(models.AbstractModel):
             for name in names:
                 field = System._fields[name]
                 self.env.cache.set(system, field, field.convert_to_cache(row[name], system))
-        return systems, {row["id"]: row["settings"] or [] for row in rows}
+        secrets = {
+            row["id"]: secret_store.StoredSecrets(row["secret"], row["previous_secret"],
+                                                  row["previous_secret_valid_until"])
+            for row in rows
+        }
+        return systems, {row["id"]: row["settings"] or [] for row in rows}, secrets
 
-    def _authenticate(self, systems, delivery):
-        """The system whose secret signed the delivery (its headers are checked already)."""
+    def _authenticate(self, senders, delivery):
+        """(system, its StoredSecrets): the system whose secret signed the delivery (its headers are
+        checked already). The decrypted secrets exist only as the argument handed to
+        signature.verify; no message, log line or reply carries them."""
         # Codes are unique per company: when several companies use one, the secret that verifies
         # tells which system sent the delivery.
-        refusal = None
-        for system in systems:
+        refusal, unreadable, now = None, None, fields.Datetime.now()
+        keys = secret_store.configured_keys()
+        for system in senders.systems:
+            stored = senders.secrets[system.id]
             try:
-                signature.verify(system._valid_secrets(), delivery.webhook_id, delivery.timestamp, delivery.body,
-                                 delivery.signature)
-                return system
+                signature.verify(system._valid_secrets(stored, now, keys), delivery.webhook_id, delivery.timestamp,
+                                 delivery.body, delivery.signature)
+                return system, stored
             except signature.SignatureError as exc:
                 refusal = exc
+            except secret_store.SecretUnreadable:
+                unreadable = system
+        if unreadable:
+            # The server's key changed or went missing: the delivery may be genuine, so the sender
+            # is told to come back (nothing is lost) rather than that its signature is wrong.
+            _logger.error(
+                "construction_sync: the signing secret of external system %s (id %s) is stored encrypted and the "
+                "configured %s does not decrypt it; its deliveries are answered 503 until the key is restored "
+                "or the secret rotated", unreadable.code, unreadable.id, secret_store.CONFIG_KEY,
+            )
+            raise DeliveryRejected(
+                503, "service_unavailable",
+                "The server cannot check signatures for this system at the moment; nothing was stored. Retry later.",
+                headers={"Retry-After": str(UNREADABLE_RETRY_AFTER)},
+            )
         raise DeliveryRejected(401, "invalid_signature", str(refusal))
 
     def _check_rate(self, system):

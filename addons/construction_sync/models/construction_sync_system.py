@@ -1,16 +1,24 @@
 import json
+import logging
 import re
 import time
 import uuid
 from datetime import timedelta
 
+from psycopg2 import errors as pg_errors
+
 from odoo import _, api, fields, models
-from odoo.tools import file_open
+from odoo.tools import SQL, file_open
 from odoo.exceptions import UserError, ValidationError
 
-from ..sync import delivery, envelope, signature
+from ..sync import delivery, envelope, secret_store, signature
+
+_logger = logging.getLogger(__name__)
 
 CODE_PATTERN = r"[a-z0-9][a-z0-9_-]{0,62}"
+# Columns of construction_sync_system that hold signing secrets as stored (sync.secret_store), and
+# the fields of the same names that show them decrypted to integration managers.
+SECRET_FIELDS = ("secret", "previous_secret")
 
 
 class ConstructionSyncSystem(models.Model):
@@ -33,21 +41,38 @@ class ConstructionSyncSystem(models.Model):
     endpoint_url = fields.Char(compute="_compute_endpoint_url")
     batch_endpoint_url = fields.Char(compute="_compute_endpoint_url")
 
-    # signing: readable by managers only, never shown to integration users
+    # signing: readable by managers only, never shown to integration users, never exported.
+    # The columns `secret` and `previous_secret` are not the ORM's: they hold the values as stored
+    # (encrypted when the server configures construction_sync_secret_key, see sync.secret_store),
+    # are created by init() and written with SQL, as res.users does with passwords. These fields
+    # of the same names are computed: decrypted for a manager's form or read, encrypted on write.
     secret = fields.Char(
-        groups="construction_sync.group_manager", copy=False, readonly=True,
-        default=lambda self: signature.generate_secret(),
+        groups="construction_sync.group_manager", readonly=True, exportable=False,
+        compute="_compute_secrets", inverse="_inverse_secret",
+        help="Signing secret of the deliveries (Standard Webhooks, whsec_...). A new system gets one; "
+             "Rotate Secret replaces it.",
     )
-    previous_secret = fields.Char(groups="construction_sync.group_manager", copy=False, readonly=True)
+    previous_secret = fields.Char(
+        groups="construction_sync.group_manager", readonly=True, exportable=False,
+        compute="_compute_secrets", inverse="_inverse_previous_secret",
+    )
     previous_secret_valid_until = fields.Datetime(copy=False, readonly=True)
     rotation_grace_hours = fields.Integer(
-        default=24, help="How long the previous secret stays valid after a rotation."
+        default=24, help="How long the previous secret stays valid after a rotation. It is erased once that "
+                         "time has passed (at the next delivery, or by the daily housekeeping)."
     )
 
     # intake limits and housekeeping
-    max_body_bytes = fields.Integer(string="Max body size (bytes)", default=1024 * 1024)
+    max_body_bytes = fields.Integer(
+        string="Max body size (bytes)", default=1024 * 1024,
+        help="Checked once the signature is verified. Before that, every system shares the server-wide "
+             "limit of system parameter construction_sync.unauthenticated_max_body_bytes (default 10 MiB), "
+             "which also caps this one.",
+    )
     rate_limit_per_minute = fields.Integer(
-        default=600, help="Authenticated deliveries accepted per rolling minute; 0 = no limit."
+        default=600, help="Authenticated deliveries accepted per rolling minute; 0 = no limit. Requests that "
+                          "fail before authentication are limited per source address instead (system "
+                          "parameter construction_sync.unauthenticated_per_minute)."
     )
     done_retention_days = fields.Integer(
         default=30, help="Done events older than this are purged. Failed and dead events never are."
@@ -77,6 +102,14 @@ class ConstructionSyncSystem(models.Model):
         ("future_tolerance_range", "CHECK(future_tolerance_seconds BETWEEN 0 AND 86400)",
          "The future tolerance must lie between 0 and 86400 seconds (one day)."),
     ]
+
+    def init(self):
+        # The secret columns belong to no stored field (see the fields above): made here, kept as
+        # they are in a database where they were stored fields before.
+        self.env.cr.execute(
+            "ALTER TABLE construction_sync_system ADD COLUMN IF NOT EXISTS secret varchar,"
+            " ADD COLUMN IF NOT EXISTS previous_secret varchar"
+        )
 
     @api.constrains("code")
     def _check_code(self):
@@ -110,9 +143,83 @@ class ConstructionSyncSystem(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("secret"):
+                vals["secret"] = signature.generate_secret()
         systems = super().create(vals_list)
         systems._ensure_settings()
         return systems
+
+    # ------------------------------------------------------------------------------------------
+    # signing secrets
+    # ------------------------------------------------------------------------------------------
+
+    def _stored_secrets(self):
+        """{system id: secret_store.StoredSecrets} of the systems in self saved in the database."""
+        ids = [system._origin.id for system in self if system._origin.id]
+        if not ids:
+            return {}
+        self.flush_model(["previous_secret_valid_until"])
+        self.env.cr.execute(
+            "SELECT id, secret, previous_secret, previous_secret_valid_until FROM construction_sync_system"
+            " WHERE id = ANY(%s)", (ids,),
+        )
+        return {row[0]: secret_store.StoredSecrets(*row[1:]) for row in self.env.cr.fetchall()}
+
+    def _compute_secrets(self):
+        # Only a manager (the fields' groups) or the superuser gets here.
+        keys = secret_store.configured_keys()
+        stored = self._stored_secrets()
+        for system in self:
+            row = stored.get(system._origin.id) or secret_store.StoredSecrets(None, None, None)
+            for name in SECRET_FIELDS:
+                try:
+                    value = secret_store.unseal(getattr(row, name), keys)[0]
+                except secret_store.SecretUnreadable:
+                    _logger.warning("construction_sync: the %s of external system id %s cannot be decrypted "
+                                    "with the configured %s", name, system._origin.id, secret_store.CONFIG_KEY)
+                    value = None
+                system[name] = value or False
+
+    def _inverse_secret(self):
+        self._store_secret("secret")
+
+    def _inverse_previous_secret(self):
+        self._store_secret("previous_secret")
+
+    def _store_secret(self, name):
+        keys = secret_store.configured_keys()
+        for system in self:
+            self._write_stored_secrets(system.id, {name: secret_store.seal(system[name], keys)})
+
+    def _write_stored_secrets(self, system_id, values):
+        """Writes stored values ({column: value as stored}) of one system. Never logged: a failing
+        query would otherwise print its parameters (the secret) with the error."""
+        assignments = SQL(", ").join(SQL("%s = %s", SQL.identifier(column), value) for column, value in values.items())
+        self.env.cr.execute(SQL("UPDATE construction_sync_system SET %s WHERE id = %s", assignments, system_id),
+                            log_exceptions=False)
+
+    @api.constrains("secret")
+    def _check_secret(self):
+        for system in self.sudo():
+            try:
+                signature.secret_key(system.secret)
+            except ValueError:
+                # The message never quotes the value.
+                raise ValidationError(_(
+                    "The signing secret of %(system)s must be whsec_ followed by 24 to 64 bytes in base64.",
+                    system=system.name,
+                )) from None
+
+    def _export_rows(self, field_paths, *, _is_toplevel_call=True):
+        # Signing secrets are never exported, whoever exports and from whichever model (a path
+        # such as system_id/secret comes here too): their columns come out empty.
+        lines = super()._export_rows(field_paths, _is_toplevel_call=_is_toplevel_call)
+        hidden = [index for index, path in enumerate(field_paths) if path and path[0] in SECRET_FIELDS]
+        for line in lines if hidden else ():
+            for index in hidden:
+                line[index] = ""
+        return lines
 
     def _ensure_settings(self):
         """One settings line per registered event type, with the handler's defaults."""
@@ -131,27 +238,114 @@ class ConstructionSyncSystem(models.Model):
                 if event_type not in known
             ])
 
-    def _valid_secrets(self):
-        """Secrets a delivery may be signed with now: the current one, and the previous one during
-        its grace period after a rotation."""
+    def _valid_secrets(self, stored=None, now=None, keys=None):
+        """Secrets a delivery may be signed with now, decrypted: the current one, and the previous
+        one during its grace period after a rotation. `stored` is the system's StoredSecrets when
+        the caller read them already (the intake does). Raises secret_store.SecretUnreadable."""
         self.ensure_one()
-        system = self.sudo()
-        valid = [system.secret]
-        if system.previous_secret and system.previous_secret_valid_until and \
-                system.previous_secret_valid_until > fields.Datetime.now():
-            valid.append(system.previous_secret)
-        return valid
+        stored = stored or self._stored_secrets()[self.id]
+        now = now or fields.Datetime.now()
+        keys = secret_store.configured_keys() if keys is None else keys
+        valid = [secret_store.unseal(stored.secret, keys)[0]]
+        if stored.previous_secret and stored.previous_secret_valid_until and stored.previous_secret_valid_until > now:
+            valid.append(secret_store.unseal(stored.previous_secret, keys)[0])
+        return [secret for secret in valid if secret]
+
+    def _secret_updates(self, stored, now, keys, reencrypt=False):
+        """{column: new stored value} that bring a system's stored secrets to what verification
+        needs: the previous secret erased once its grace has passed, plain values encrypted when
+        the server has a key, and with `reencrypt` values encrypted under an older key encrypted
+        again under the first (that needs a decryption, so only the daily housekeeping does it)."""
+        updates = {}
+        if stored.previous_secret and not (stored.previous_secret_valid_until
+                                           and stored.previous_secret_valid_until > now):
+            updates.update(previous_secret=None, previous_secret_valid_until=None)
+        if not keys:
+            return updates
+        for name in SECRET_FIELDS:
+            value = getattr(stored, name)
+            if not value or name in updates:
+                continue
+            if not secret_store.is_sealed(value):
+                updates[name] = secret_store.seal(value, keys)
+            elif reencrypt:
+                try:
+                    plain, current = secret_store.unseal(value, keys)
+                except secret_store.SecretUnreadable:
+                    _logger.warning("construction_sync: the %s of external system id %s cannot be decrypted with "
+                                    "the configured %s", name, self.id, secret_store.CONFIG_KEY)
+                    continue
+                if not current:
+                    updates[name] = secret_store.seal(plain, keys)
+        return updates
+
+    def _tidy_secrets(self, stored):
+        """After a delivery authenticated with `stored` (the StoredSecrets it was verified with):
+        erases an expired previous secret, encrypts plain ones when the server has a key. Costs
+        nothing when there is nothing to do, which is every delivery but the first after a
+        rotation's grace or after the key was configured. Never waits: when another transaction
+        holds the row (a concurrent delivery doing the same), this one leaves it to it."""
+        self.ensure_one()
+        updates = self._secret_updates(stored, fields.Datetime.now(), secret_store.configured_keys())
+        if not updates:
+            return False
+        try:
+            with self.env.cr.savepoint(flush=False):
+                # FOR NO KEY UPDATE does not wait for the FOR KEY SHARE locks that concurrent
+                # deliveries' event rows hold on the system through their foreign key.
+                self.env.cr.execute("SELECT id FROM construction_sync_system WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                                    (self.id,), log_exceptions=False)
+                self._write_stored_secrets(self.id, updates)
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
+            return False
+        self.invalidate_recordset(list(SECRET_FIELDS) + ["previous_secret_valid_until"])
+        return True
+
+    @api.model
+    def _cron_secret_housekeeping(self):
+        """Daily: erases previous secrets whose grace has passed and encrypts secrets stored plain
+        (or under an older key) when the server has a key, for the systems that received no
+        delivery to do it."""
+        keys = secret_store.configured_keys()
+        now = fields.Datetime.now()
+        systems = self.sudo().with_context(active_test=False).search([])
+        cleared = encrypted = 0
+        for system_id, stored in systems._stored_secrets().items():
+            updates = systems.browse(system_id)._secret_updates(stored, now, keys, reencrypt=True)
+            if not updates:
+                continue
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self._write_stored_secrets(system_id, updates)
+            except pg_errors.SerializationFailure:
+                continue  # a delivery tidied this system meanwhile
+            cleared += "previous_secret_valid_until" in updates
+            encrypted += sum(1 for name in SECRET_FIELDS if updates.get(name))
+        systems.invalidate_recordset(list(SECRET_FIELDS) + ["previous_secret_valid_until"])
+        if cleared or encrypted:
+            _logger.info("construction_sync: %d expired previous secret(s) erased, %d secret(s) encrypted",
+                         cleared, encrypted)
+        return True
 
     def action_rotate_secret(self):
         if not self.env.user.has_group("construction_sync.group_manager"):
             raise UserError(_("Only integration managers can rotate signing secrets."))
+        keys = secret_store.configured_keys()
+        stored = self.sudo()._stored_secrets()
         for system in self.sudo():
             grace_until = fields.Datetime.now() + timedelta(hours=system.rotation_grace_hours)
-            system.write({
-                "previous_secret": system.secret,
-                "previous_secret_valid_until": grace_until,
-                "secret": signature.generate_secret(),
+            # The current secret becomes the previous one as it is stored, never decrypted (a
+            # plain one is encrypted on the way when the server has a key).
+            current = stored[system.id].secret
+            if keys and current and not secret_store.is_sealed(current):
+                current = secret_store.seal(current, keys)
+            self._write_stored_secrets(system.id, {
+                "previous_secret": current,
+                "secret": secret_store.seal(signature.generate_secret(), keys),
             })
+            system.invalidate_recordset(list(SECRET_FIELDS))
+            system.write({"previous_secret_valid_until": grace_until})
+            # Says who and until when; neither secret is ever written to the chatter or a log.
             system.message_post(body=_(
                 "Signing secret rotated by %(user)s; the previous secret stays valid until %(until)s UTC.",
                 user=self.env.user.name, until=grace_until,

@@ -41,7 +41,10 @@ class SyncBusinessError(SyncError):
 class DeliveryRejected(Exception):
     """A delivery the webhook endpoint refuses: carries the HTTP status and machine-readable code
     of the reply. `keep` says whether the body goes to the rejected-deliveries log (only for
-    authenticated deliveries)."""
+    authenticated deliveries). `authenticated` says whether the signature had been verified when
+    the delivery was refused: refusals before count against the source address's budget (sync.flood)."""
+
+    authenticated = False
 
     def __init__(self, status, code, message, details=None, keep=False, headers=None):
         super().__init__(message)

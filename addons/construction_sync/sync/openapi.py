@@ -33,11 +33,16 @@ ERROR_CODES = {
             "in a batch only the event holding it is refused. malformed_envelope: type, timestamp or data "
             "missing or of the wrong kind, or a batch event without its id." % MAX_DEPTH,
             ["malformed_json", "malformed_envelope"]),
-    "401": ("Missing or invalid signature, or timestamp outside ±300 s.", ["invalid_signature"]),
-    "404": ("Unknown or inactive system code.", ["unknown_system"]),
+    "401": ("Missing or invalid signature, or timestamp outside ±300 s. Missing or malformed signature "
+            "headers are answered 401 before the system code is looked up, whatever the code.",
+            ["invalid_signature"]),
+    "404": ("Unknown or inactive system code (answered to requests whose signature headers are well formed; "
+            "the signature itself is checked after).", ["unknown_system"]),
     "405": ("Only POST delivers events.", ["method_not_allowed"]),
     "409": ("Same webhook-id, different body: kept for inspection, nothing applied.", ["conflicting_duplicate"]),
-    "413": ("Body larger than the system's limit, or a batch of more than %d events." % MAX_BATCH_EVENTS,
+    "413": ("Body larger than the server-wide limit (checked before authentication, on Content-Length "
+            "first), larger than the system's own limit (checked once the signature verified), or a batch of "
+            "more than %d events." % MAX_BATCH_EVENTS,
             ["body_too_large", "batch_too_large"]),
     "415": ("Body is not application/json.", ["unsupported_media_type"]),
     "422": ("Unknown or disabled event type; data failing the type's schema, amounts beyond its bounds "
@@ -45,7 +50,13 @@ ERROR_CODES = {
             "than the system's future tolerance (%d s unless configured) after the webhook-timestamp "
             "(invalid_timestamp). See details." % (FLOOR, DEFAULT_FUTURE_TOLERANCE),
             ["unknown_event_type", "event_type_disabled", "invalid_payload", "invalid_timestamp"]),
-    "429": ("Rate limited: retry after the Retry-After header's seconds.", ["rate_limited"]),
+    "429": ("Rate limited: retry after the Retry-After header's seconds. rate_limited: the system's "
+            "authenticated deliveries per minute. unauthenticated_rate_limited: too many requests from this "
+            "address were refused before authentication (401, 404, 405, 413, 415); answered before any other "
+            "check, to signed deliveries from that address too, unless it sent an authenticated one in the "
+            "last minutes.", ["rate_limited", "unauthenticated_rate_limited"]),
+    "503": ("The database is unreachable, or this system's signing secret cannot be read with the server's "
+            "key: nothing was stored; retry after the Retry-After header's seconds.", ["service_unavailable"]),
 }
 
 SIGNATURE_HEADERS = [
@@ -79,6 +90,9 @@ def _event_schema(event_type, handler):
     }
 
 
+RETRY_AFTER = {"description": "Seconds to wait before sending again.", "schema": {"type": "integer", "minimum": 1}}
+
+
 def _responses(success):
     responses = dict(success)
     for status, (description, codes) in ERROR_CODES.items():
@@ -86,6 +100,8 @@ def _responses(success):
             "description": "%s Codes: %s." % (description, ", ".join(codes)),
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
+        if status in ("429", "503"):
+            responses[status]["headers"] = {"Retry-After": RETRY_AFTER}
     return responses
 
 

@@ -9,3 +9,6 @@ from . import test_event_types
 from . import test_webhook_http
 from . import test_actions
 from . import test_strict_input
+from . import test_flood
+from . import test_secrets
+from . import test_mapping_form

@@ -8,7 +8,7 @@ from odoo.modules.registry import Registry
 from odoo.tests import new_test_user
 from odoo.tests.common import BaseCase, HttpCase, TransactionCase
 
-from ..sync import delivery, signature
+from ..sync import delivery, flood, signature
 
 # A fixed secret keeps failures reproducible.
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # 24 bytes, Standard Webhooks' own test vector key
@@ -91,6 +91,13 @@ class SyncHttpCase(SyncWorldMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._build_world()
+
+    def setUp(self):
+        super().setUp()
+        # Every request of the tests comes from 127.0.0.1: each test starts with the full budget
+        # of unauthenticated refusals (sync.flood), whatever the tests before it were refused.
+        flood.GUARD.reset()
+        self.addCleanup(flood.GUARD.reset)
 
     def post(self, path, body, headers):
         return self.url_open(path, data=body, headers=headers, timeout=30)

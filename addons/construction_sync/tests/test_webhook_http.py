@@ -69,17 +69,43 @@ class TestWebhookHttp(SyncHttpCase):
         response, _h = self.deliver_http(envelope(UNKNOWN_TYPE, DATA))
         self.assert_error(response, 404, "unknown_system")
 
+    def test_unsigned_requests_are_answered_alike_whatever_the_code(self):
+        # Missing signature headers are refused before the code is looked up: an unsigned request
+        # learns nothing about which codes exist. Well-formed headers with a wrong signature do
+        # tell a known code (401) from an unknown one (404), as the contract always did.
+        body = json.dumps(envelope(UNKNOWN_TYPE, DATA)).encode()
+        unsigned = {"Content-Type": "application/json"}
+        known = self.post(URL, body, unsigned)
+        unknown = self.post("/construction_sync/webhook/nope", body, unsigned)
+        self.assert_error(known, 401, "invalid_signature")
+        self.assertEqual((unknown.status_code, unknown.json()), (known.status_code, known.json()))
+        forged = signed_headers(body, secret="whsec_" + "A" * 32)
+        self.assert_error(self.post(URL, body, forged), 401, "invalid_signature")
+        self.assert_error(self.post("/construction_sync/webhook/nope", body, forged), 404, "unknown_system")
+
     def test_405_wrong_method(self):
         response = self.url_open(URL)
         error = self.assert_error(response, 405, "method_not_allowed")
         self.assertEqual(response.headers["Allow"], "POST")
         self.assertIn("POST", error["message"])
 
-    def test_413_body_too_large_is_not_read(self):
+    def test_413_server_limit_before_authentication_system_limit_after(self):
+        self.env["ir.config_parameter"].sudo().set_param("construction_sync.unauthenticated_max_body_bytes", "1000")
         self.system.max_body_bytes = 200
-        big = envelope(UNKNOWN_TYPE, dict(DATA, name="x" * 250))
-        response, _h = self.deliver_http(big)
-        self.assert_error(response, 413, "body_too_large")
+        big = json.dumps(envelope(UNKNOWN_TYPE, dict(DATA, name="x" * 250))).encode()
+        # Over the system's own limit but under the server-wide one: badly signed, it is refused
+        # for its signature, so the system's limit is not revealed to a request that cannot sign ...
+        response = self.post(URL, big, dict(signed_headers(big), **{"webhook-signature": "v1,bm9wZQ=="}))
+        self.assert_error(response, 401, "invalid_signature")
+        # ... signed, the system's limit applies.
+        error = self.assert_error(self.post(URL, big, signed_headers(big)), 413, "body_too_large")
+        self.assertIn("200 bytes", error["message"])
+        # Over the server-wide limit: refused on its Content-Length, before the body is read or
+        # the code looked up, whatever the code.
+        huge = json.dumps(envelope(UNKNOWN_TYPE, dict(DATA, name="x" * 1200))).encode()
+        for url in (URL, "/construction_sync/webhook/nope"):
+            error = self.assert_error(self.post(url, huge, signed_headers(huge)), 413, "body_too_large")
+            self.assertIn("1000 bytes", error["message"])
         self.assertEqual(self.stored(), (0, 0))
 
     def test_415_not_json(self):
@@ -137,4 +163,6 @@ class TestWebhookHttp(SyncHttpCase):
             self.assertEqual(schemas[event_type]["properties"]["type"], {"const": event_type})
         responses = document["paths"]["/construction_sync/webhook/{code}"]["post"]["responses"]
         self.assertEqual(sorted(responses),
-                         sorted(["200", "202", "400", "401", "404", "405", "409", "413", "415", "422", "429"]))
+                         sorted(["200", "202", "400", "401", "404", "405", "409", "413", "415", "422", "429", "503"]))
+        self.assertIn("unauthenticated_rate_limited", responses["429"]["description"])
+        self.assertIn("Retry-After", responses["503"]["headers"])
