@@ -27,9 +27,11 @@ export async function login(page: Page, user = ADMIN): Promise<void> {
 /** Opens a menu path the way a user does: app switcher, then the top menu, then the item. */
 export async function openMenu(page: Page, app: string, section: string, item: string) {
     await page.locator(".o_navbar_apps_menu button").click();
-    await page.locator(".o_app", { hasText: app }).click();
-    await page.locator(".o_menu_sections button", { hasText: section }).click();
-    await page.locator(".dropdown-item", { hasText: new RegExp(`^\\s*${item}\\s*$`) }).click();
+    // Exact names: "Construction" would also match "Construction Sync".
+    const exactly = (name: string) => new RegExp(`^\\s*${name}\\s*$`);
+    await page.locator(".o_app", { hasText: exactly(app) }).click();
+    await page.locator(".o_menu_sections button", { hasText: exactly(section) }).click();
+    await page.locator(".dropdown-item", { hasText: exactly(item) }).click();
 }
 
 export const DB = process.env.CSYNC_DB ?? "";

@@ -4,3 +4,4 @@ from . import construction_sync_handler
 from . import res_partner
 from . import res_company
 from . import res_config_settings
+from . import account_move

@@ -13,10 +13,6 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
-    construction_project_id = fields.Many2one(
-        "project.project", string="Construction Project", index="btree_not_null",
-        check_company=True, tracking=True, copy=True,
-    )
     retention_percent = fields.Float(string="Retention %", digits=(5, 2), copy=True)
     retention_amount = fields.Monetary(
         compute="_compute_retention_amount", store=True, currency_field="currency_id",

@@ -8,3 +8,4 @@ from . import test_progress_billing_events
 from . import test_retention_release
 from . import test_budget_events
 from . import test_job_cost_columns
+from . import test_retention_lines
