@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 {
     "name": "Construction Base",
-    "summary": "Projects as construction contracts, cost codes on their own analytic plan, construction roles, and the partner / project / cost code events",
+    "summary": (
+        "Projects as construction contracts, cost codes on their own analytic plan, construction roles, "
+        "and the partner / project / cost code events"
+    ),
     "version": "18.0.1.0.0",
     "category": "Services/Project",
     "website": "https://github.com/construction-sync/construction_sync",

@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 {
     "name": "Construction Submittals",
-    "summary": "Submittal register with revisions; purchase lines held until their submittal is approved, receipts and bills refused meanwhile",
+    "summary": (
+        "Submittal register with revisions; purchase lines held until their submittal is approved, "
+        "receipts and bills refused meanwhile"
+    ),
     "version": "18.0.1.0.0",
     "category": "Services/Project",
     "website": "https://github.com/construction-sync/construction_sync",

@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 {
     "name": "Construction Sync",
-    "summary": "Signed, idempotent webhook inbox with runners, retries, dead letters, replay, audit and an integration cockpit",
+    "summary": (
+        "Signed, idempotent webhook inbox with runners, retries, dead letters, replay, audit and an "
+        "integration cockpit"
+    ),
     "version": "18.0.1.0.0",
     "category": "Services/Project",
     "website": "https://github.com/construction-sync/construction_sync",
@@ -28,7 +31,13 @@
     "demo": [
         "demo/construction_sync_demo.xml",
     ],
-    "assets": {"web.assets_backend": ["construction_sync/static/src/construction_sync.js", "construction_sync/static/src/construction_sync.xml", "construction_sync/static/src/construction_sync.scss"]},
+    "assets": {
+        "web.assets_backend": [
+            "construction_sync/static/src/construction_sync.js",
+            "construction_sync/static/src/construction_sync.xml",
+            "construction_sync/static/src/construction_sync.scss",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -48,7 +48,9 @@ class ConstructionCostCode(models.Model):
         return cost_codes
 
     def write(self, vals):
-        if "company_id" in vals and any(c.company_id.id != vals["company_id"] for c in self if c.analytic_account_id.line_ids):
+        if "company_id" in vals and any(
+            c.company_id.id != vals["company_id"] for c in self if c.analytic_account_id.line_ids
+        ):
             raise UserError(_("A cost code with analytic entries cannot move to another company."))
         result = super().write(vals)
         if {"code", "name"} & set(vals):

@@ -19,6 +19,21 @@ class ProjectProject(models.Model):
         help="A closed contract takes no further change orders.",
     )
     cost_code_ids = fields.One2many("construction.cost.code", "project_id", string="Project Cost Codes")
+    # The contract decides the taxes of what is billed on it, not the products billed (a pay
+    # application line has none): see _construction_sale_taxes. No company check, as a project
+    # shared by all companies has none; the helpers keep the taxes of the billing company.
+    construction_tax_ids = fields.Many2many(
+        "account.tax", "project_project_construction_sale_tax_rel", "project_id", "tax_id",
+        string="Billing Taxes", domain="[('type_tax_use', '=', 'sale')]",
+        help="Customer taxes on this contract's progress billing (pay applications) and rental invoices, "
+        "before the customer's fiscal position maps them. Empty: billed without tax.",
+    )
+    construction_purchase_tax_ids = fields.Many2many(
+        "account.tax", "project_project_construction_purchase_tax_rel", "project_id", "tax_id",
+        string="Subcontract Taxes", domain="[('type_tax_use', '=', 'purchase')]",
+        help="Vendor taxes on this project's commitments and subcontractor bills, before the vendor's "
+        "fiscal position maps them. Empty: billed without tax.",
+    )
     construction_responsible_id = fields.Many2one(
         "res.users", string="Construction Responsible", tracking=True, domain="[('share', '=', False)]",
         help="Receives the activities the construction apps schedule for this project (e.g. a submittal "
@@ -36,6 +51,29 @@ class ProjectProject(models.Model):
         if not self.account_id:
             self.sudo()._create_analytic_account()
         return self.account_id
+
+    def _construction_sale_taxes(self, partner=None):
+        """The customer taxes of an amount billed on this contract (a pay application line, a
+        rental line): the project's billing taxes, mapped by the fiscal position of `partner`
+        (the project's customer by default), so an exempt or foreign customer's position maps
+        them to its own taxes, or to none."""
+        self.ensure_one()
+        return self._construction_map_taxes(self.construction_tax_ids, partner or self.partner_id)
+
+    def _construction_purchase_taxes(self, vendor):
+        """The vendor taxes of an amount a subcontractor bills on this project (a commitment
+        line and so its bills): the project's subcontract taxes, mapped by `vendor`'s fiscal
+        position."""
+        self.ensure_one()
+        return self._construction_map_taxes(self.construction_purchase_tax_ids, vendor)
+
+    def _construction_map_taxes(self, taxes, partner):
+        company = self.company_id or self.env.company
+        taxes = taxes._filter_taxes_by_company(company)
+        if not taxes or not partner:
+            return taxes
+        fiscal_position = self.env["account.fiscal.position"].with_company(company)._get_fiscal_position(partner)
+        return fiscal_position.map_tax(taxes)
 
     def _construction_activity_user(self, preferred=None, company=None):
         """Who gets an activity the construction apps schedule about this project (which may be

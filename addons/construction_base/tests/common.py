@@ -3,9 +3,15 @@ system with a known secret, a user per integration role) plus a contractor's boo
 
 from odoo.tests import new_test_user
 
-from odoo.addons.construction_sync.tests.common import (  # noqa: F401 - re-exported for the apps' tests
+from odoo.addons.construction_sync.tests.common import (
     SECRET, CommittedCase, SyncCase, SyncHttpCase, SyncWorldMixin, envelope, signed_headers,
 )
+
+# The engine's test helpers are re-exported: the apps' tests import everything from here.
+__all__ = [
+    "SECRET", "CommittedCase", "SyncCase", "SyncHttpCase", "SyncWorldMixin", "envelope", "signed_headers",
+    "FinanceWorldMixin", "FinanceCase",
+]
 
 
 class FinanceWorldMixin:
@@ -57,7 +63,6 @@ class FinanceWorldMixin:
         for line in lines:
             actual[line.account_id.code] = self.currency.round(actual.get(line.account_id.code, 0.0) + line.balance)
         self.assertEqual({code: balance for code, balance in actual.items() if balance}, expected)
-
 
 
 class FinanceCase(FinanceWorldMixin, SyncCase):

@@ -54,7 +54,9 @@ class TestCostCodeEvents(FinanceCase):
         self.assertFalse(event.record_ref.project_id)
 
     def test_unknown_project_waits_then_applies(self):
-        event = self.deliver("cost_code.upserted", {"id": "CC-10", "code": "01 10", "name": "Summary", "project_id": "P-77"})
+        event = self.deliver(
+            "cost_code.upserted", {"id": "CC-10", "code": "01 10", "name": "Summary", "project_id": "P-77"},
+        )
         self.drain()
         self.assertEqual((event.state, event.error_class), ("failed", "data"))
         project = self.deliver("project.upserted", {"id": "P-77", "name": "Quarry Road Bridge"})

@@ -15,7 +15,8 @@ STATUS_ENUM = ["pending", "approved", "approved_as_noted", "revise_resubmit", "r
 
 class SubmittalStatusChanged(EventHandler):
     event_type = "submittal.status_changed"
-    summary = "A submittal revision was submitted or reviewed; approval releases its purchase lines, anything else holds them."
+    summary = ("A submittal revision was submitted or reviewed; approval releases its purchase lines, "
+               "anything else holds them.")
     object_model = SUBMITTAL
     schema = {
         "type": "object",

@@ -60,7 +60,8 @@ class ConstructionSubmittal(models.Model):
     held_line_count = fields.Integer(compute="_compute_held_line_count", compute_sudo=True)
 
     _sql_constraints = [
-        ("number_uniq", "unique(company_id, project_id, number)", "This submittal number already exists on the project."),
+        ("number_uniq", "unique(company_id, project_id, number)",
+         "This submittal number already exists on the project."),
     ]
 
     @api.depends("status")
@@ -140,10 +141,11 @@ class ConstructionSubmittal(models.Model):
             order.activity_schedule(
                 "construction_submittal.mail_activity_type_submittal_hold",
                 user_id=self.project_id._construction_activity_user(order.user_id, order.company_id).id,
-                summary=_("Submittal %(number)s is %(status)s", number=self.number, status=self._status_label().lower()),
+                summary=_("Submittal %(number)s is %(status)s",
+                          number=self.number, status=self._status_label().lower()),
                 note=_("Lines %(lines)s are on hold: their receipts and vendor bills are blocked until a new "
                        "revision of %(submittal)s is approved.",
-                       lines=", ".join(held.filtered(lambda l: l.order_id == order).mapped("name")),
+                       lines=", ".join(line.name for line in held if line.order_id == order),
                        submittal=self.display_name),
             )
 

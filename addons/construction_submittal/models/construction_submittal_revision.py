@@ -15,5 +15,7 @@ class ConstructionSubmittalRevision(models.Model):
     revision = fields.Char(required=True)
     status = fields.Selection(STATUSES, required=True)
     note = fields.Char(help="Why a status was not applied, or what superseded the submittal.")
-    applied = fields.Boolean(default=True, help="False for an older revision's status that arrived late and changed nothing.")
+    applied = fields.Boolean(
+        default=True, help="False for an older revision's status that arrived late and changed nothing.",
+    )
     create_date = fields.Datetime(string="Recorded At", readonly=True)

@@ -9,7 +9,8 @@ class PurchaseOrderLine(models.Model):
 
     construction_submittal_ids = fields.Many2many(
         "construction.submittal", "construction_submittal_purchase_line_rel", "purchase_line_id", "submittal_id",
-        string="Submittals", help="Submittals that must be approved before this material is ordered, received or billed.",
+        string="Submittals",
+        help="Submittals that must be approved before this material is ordered, received or billed.",
     )
     construction_submittal_hold = fields.Boolean(
         string="On Submittal Hold", compute="_compute_construction_submittal_hold", store=True, index=True,

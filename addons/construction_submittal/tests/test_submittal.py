@@ -123,7 +123,7 @@ class TestSubmittalHolds(SubmittalCase):
         self.order.button_confirm()
         self.submittal.status = "rejected"
         bill = self.bill()
-        bill.invoice_line_ids.filtered(lambda l: l.purchase_line_id == self.rebar_line).unlink()
+        bill.invoice_line_ids.filtered(lambda line: line.purchase_line_id == self.rebar_line).unlink()
         bill.action_post()
         self.assertEqual(bill.amount_untaxed, 3800.0)
 

@@ -20,6 +20,8 @@ ACTIONS = [
     ("assign", "Assigned"),
     ("note", "Note"),
     ("lease_expired", "Claimed Again"),
+    ("apply_anyway", "Applied Anyway"),
+    ("reset_watermark", "Watermark Reset"),
 ]
 
 
@@ -50,7 +52,8 @@ class ConstructionSyncAudit(models.Model):
         events.flush_recordset(["state", "company_id"])
         self.env.cr.execute(
             """
-            INSERT INTO construction_sync_audit (event_id, company_id, at, user_id, action, from_state, to_state, message)
+            INSERT INTO construction_sync_audit
+                        (event_id, company_id, at, user_id, action, from_state, to_state, message)
             SELECT e.id, e.company_id, clock_timestamp() at time zone 'utc', %s, %s, e.state, COALESCE(%s, e.state), %s
               FROM construction_sync_event e
              WHERE e.id = ANY(%s)

@@ -187,7 +187,9 @@ class ConstructionSyncIntake(models.AbstractModel):
         )
         count, oldest = self.env.cr.fetchone()
         if count >= system.rate_limit_per_minute:
-            self.env.cr.execute("SELECT extract(epoch FROM %s - ((now() at time zone 'utc') - interval '60 seconds'))", (oldest,))
+            self.env.cr.execute(
+                "SELECT extract(epoch FROM %s - ((now() at time zone 'utc') - interval '60 seconds'))", (oldest,)
+            )
             (seconds,) = self.env.cr.fetchone()
             wait = max(1, int(seconds or 60) + 1)
             raise DeliveryRejected(
@@ -263,7 +265,8 @@ class ConstructionSyncIntake(models.AbstractModel):
 
     def _existing(self, system, webhook_ids):
         self.env.cr.execute(
-            "SELECT webhook_id, id, payload_hash FROM construction_sync_event WHERE system_id = %s AND webhook_id = ANY(%s)",
+            "SELECT webhook_id, id, payload_hash FROM construction_sync_event"
+            " WHERE system_id = %s AND webhook_id = ANY(%s)",
             (system.id, list(webhook_ids)),
         )
         return {webhook_id: (event_id, payload_hash) for webhook_id, event_id, payload_hash in self.env.cr.fetchall()}
@@ -312,7 +315,9 @@ class ConstructionSyncIntake(models.AbstractModel):
                     # literals, repeated keys, lone surrogates).
                     self._reject(system, rejection, event["id"], delivery_id, event.get("type"),
                                  strict_json.dumps(event))
-                outcomes.append({"id": event["id"], "status": "rejected", "http_status": rejection.status, **rejection.as_json()})
+                outcomes.append({
+                    "id": event["id"], "status": "rejected", "http_status": rejection.status, **rejection.as_json(),
+                })
                 continue
             payload = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
             rows.append(self._row(system, settings, event["id"], delivery_id, correlation_id, event, env_, handler,

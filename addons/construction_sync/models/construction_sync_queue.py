@@ -134,11 +134,14 @@ class ConstructionSyncQueue(models.AbstractModel):
                      WHERE e.id = picked.id
                  RETURNING e.id, e.company_id, e.source_timestamp
                 ), audited AS (
-                    INSERT INTO construction_sync_audit (event_id, company_id, at, user_id, action, from_state, to_state, message)
+                    INSERT INTO construction_sync_audit
+                                (event_id, company_id, at, user_id, action, from_state, to_state, message)
                     SELECT picked.id, claimed.company_id, clock_timestamp() at time zone 'utc', %(uid)s,
                            CASE WHEN picked.state = 'processing' THEN 'lease_expired' ELSE 'claim' END,
                            picked.state, 'processing',
-                           CASE WHEN picked.state = 'processing' THEN 'The previous worker stopped (its session ended) or its lease expired: claimed again.' END
+                           CASE WHEN picked.state = 'processing' THEN
+                               'The previous worker stopped (its session ended) or its lease expired: claimed again.'
+                           END
                       FROM picked JOIN claimed ON claimed.id = picked.id
                 )
                 SELECT id FROM claimed ORDER BY source_timestamp, id

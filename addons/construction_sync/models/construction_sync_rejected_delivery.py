@@ -15,7 +15,9 @@ class ConstructionSyncRejectedDelivery(models.Model):
     _order = "received_at desc, id desc"
     _rec_name = "webhook_id"
 
-    system_id = fields.Many2one("construction.sync.system", required=True, readonly=True, index=True, ondelete="cascade")
+    system_id = fields.Many2one(
+        "construction.sync.system", required=True, readonly=True, index=True, ondelete="cascade",
+    )
     company_id = fields.Many2one(related="system_id.company_id", store=True, index=True)
     received_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
     webhook_id = fields.Char(readonly=True)

@@ -209,7 +209,8 @@ class ConstructionSyncRunner(models.AbstractModel):
         dead workers' events immediately."""
         super()._register_hook()
         self.env.cr.execute(
-            "SELECT 1 FROM construction_sync_event WHERE state IN ('pending', 'processing') AND processing_mode = 'realtime' LIMIT 1"
+            "SELECT 1 FROM construction_sync_event"
+            " WHERE state IN ('pending', 'processing') AND processing_mode = 'realtime' LIMIT 1"
         )
         if self.env.cr.fetchone():
             cron = self.env.ref(REALTIME_RUNNERS[0], raise_if_not_found=False)
@@ -230,7 +231,8 @@ class ConstructionSyncRunner(models.AbstractModel):
              USING construction_sync_system s
              WHERE s.id = e.system_id
                AND e.state = 'done'
-               AND e.finished_at < (statement_timestamp() at time zone 'utc') - make_interval(days => s.done_retention_days)
+               AND e.finished_at < (statement_timestamp() at time zone 'utc')
+                                   - make_interval(days => s.done_retention_days)
             """
         )
         _logger.info("purged %s done events", self.env.cr.rowcount)

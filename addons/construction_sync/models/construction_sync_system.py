@@ -95,7 +95,8 @@ class ConstructionSyncSystem(models.Model):
     failed_count = fields.Integer(compute="_compute_event_counts")
 
     _sql_constraints = [
-        ("code_company_uniq", "unique(company_id, code)", "The code is already used by another system of this company."),
+        ("code_company_uniq", "unique(company_id, code)",
+         "The code is already used by another system of this company."),
         ("max_body_positive", "CHECK(max_body_bytes > 0)", "The max body size must be positive."),
         ("rate_limit_positive", "CHECK(rate_limit_per_minute >= 0)", "The rate limit cannot be negative."),
         ("grace_positive", "CHECK(rotation_grace_hours >= 0)", "The grace period cannot be negative."),

@@ -112,8 +112,10 @@ def check_payload(envelope, handlers, enabled_types):
     if handler is None:
         raise DeliveryRejected(
             422, "unknown_event_type",
-            "Unknown event type %r. Known types: %s."
-            % (envelope.event_type, ", ".join(sorted(handlers)) or "none (no addon declaring event types is installed)"),
+            "Unknown event type %r. Known types: %s." % (
+                envelope.event_type,
+                ", ".join(sorted(handlers)) or "none (no addon declaring event types is installed)",
+            ),
             keep=True,
         )
     if envelope.event_type not in enabled_types:

@@ -18,7 +18,10 @@ ERROR = {
                 "message": {"type": "string", "description": "What went wrong, for a person."},
                 "details": {
                     "type": "array",
-                    "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}},
+                    "items": {
+                        "type": "object",
+                        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                    },
                 },
             },
         }
@@ -61,11 +64,13 @@ ERROR_CODES = {
 
 SIGNATURE_HEADERS = [
     {"name": "webhook-id", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 255},
-     "description": "Idempotency key of the delivery: resending the same id with the same body is answered 200 and creates nothing."},
+     "description": "Idempotency key of the delivery: resending the same id with the same body is answered 200 "
+                    "and creates nothing."},
     {"name": "webhook-timestamp", "in": "header", "required": True, "schema": {"type": "integer"},
      "description": "Seconds since the epoch; must be within 300 s of the server's clock."},
     {"name": "webhook-signature", "in": "header", "required": True, "schema": {"type": "string"},
-     "description": "Space-separated `v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">`, key = base64-decoded part of the secret after `whsec_`."},
+     "description": "Space-separated `v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">`, key = base64-decoded "
+                    "part of the secret after `whsec_`."},
 ]
 
 

@@ -109,41 +109,60 @@ def validate(value, schema, path=""):
     if "enum" in schema and value not in schema["enum"]:
         fail("must be one of %s" % ", ".join(repr(v) for v in schema["enum"]))
     if isinstance(value, str):
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            fail("must not be empty" if schema["minLength"] == 1
-                 else "must be at least %d characters" % schema["minLength"])
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            fail("must be at most %d characters" % schema["maxLength"])
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            fail("must match %s" % schema["pattern"])
-        if "format" in schema and not _FORMATS[schema["format"]](value):
-            fail("must be a valid %s" % schema["format"])
+        _validate_string(value, schema, fail)
     if _TYPE_CHECKS["number"](value):
-        if "minimum" in schema and value < schema["minimum"]:
-            fail("must be at least %s" % schema["minimum"])
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            fail("must be greater than %s" % schema["exclusiveMinimum"])
-        if "maximum" in schema and value > schema["maximum"]:
-            fail("must be at most %s" % schema["maximum"])
+        _validate_number(value, schema, fail)
     if isinstance(value, dict):
-        for name in schema.get("required", []):
-            if name not in value:
-                errors.append({"field": _join(path, name), "message": "is required"})
-        properties = schema.get("properties", {})
-        for name, item in value.items():
-            if name in properties:
-                errors.extend(validate(item, properties[name], _join(path, name)))
-            elif schema.get("additionalProperties") is False:
-                errors.append({"field": _join(path, name), "message": "is not an allowed field"})
+        errors.extend(_validate_object(value, schema, path))
     if isinstance(value, list):
-        if "minItems" in schema and len(value) < schema["minItems"]:
-            fail("must hold at least %d item(s)" % schema["minItems"])
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            fail("must hold at most %d items" % schema["maxItems"])
+        _validate_array_size(value, schema, fail)
         if isinstance(schema.get("items"), dict):
             for index, item in enumerate(value):
                 errors.extend(validate(item, schema["items"], "%s[%d]" % (path, index)))
     return errors
+
+
+def _validate_string(value, schema, fail):
+    if "minLength" in schema and len(value) < schema["minLength"]:
+        fail("must not be empty" if schema["minLength"] == 1
+             else "must be at least %d characters" % schema["minLength"])
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        fail("must be at most %d characters" % schema["maxLength"])
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        fail("must match %s" % schema["pattern"])
+    if "format" in schema and not _FORMATS[schema["format"]](value):
+        fail("must be a valid %s" % schema["format"])
+
+
+def _validate_number(value, schema, fail):
+    if "minimum" in schema and value < schema["minimum"]:
+        fail("must be at least %s" % schema["minimum"])
+    if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+        fail("must be greater than %s" % schema["exclusiveMinimum"])
+    if "maximum" in schema and value > schema["maximum"]:
+        fail("must be at most %s" % schema["maximum"])
+
+
+def _validate_object(value, schema, path):
+    """The violations of an object's required fields, its properties and additionalProperties."""
+    errors = []
+    for name in schema.get("required", []):
+        if name not in value:
+            errors.append({"field": _join(path, name), "message": "is required"})
+    properties = schema.get("properties", {})
+    for name, item in value.items():
+        if name in properties:
+            errors.extend(validate(item, properties[name], _join(path, name)))
+        elif schema.get("additionalProperties") is False:
+            errors.append({"field": _join(path, name), "message": "is not an allowed field"})
+    return errors
+
+
+def _validate_array_size(value, schema, fail):
+    if "minItems" in schema and len(value) < schema["minItems"]:
+        fail("must hold at least %d item(s)" % schema["minItems"])
+    if "maxItems" in schema and len(value) > schema["maxItems"]:
+        fail("must hold at most %d items" % schema["maxItems"])
 
 
 def _join(path, name):

@@ -10,5 +10,6 @@ class AccountAnalyticLine(models.Model):
         accounts = super()._timesheet_preprocess_get_accounts(vals)
         task = self.env["project.task"].sudo().browse(vals.get("task_id") or self[:1].task_id.id)
         if accounts and task.cost_code_id:
-            accounts[self.env["construction.cost.code"]._plan()._column_name()] = task.cost_code_id.analytic_account_id.id
+            column = self.env["construction.cost.code"]._plan()._column_name()
+            accounts[column] = task.cost_code_id.analytic_account_id.id
         return accounts
