@@ -58,6 +58,8 @@ export interface ReplayRange {
 }
 
 export interface ExceptionQuery {
+    /** The list's other view: the stale events of the overview's stale_days, not the exceptions. */
+    stale?: boolean;
     systemId?: number | null;
     errorClass?: ErrorClass | null;
     assignee?: "me" | "nobody" | null;
@@ -73,7 +75,15 @@ export interface ExceptionQuery {
 export type ExceptionOrder = "received_desc" | "received_asc" | "type";
 
 /** What the cockpit can do to events; the server checks the same rights as the native views. */
-export type CockpitAction = "retry" | "note" | "assign_me" | "ignore" | "accept" | "reject";
+export type CockpitAction =
+    | "retry"
+    | "note"
+    | "assign_me"
+    | "ignore"
+    | "accept"
+    | "reject"
+    | "apply_anyway"
+    | "reset_watermark";
 
 const MODEL = "construction.sync.cockpit";
 
@@ -141,6 +151,7 @@ export class CockpitApi {
 
 function filterKwargs(filters: ExceptionFilters): Record<string, unknown> {
     return {
+        state: filters.stale ? "stale" : null,
         system_id: filters.systemId ?? null,
         error_class: filters.errorClass ?? null,
         assignee: filters.assignee ?? null,

@@ -26,12 +26,14 @@ export function summariseOutcome(states: readonly string[]): string {
     const queued = states.filter((state) => state === "pending" || state === "processing").length;
     const closed = states.filter((state) => state === "ignored").length;
     const waiting = states.filter((state) => state === "awaiting_approval").length;
-    const failing = states.length - applied - queued - closed - waiting;
+    const stale = states.filter((state) => state === "stale").length;
+    const failing = states.length - applied - queued - closed - waiting - stale;
     const parts = [];
     if (applied) parts.push(`${applied} applied`);
     if (queued) parts.push(`${queued} queued`);
     if (closed) parts.push(`${closed} closed`);
     if (waiting) parts.push(`${waiting} awaiting approval`);
+    if (stale) parts.push(`${stale} stale`);
     if (failing) parts.push(`${failing} still failing`);
     return parts.join(", ") || "nothing changed";
 }

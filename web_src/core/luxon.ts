@@ -26,6 +26,12 @@ export function parseServerDatetime(value: string): Luxon.DateTime {
 
 export type DateTime = Luxon.DateTime;
 
+/** An Odoo UTC datetime string as the reader's wall clock in `zone`, to the second (watermarks
+ * are compared to the second): "2026-11-23 11:00:00". */
+export function formatServerDatetime(value: string, zone = "local"): string {
+    return parseServerDatetime(value).setZone(zone).toFormat("yyyy-MM-dd HH:mm:ss");
+}
+
 /** A datetime-local input's value ("2026-11-23T09:00", the reader's wall clock in `zone`) as
  * Odoo's naive UTC string; null when the input is empty or incomplete. The input has no
  * seconds: as the end of a range ("until 09:00") it means up to 09:00:59, so an event received

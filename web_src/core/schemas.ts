@@ -19,6 +19,8 @@ export const SystemHealthSchema = z.object({
     oldest_pending_seconds: z.nullable(count),
     awaiting_approval: count,
     open_failures: count,
+    /** Events still stale (not applied anyway, replayed or ignored) received over the overview's stale_days. */
+    stale: count,
     alert: z.boolean(),
 });
 
@@ -26,6 +28,8 @@ export const OverviewSchema = z.object({
     systems: z.array(SystemHealthSchema),
     event_types: z.array(z.string()),
     is_manager: z.boolean(),
+    /** The days over which the cards count stale events and the Stale view lists them. */
+    stale_days: z.int().check(z.positive()),
 });
 
 export const EventStateSchema = z.enum([
@@ -40,6 +44,16 @@ export const EventStateSchema = z.enum([
 ]);
 
 export const ErrorClassSchema = z.enum(["transient", "data", "business", "technical"]);
+
+/** Why a stale event is stale: the watermark (the source timestamp of the last update applied
+ * about its object) it was older than, recorded when it went stale, and the event that had set
+ * it (its id and webhook id are null once that event was purged). */
+export const StaleReasonSchema = z.object({
+    watermark: serverDatetime,
+    event_id: z.nullable(z.int()),
+    webhook_id: z.nullable(z.string()),
+    received_at: z.nullable(serverDatetime),
+});
 
 export const ExceptionRowSchema = z.object({
     id: z.int(),
@@ -56,6 +70,8 @@ export const ExceptionRowSchema = z.object({
     approval: z.boolean(),
     /** Awaiting approval, and this user holds the right its handler names to accept or reject it. */
     can_decide: z.boolean(),
+    /** Only for stale events whose watermark was recorded. */
+    stale: z.nullable(StaleReasonSchema),
 });
 
 export const ExceptionPageSchema = z.object({
@@ -82,6 +98,17 @@ export const EventDetailSchema = z.extend(ExceptionRowSchema, {
     traceback: z.nullable(z.string()),
     payload: z.string(),
     waiting_for: z.nullable(z.object({ model: z.string(), external_id: z.string() })),
+    /** A stale event's object: its watermark now, and what Reset Watermark sets it back to
+     * (null: cleared, the next update applies whatever its date). */
+    watermark: z.nullable(
+        z.object({
+            mapping_id: z.int(),
+            at: z.nullable(serverDatetime),
+            webhook_id: z.nullable(z.string()),
+            reset_to: z.nullable(serverDatetime),
+            reset_to_webhook_id: z.nullable(z.string()),
+        })
+    ),
     record: z.nullable(z.object({ model: z.string(), id: z.int(), name: z.string() })),
     audit: z.array(AuditEntrySchema),
 });
@@ -110,5 +137,6 @@ export type ActionResult = z.infer<typeof ActionResultSchema>;
 export type EventDetail = z.infer<typeof EventDetailSchema>;
 export type ErrorClass = z.infer<typeof ErrorClassSchema>;
 export type EventState = z.infer<typeof EventStateSchema>;
+export type StaleReason = z.infer<typeof StaleReasonSchema>;
 export type Trends = z.infer<typeof TrendsSchema>;
 export type ReplayResult = z.infer<typeof ReplayResultSchema>;

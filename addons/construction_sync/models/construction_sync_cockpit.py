@@ -5,10 +5,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .access import readable
-from .construction_sync_event import IGNORABLE, RETRYABLE
+from .construction_sync_event import IGNORABLE, RETRYABLE, STALE_WINDOW_DAYS
 from .construction_sync_event_hourly import hour_of
 
 EXCEPTION_STATES = ("failed", "dead", "awaiting_approval")
+# The list's other view: the stale events of the last STALE_WINDOW_DAYS (get_exceptions(state="stale")).
+STALE = "stale"
 PAGE_SIZE_MAX = 200
 # "Select all matching" acts on at most this many events at a time.
 SELECT_ALL_MAX = 100_000
@@ -18,6 +20,7 @@ ELIGIBLE = {
     "ignore": IGNORABLE,
     "accept": ("awaiting_approval",),
     "reject": ("awaiting_approval",),
+    "apply_anyway": ("stale",),
 }
 ORDERS = {
     "received_desc": "received_at desc, id desc",
@@ -39,12 +42,14 @@ class ConstructionSyncCockpit(models.AbstractModel):
 
     @api.model
     def get_overview(self):
-        """Health of every external system the user may see, over the last 24 hours."""
+        """Health of every external system the user may see, over the last 24 hours; its stale
+        events (still stale: not applied anyway, replayed or ignored) over STALE_WINDOW_DAYS."""
         self._check_access()
         systems = self.env["construction.sync.system"].search([])
         if not systems:
             return {"systems": [], "event_types": self.env["construction.sync.handler"]._event_types(),
-                    "is_manager": self.env.user.has_group("construction_sync.group_manager")}
+                    "is_manager": self.env.user.has_group("construction_sync.group_manager"),
+                    "stale_days": STALE_WINDOW_DAYS}
         # One small index lookup per system and figure (see the indexes in
         # construction.sync.event.init): it stays fast with millions of done events, where a
         # single GROUP BY over the table would read them all.
@@ -65,10 +70,13 @@ class ConstructionSyncCockpit(models.AbstractModel):
                    (SELECT count(*) FROM construction_sync_event e
                      WHERE e.system_id = s.id AND e.state = 'awaiting_approval') AS awaiting,
                    (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('failed', 'dead')) AS open_failures
+                     WHERE e.system_id = s.id AND e.state IN ('failed', 'dead')) AS open_failures,
+                   (SELECT count(*) FROM construction_sync_event e
+                     WHERE e.system_id = s.id AND e.state = 'stale'
+                       AND e.received_at > (now() at time zone 'utc') - make_interval(days => %s)) AS stale
               FROM unnest(%s) AS s(id)
             """,
-            (systems.ids,),
+            (STALE_WINDOW_DAYS, systems.ids),
         )
         # unnest() gives every system its row, events or not.
         stats = {row["id"]: row for row in self.env.cr.dictfetchall()}
@@ -92,22 +100,30 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 "oldest_pending_seconds": oldest_age,
                 "awaiting_approval": figures["awaiting"],
                 "open_failures": figures["open_failures"],
+                "stale": figures["stale"],
                 "alert": error_rate > system.error_rate_threshold or (
                     oldest_age is not None and oldest_age > system.queue_age_threshold_minutes * 60),
             })
         return {"systems": result, "event_types": self.env["construction.sync.handler"]._event_types(),
-                "is_manager": self.env.user.has_group("construction_sync.group_manager")}
+                "is_manager": self.env.user.has_group("construction_sync.group_manager"),
+                "stale_days": STALE_WINDOW_DAYS}
 
     @api.model
     def _exception_domain(self, system_id=None, error_class=None, search=None, state=None, assignee=None,
                           event_type=None, older_than_hours=None):
         """The filters of the exceptions list as a domain; the list, its count and "select all
-        matching" read the same events."""
-        domain = [("state", "in", EXCEPTION_STATES)]
+        matching" read the same events. `state` "stale" is the list's other view: the stale
+        events received over the last STALE_WINDOW_DAYS, as counted on the systems' cards."""
+        stale_since = fields.Datetime.now() - timedelta(days=STALE_WINDOW_DAYS)
+        if state == STALE:
+            domain = [("state", "=", STALE), ("received_at", ">", stale_since)]
+        else:
+            domain = [("state", "in", EXCEPTION_STATES)]
         if system_id:
             # Another company's system is refused, not just answered with an empty list.
             domain.append(("system_id", "=", readable(self.env["construction.sync.system"], [system_id]).id))
-        if error_class:
+        if error_class and state != STALE:
+            # Stale events have no error class: the filter concerns the exceptions only.
             domain.append(("error_class", "=", error_class))
         if state in EXCEPTION_STATES:
             domain.append(("state", "=", state))
@@ -123,14 +139,25 @@ class ConstructionSyncCockpit(models.AbstractModel):
         if search:
             # Exact external id or webhook id, through two small partial indexes: a substring
             # search over every waiting event's text would not stay fast at scale.
-            self.env.cr.execute(
-                """
-                SELECT id FROM construction_sync_event
-                 WHERE state IN ('failed', 'dead', 'awaiting_approval')
-                   AND (split_part(object_key, ':', 2) = %s OR webhook_id = %s)
-                """,
-                (search.strip(), search.strip()),
-            )
+            if state == STALE:
+                # Among the few stale events of the window (construction_sync_event_stale_idx).
+                self.env.cr.execute(
+                    """
+                    SELECT id FROM construction_sync_event
+                     WHERE state = 'stale' AND received_at > %s
+                       AND (split_part(object_key, ':', 2) = %s OR webhook_id = %s)
+                    """,
+                    (stale_since, search.strip(), search.strip()),
+                )
+            else:
+                self.env.cr.execute(
+                    """
+                    SELECT id FROM construction_sync_event
+                     WHERE state IN ('failed', 'dead', 'awaiting_approval')
+                       AND (split_part(object_key, ':', 2) = %s OR webhook_id = %s)
+                    """,
+                    (search.strip(), search.strip()),
+                )
             domain.append(("id", "in", [event_id for (event_id,) in self.env.cr.fetchall()]))
         return domain
 
@@ -139,12 +166,15 @@ class ConstructionSyncCockpit(models.AbstractModel):
                        order="received_desc", state=None, assignee=None, event_type=None,
                        older_than_hours=None):
         """One page of the events waiting for a person, with the total for the pager.
-        `assignee` is "me", "nobody" or empty; `state` narrows to one exception state."""
+        `assignee` is "me", "nobody" or empty; `state` narrows to one exception state, or is
+        "stale" for the stale events of the last STALE_WINDOW_DAYS."""
         self._check_access()
         domain = self._exception_domain(system_id, error_class, search, state, assignee, event_type, older_than_hours)
         Event = self.env["construction.sync.event"]
         limit = max(1, min(int(limit), PAGE_SIZE_MAX))
-        events = Event.search(domain, offset=max(0, int(offset)), limit=limit, order=ORDERS.get(order, ORDERS["received_desc"]))
+        events = Event.search(
+            domain, offset=max(0, int(offset)), limit=limit, order=ORDERS.get(order, ORDERS["received_desc"]),
+        )
         return {
             "total": Event.search_count(domain),
             "rows": [self._row(event) for event in events],
@@ -158,7 +188,9 @@ class ConstructionSyncCockpit(models.AbstractModel):
         capped so that one answer stays a few hundred kilobytes."""
         self._check_access()
         domain = self._exception_domain(system_id, error_class, search, state, assignee, event_type, older_than_hours)
-        return self.env["construction.sync.event"].search(domain, order="received_at asc, id asc", limit=SELECT_ALL_MAX).ids
+        return self.env["construction.sync.event"].search(
+            domain, order="received_at asc, id asc", limit=SELECT_ALL_MAX,
+        ).ids
 
     @api.model
     def get_trends(self, days=7, system_id=None):
@@ -206,8 +238,14 @@ class ConstructionSyncCockpit(models.AbstractModel):
             "since": fields.Datetime.to_string(since),
             "until": fields.Datetime.to_string(current),
             "by_hour": [{"hour": hour, "state": state, "count": count} for (hour, state), count in by_hour.items()],
-            "by_error_class": [{"key": key, "count": count} for key, count in sorted(by_error_class.items(), key=lambda kv: -kv[1])],
-            "by_event_type": [{"key": key, "count": count} for key, count in sorted(by_event_type.items(), key=lambda kv: -kv[1])],
+            "by_error_class": [
+                {"key": key, "count": count}
+                for key, count in sorted(by_error_class.items(), key=lambda kv: -kv[1])
+            ],
+            "by_event_type": [
+                {"key": key, "count": count}
+                for key, count in sorted(by_event_type.items(), key=lambda kv: -kv[1])
+            ],
         }
 
     @api.model
@@ -251,6 +289,41 @@ class ConstructionSyncCockpit(models.AbstractModel):
             # Accept and Reject take the right the event's handler names (event._check_approver),
             # which is not always the integration manager's.
             "can_decide": event.can_decide,
+            "stale": self._stale_reason(event),
+        }
+
+    @api.model
+    def _stale_reason(self, event):
+        """Why a stale event is stale: the watermark it was older than, recorded when it went
+        stale (and the event that had set it, unless purged since). None for other events, and
+        for the ones that went stale before the watermark was recorded."""
+        if event.state != STALE or not event.stale_watermark:
+            return None
+        cause = event.stale_watermark_event_id
+        return {
+            "watermark": fields.Datetime.to_string(event.stale_watermark),
+            "event_id": cause.id or None,
+            "webhook_id": cause.webhook_id or None,
+            "received_at": fields.Datetime.to_string(cause.received_at) if cause else None,
+        }
+
+    @api.model
+    def _watermark(self, event):
+        """For a stale event's detail: its object's watermark now, and what Reset Watermark
+        would set it back to (construction.sync.mapping._watermark_after_reset)."""
+        if event.state != STALE or not event.object_key:
+            return None
+        model, _sep, external_id = event.object_key.partition(":")
+        mapping = self.env["construction.sync.mapping"]._find(event.system_id, model, external_id)
+        if not mapping:
+            return None
+        reset_at, reset_event = mapping._watermark_after_reset()
+        return {
+            "mapping_id": mapping.id,
+            "at": fields.Datetime.to_string(mapping.last_source_timestamp) if mapping.last_source_timestamp else None,
+            "webhook_id": mapping.last_event_id.webhook_id or None,
+            "reset_to": fields.Datetime.to_string(reset_at) if reset_at else None,
+            "reset_to_webhook_id": reset_event.webhook_id or None,
         }
 
     @api.model
@@ -267,6 +340,7 @@ class ConstructionSyncCockpit(models.AbstractModel):
             "traceback": (event.sudo().error_traceback or None) if is_manager else None,
             "payload": event.payload_pretty or "",
             "waiting_for": {"model": mapping_model, "external_id": mapping_external_id} if event.waiting_for else None,
+            "watermark": self._watermark(event),
             "record": {"model": event.res_model, "id": event.res_id, "name": event.record_ref.display_name}
             if event.record_ref else None,
             "audit": [{
@@ -299,6 +373,8 @@ class ConstructionSyncCockpit(models.AbstractModel):
             "ignore": lambda: events.action_ignore(text),
             "accept": lambda: events.action_accept(),
             "reject": lambda: events.action_reject(text),
+            "apply_anyway": lambda: events.action_apply_anyway(text),
+            "reset_watermark": lambda: events.action_reset_watermark(text),
         }
         if action not in handlers:
             raise UserError(_("Unknown cockpit action %s.", action))

@@ -41,11 +41,19 @@ INDEXES = [
     ("exception_external_idx", "((split_part(object_key, ':', 2)))"
                                " WHERE state IN ('failed', 'dead', 'awaiting_approval')"),
     ("exception_webhook_idx", "(webhook_id) WHERE state IN ('failed', 'dead', 'awaiting_approval')"),
+    # The cockpit's stale events of the last days (STALE_WINDOW_DAYS): the list, and the count on
+    # each system's card.
+    ("stale_idx", "(received_at DESC, id DESC) INCLUDE (company_id) WHERE state = 'stale'"),
+    ("system_stale_idx", "(system_id, received_at) WHERE state = 'stale'"),
 ]
 # Up to this many events are applied in the request of the person who retries them.
 INLINE_LIMIT = 20
-# States a manager can close with Ignore.
-IGNORABLE = ("pending", "failed", "dead", "awaiting_approval")
+# States a manager can close with Ignore. A stale event is ignored to say "seen, nothing to do"
+# (an older update that arrived late is expected): it leaves the cockpit's stale count.
+IGNORABLE = ("pending", "failed", "dead", "awaiting_approval", "stale")
+# The cockpit counts and lists the stale events received over this many days: a wrong watermark
+# keeps making the object's new updates stale, so it stays visible; late arrivals fade out.
+STALE_WINDOW_DAYS = 7
 # The bus channel of a company's open cockpits is (company, BUS_SUBCHANNEL); ir.websocket
 # subscribes an integration user's browser to those of the user's companies only.
 BUS_SUBCHANNEL = "construction_sync.cockpit"
@@ -63,9 +71,13 @@ class ConstructionSyncEvent(models.Model):
     _rec_name = "webhook_id"
 
     # identity
-    system_id = fields.Many2one("construction.sync.system", required=True, readonly=True, index=True, ondelete="restrict")
+    system_id = fields.Many2one(
+        "construction.sync.system", required=True, readonly=True, index=True, ondelete="restrict",
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    webhook_id = fields.Char(required=True, readonly=True, help="The delivery's idempotency key (webhook-id or batch event id).")
+    webhook_id = fields.Char(
+        required=True, readonly=True, help="The delivery's idempotency key (webhook-id or batch event id).",
+    )
     delivery_id = fields.Char(readonly=True, help="webhook-id of the HTTP delivery that brought the event.")
     correlation_id = fields.Char(readonly=True, index=True)
     event_type = fields.Char(required=True, readonly=True, index=True)
@@ -92,6 +104,18 @@ class ConstructionSyncEvent(models.Model):
     user_id = fields.Many2one("res.users", string="Assignee", readonly=True, index=True)
     approval_summary = fields.Text(readonly=True)
     approved = fields.Boolean(readonly=True)
+    # Stale: the watermark that made the event stale, as it was at that moment (it may move or be
+    # reset later; this stays the reason). See construction.sync.processor._apply.
+    stale_watermark = fields.Datetime(
+        readonly=True, help="The source timestamp of the last applied event about the object when this event was "
+                            "found older than it (UTC).")
+    # Indexed (on its few non-null rows): purging done events checks this foreign key.
+    stale_watermark_event_id = fields.Many2one(
+        "construction.sync.event", string="Stale Because Of", readonly=True, ondelete="set null",
+        index="btree_not_null", help="The event that had set that watermark.")
+    watermark_override = fields.Boolean(
+        string="Applied Anyway", readonly=True, copy=False,
+        help="An integration manager chose to apply this event although it is older than its object's watermark.")
     can_decide = fields.Boolean(
         compute="_compute_can_decide",
         help="The event awaits approval and the current user holds the right its handler names to accept or reject it.",
@@ -110,7 +134,8 @@ class ConstructionSyncEvent(models.Model):
     audit_ids = fields.One2many("construction.sync.audit", "event_id", readonly=True)
 
     _sql_constraints = [
-        ("webhook_id_uniq", "unique(system_id, webhook_id)", "An event with this webhook id was already received from this system."),
+        ("webhook_id_uniq", "unique(system_id, webhook_id)",
+         "An event with this webhook id was already received from this system."),
     ]
 
     def init(self):
@@ -124,7 +149,9 @@ class ConstructionSyncEvent(models.Model):
     def _compute_payload_pretty(self):
         for event in self:
             try:
-                event.payload_pretty = json.dumps(json.loads(event.payload), indent=2, ensure_ascii=False, sort_keys=True)
+                event.payload_pretty = json.dumps(
+                    json.loads(event.payload), indent=2, ensure_ascii=False, sort_keys=True,
+                )
             except (TypeError, ValueError):
                 event.payload_pretty = event.payload
 
@@ -314,10 +341,47 @@ class ConstructionSyncEvent(models.Model):
         self._transition(
             "pending", "replay", reason or _("Replayed by %s", self.env.user.name),
             attempts=0, next_attempt_at=fields.Datetime.now(), error_class=False,
-            error_message=False, waiting_for=False, approved=False,
+            error_message=False, waiting_for=False, approved=False, watermark_override=False,
         )
         self._apply_soon()
         return True
+
+    def action_apply_anyway(self, reason):
+        """Applies stale events although they are older than their object's watermark: once, in
+        this request for a handful (the runners take more). Integration managers only, with a
+        reason kept in the audit trail. The watermark never moves backwards: it stays the newer
+        event's (construction.sync.processor._advance_watermarks), so the object's next genuine
+        update still applies and older ones still go stale. An event type that needs approval
+        still waits for it; the acceptance then applies the event anyway too."""
+        self._check_manager()
+        self._check_readable()
+        if not (reason or "").strip():
+            raise UserError(_("Say why the event is applied anyway: the reason stays in its audit trail."))
+        self._refuse_unless(("stale",), _("apply anyway"))
+        self._transition(
+            "pending", "apply_anyway", _("Applied anyway by %(user)s: %(reason)s",
+                                         user=self.env.user.name, reason=reason.strip()),
+            attempts=0, next_attempt_at=fields.Datetime.now(), error_class=False, error_message=False,
+            waiting_for=False, approved=False, watermark_override=True,
+        )
+        self._apply_soon()
+        return True
+
+    def action_reset_watermark(self, reason):
+        """Resets the watermark of these events' objects (construction.sync.mapping.
+        action_reset_watermark), e.g. from a stale event the cockpit shows."""
+        self._check_manager()
+        self._check_readable()
+        Mapping = self.env["construction.sync.mapping"]
+        mappings = Mapping.browse()
+        for event in self:
+            model, _sep, external_id = (event.object_key or "").partition(":")
+            mapping = Mapping._find(event.system_id, model, external_id) if external_id else Mapping.browse()
+            if not mapping:
+                raise UserError(_("%s has no mapping: its object has no watermark to reset.", event.display_name))
+            mappings |= mapping
+        # Back to the person's rights: the mapping method checks them again.
+        return Mapping.browse(mappings.ids).action_reset_watermark(reason)
 
     def action_open_record(self):
         self.ensure_one()
@@ -341,5 +405,7 @@ class ConstructionSyncEvent(models.Model):
 
     def unlink(self):
         if not self.env.context.get("construction_sync_purge"):
-            raise UserError(_("Events are never deleted by hand; done events are purged after the system's retention period."))
+            raise UserError(_(
+                "Events are never deleted by hand; done events are purged after the system's retention period."
+            ))
         return super().unlink()

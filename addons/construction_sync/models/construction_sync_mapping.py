@@ -1,7 +1,12 @@
+import logging
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .access import readable
+
+_logger = logging.getLogger(__name__)
 
 
 class ConstructionSyncMapping(models.Model):
@@ -30,7 +35,8 @@ class ConstructionSyncMapping(models.Model):
     last_event_id = fields.Many2one("construction.sync.event", readonly=True, ondelete="set null")
 
     _sql_constraints = [
-        ("mapping_uniq", "unique(system_id, res_model, external_id)", "This external id is already mapped for this system and model."),
+        ("mapping_uniq", "unique(system_id, res_model, external_id)",
+         "This external id is already mapped for this system and model."),
     ]
 
     @staticmethod
@@ -41,6 +47,15 @@ class ConstructionSyncMapping(models.Model):
     def _compute_display_name(self):
         for mapping in self:
             mapping.display_name = "%s %s" % (mapping.res_model, mapping.external_id)
+
+    def _inverse_record_ref(self):
+        # The record picked in the form (record_ref's inverse): what the mapping points to.
+        for mapping in self:
+            if mapping.record_ref:
+                mapping.res_model = mapping.record_ref._name
+                mapping.res_id = mapping.record_ref.id
+            else:
+                mapping.res_id = False
 
     @api.constrains("res_model", "res_id")
     def _check_record(self):
@@ -53,7 +68,9 @@ class ConstructionSyncMapping(models.Model):
         for model, ids in by_model.items():
             missing = ids - set(self.env[model].browse(ids).exists().ids)
             if missing:
-                raise ValidationError(_("The mapped %(model)s record %(id)s does not exist.", model=model, id=min(missing)))
+                raise ValidationError(
+                    _("The mapped %(model)s record %(id)s does not exist.", model=model, id=min(missing))
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -93,6 +110,83 @@ class ConstructionSyncMapping(models.Model):
             )
         if waiting:
             self.env["construction.sync.runner"]._wake(waiting)
+
+    # ------------------------------------------------------------------------------------------
+    # resetting a wrong watermark
+    # ------------------------------------------------------------------------------------------
+
+    def _stale_events(self):
+        """The stale events about this mapping's object (the processor's object key)."""
+        self.ensure_one()
+        return self.env["construction.sync.event"].sudo().search([
+            ("system_id", "=", self.system_id.id), ("object_key", "=", self._key(self.res_model, self.external_id)),
+            ("state", "=", "stale"),
+        ])
+
+    def _watermark_after_reset(self):
+        """(source timestamp, event) the watermark goes back to: the newest event applied about
+        the object that is older than the current watermark (resetting says the current one is
+        wrong, so it always moves back) and not dated past the system's future tolerance (an event
+        from the future is what makes a watermark wrong); (False, empty) when there is none, and
+        then the object's next event applies whatever its date."""
+        self.ensure_one()
+        Event = self.env["construction.sync.event"].sudo()
+        if not self.last_source_timestamp:
+            return False, Event
+        limit = fields.Datetime.now() + timedelta(seconds=self.system_id.future_tolerance_seconds)
+        event = Event.search([
+            ("system_id", "=", self.system_id.id),
+            ("object_key", "=", self._key(self.res_model, self.external_id)),
+            ("state", "=", "done"),
+            ("source_timestamp", "<", self.last_source_timestamp),
+            ("source_timestamp", "<=", limit),
+        ], order="source_timestamp desc, id desc", limit=1)
+        return (event.source_timestamp, event) if event else (False, Event)
+
+    def action_reset_watermark(self, reason):
+        """Sets a wrong watermark back (see _watermark_after_reset) so the object's next genuine
+        update applies instead of going stale. Integration managers only, with a reason. The
+        audit trail of the event that had set the watermark and of the object's stale events
+        says who reset it, from what, to what and why; the stale events stay stale: a manager
+        applies them anyway or replays them (newer than the reset watermark, they apply)."""
+        if not self.env.user.has_group("construction_sync.group_manager"):
+            raise UserError(_("Only integration managers can do this."))
+        readable(self, self.ids)
+        if not (reason or "").strip():
+            raise UserError(_("Say why the watermark is reset: the reason stays in the audit trail."))
+        for mapping in self:
+            if not mapping.last_source_timestamp:
+                raise UserError(_("%s has no watermark to reset.", mapping.display_name))
+        for mapping in self:
+            old_at, old_event = mapping.last_source_timestamp, mapping.sudo().last_event_id
+            new_at, new_event = mapping._watermark_after_reset()
+            message = _(
+                "Watermark of %(object)s reset by %(user)s from %(old)s UTC (event %(old_event)s) to %(new)s: "
+                "%(reason)s",
+                object=mapping._key(mapping.res_model, mapping.external_id), user=self.env.user.name,
+                old=old_at, old_event=old_event.webhook_id or _("unknown"),
+                new=_("%(at)s UTC (event %(event)s)", at=new_at, event=new_event.webhook_id) if new_event
+                else _("none (the next event applies whatever its date)"),
+                reason=reason.strip(),
+            )
+            concerned = old_event.exists() | mapping._stale_events()
+            self.env["construction.sync.audit"]._log(concerned, "reset_watermark", None, message)
+            _logger.info("%s (mapping %s, user %s)", message, mapping.id, self.env.uid)
+            mapping.write({"last_source_timestamp": new_at, "last_event_id": new_event.id})
+        return True
+
+    def action_open_reset_watermark(self):
+        """The mapping form's button: a dialog that shows the reset and asks for the reason."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reset Watermark"),
+            "res_model": "construction.sync.watermark.reset.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_mapping_id": self.id},
+        }
 
     @api.model
     def _find(self, system, model, external_id):

@@ -158,12 +158,18 @@ class ConstructionSyncProcessor(models.AbstractModel):
         handler_env = self.env(su=True, context=dict(self.env.context, tracking_disable=True))
         ctx = HandlerContext(handler_env, event, handler, data)
         watermark = ctx.mapping(handler.object_model, external_id)
-        if watermark.last_source_timestamp and event.source_timestamp < watermark.last_source_timestamp:
+        if (watermark.last_source_timestamp and event.source_timestamp < watermark.last_source_timestamp
+                and not event.watermark_override):
+            # The watermark is recorded as it is now: it may move or be reset later, and this
+            # stays the reason the cockpit shows (a manager may apply the event anyway).
             return event._transition(
                 "stale", "stale",
-                _("Older than the last applied event about %(object)s (%(last)s UTC); nothing changed.",
-                  object=event.object_key, last=watermark.last_source_timestamp),
+                _("Older than the last applied event about %(object)s (%(last)s UTC, event %(event)s); "
+                  "nothing changed.",
+                  object=event.object_key, last=watermark.last_source_timestamp,
+                  event=watermark.last_event_id.webhook_id or _("unknown")),
                 finished_at=fields.Datetime.now(), lease_expires_at=False, claim_token=False,
+                stale_watermark=watermark.last_source_timestamp, stale_watermark_event_id=watermark.last_event_id.id,
             )
         try:
             with self.env.cr.savepoint() as savepoint:
@@ -209,8 +215,14 @@ class ConstructionSyncProcessor(models.AbstractModel):
             if record and record._name == handler.object_model:
                 values["res_id"] = record.id
             mapping = ctx.mapping(handler.object_model, external_id)
+            if mapping.last_source_timestamp and ctx.event.source_timestamp < mapping.last_source_timestamp:
+                # An event applied anyway, older than the watermark: the watermark never moves
+                # backwards, or a replay of updates older than the newest one would apply over it.
+                values.pop("last_source_timestamp")
+                values.pop("last_event_id")
             if mapping:
-                mapping.write(values)
+                if values:
+                    mapping.write(values)
             else:
                 new_mappings.append({"system_id": ctx.system.id, "res_model": handler.object_model,
                                      "external_id": str(external_id), **values})

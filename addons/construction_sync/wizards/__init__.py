@@ -1,2 +1,3 @@
 from . import construction_sync_event_action_wizard
 from . import construction_sync_replay_wizard
+from . import construction_sync_watermark_reset_wizard

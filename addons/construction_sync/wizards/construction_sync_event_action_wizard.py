@@ -9,6 +9,8 @@ ACTIONS = {
     "assign": ("Assign", "user"),
     "ignore": ("Ignore", "text"),
     "reject": ("Reject", "text"),
+    "apply_anyway": ("Apply anyway", "text"),
+    "reset_watermark": ("Reset watermark", "text"),
 }
 
 
@@ -66,4 +68,8 @@ class ConstructionSyncEventActionWizard(models.TransientModel):
             events.action_ignore(self.text)
         elif self.action == "reject":
             events.action_reject(self.text)
+        elif self.action == "apply_anyway":
+            events.action_apply_anyway(self.text)
+        elif self.action == "reset_watermark":
+            events.action_reset_watermark(self.text)
         return {"type": "ir.actions.act_window_close"}

@@ -14,6 +14,7 @@ const system = {
     oldest_pending_seconds: null,
     awaiting_approval: 1,
     open_failures: 2,
+    stale: 0,
     alert: true,
 };
 
@@ -31,6 +32,7 @@ const row = {
     assignee: null,
     approval: false,
     can_decide: false,
+    stale: null,
 };
 
 function answering(answers: Record<string, unknown>): { call: OrmCall; calls: unknown[][] } {
@@ -49,6 +51,7 @@ describe("CockpitApi", () => {
                 systems: [system],
                 event_types: ["partner.upserted"],
                 is_manager: false,
+                stale_days: 7,
             },
             get_exceptions: { total: 1, rows: [row] },
         });
@@ -61,6 +64,7 @@ describe("CockpitApi", () => {
             "get_exceptions",
             [],
             {
+                state: null,
                 system_id: 1,
                 error_class: null,
                 assignee: null,
@@ -77,11 +81,21 @@ describe("CockpitApi", () => {
     test.each([
         [
             "a missing field",
-            { systems: [{ ...system, queue_depth: undefined }], event_types: [], is_manager: true },
+            {
+                systems: [{ ...system, queue_depth: undefined }],
+                event_types: [],
+                is_manager: true,
+                stale_days: 7,
+            },
         ],
         [
             "a negative count",
-            { systems: [{ ...system, failed_24h: -1 }], event_types: [], is_manager: true },
+            {
+                systems: [{ ...system, failed_24h: -1 }],
+                event_types: [],
+                is_manager: true,
+                stale_days: 7,
+            },
         ],
         [
             "a datetime in another format",
@@ -89,6 +103,7 @@ describe("CockpitApi", () => {
                 systems: [{ ...system, last_delivery_at: "yesterday" }],
                 event_types: [],
                 is_manager: true,
+                stale_days: 7,
             },
         ],
         ["no answer at all", null],
@@ -148,7 +163,9 @@ describe("event detail", () => {
             assignee: null,
             approval: false,
             can_decide: false,
+            stale: null,
             waiting_for: { model: "res.partner", external_id: "C-20" },
+            watermark: null,
             record: null,
             audit: [
                 {
@@ -196,6 +213,7 @@ describe("bulk, trends and replay calls", () => {
             "get_exception_ids",
             [],
             {
+                state: null,
                 system_id: 2,
                 error_class: null,
                 assignee: null,

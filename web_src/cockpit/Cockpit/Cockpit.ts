@@ -26,7 +26,7 @@ import {
     type Trends,
 } from "../../core/schemas";
 import { BulkProgressBar } from "../BulkProgressBar/BulkProgressBar";
-import { EventDetail } from "../EventDetail/EventDetail";
+import { EventDetail, type StaleAction } from "../EventDetail/EventDetail";
 import { ExceptionList } from "../ExceptionList/ExceptionList";
 import { HealthStrip } from "../HealthStrip/HealthStrip";
 import { ReplayPanel } from "../ReplayPanel/ReplayPanel";
@@ -43,6 +43,9 @@ interface State {
     notice: string | null;
     systems: SystemHealth[];
     isManager: boolean;
+    /** The list shows the stale events of the last `staleDays` days instead of the exceptions. */
+    stale: boolean;
+    staleDays: number;
     selectedSystemId: number | null;
     errorClass: ErrorClass | null;
     assignee: "me" | "nobody" | null;
@@ -70,6 +73,7 @@ interface State {
 }
 
 type FilterKey =
+    | "stale"
     | "selectedSystemId"
     | "errorClass"
     | "assignee"
@@ -94,6 +98,8 @@ function actionLabel(action: CockpitAction): string {
         note: () => _t("Add note"),
         accept: () => _t("Accept"),
         reject: () => _t("Reject"),
+        apply_anyway: () => _t("Apply anyway"),
+        reset_watermark: () => _t("Reset watermark"),
     };
     return labels[action]();
 }
@@ -143,6 +149,8 @@ export class Cockpit extends Component<Props> {
             notice: null,
             systems: [],
             isManager: false,
+            stale: false,
+            staleDays: 7,
             selectedSystemId: null,
             errorClass: null,
             assignee: null,
@@ -232,6 +240,7 @@ export class Cockpit extends Component<Props> {
 
     get filters(): ExceptionFilters {
         return {
+            stale: this.state.stale,
             systemId: this.state.selectedSystemId,
             errorClass: this.state.errorClass,
             assignee: this.state.assignee,
@@ -278,6 +287,7 @@ export class Cockpit extends Component<Props> {
             Object.assign(this.state, {
                 systems: overview.systems,
                 isManager: overview.is_manager,
+                staleDays: overview.stale_days,
                 eventTypes: overview.event_types,
                 rows: page.rows,
                 total: page.total,
@@ -358,35 +368,62 @@ export class Cockpit extends Component<Props> {
                 : this.state.rows.map((row) => row.id);
     }
 
-    async act(action: CockpitAction, eventIds: number[], text?: string): Promise<void> {
+    /** Acts on events; answers whether the server did it. */
+    async act(action: CockpitAction, eventIds: number[], text?: string): Promise<boolean> {
         if (!eventIds.length) {
-            return;
+            return false;
         }
         this.state.busy = true;
         this.state.notice = null;
         try {
             const results = await this.api.act(action, eventIds, text);
-            this.state.notice = summariseOutcome(results.map((result) => result.state));
+            this.state.notice =
+                action === "reset_watermark"
+                    ? _t("Watermark reset: the object's next update applies.")
+                    : summariseOutcome(results.map((result) => result.state));
             this.state.text = "";
             await this.reload();
             if (this.state.detail && eventIds.includes(this.state.detail.id)) {
                 this.state.detail = await this.api.event(this.state.detail.id);
             }
+            return true;
         } catch (error) {
             this.state.notice = null;
             this.state.error = errorMessage(error);
+            return false;
         } finally {
             this.state.busy = false;
             this.afterWork();
         }
     }
 
-    actOnSelection(action: CockpitAction): Promise<void> {
+    /** Apply anyway or Reset watermark, from a stale event's detail (managers). */
+    staleAction(action: StaleAction, eventId: number, reason: string): Promise<boolean> {
+        return this.act(action, [eventId], reason);
+    }
+
+    get staleTabTitle(): string {
+        return _t(
+            "Events received in the last %s days that were older than the last applied update about their object",
+            this.state.staleDays
+        );
+    }
+
+    /** The stale events the Stale tab lists: the selected system's, or every system's. */
+    get staleCount(): number {
+        const systems = this.state.systems.filter(
+            (system) =>
+                this.state.selectedSystemId === null || system.id === this.state.selectedSystemId
+        );
+        return systems.reduce((sum, system) => sum + system.stale, 0);
+    }
+
+    async actOnSelection(action: CockpitAction): Promise<void> {
         if (this.state.allMatching) {
             this.confirmBulk(action);
-            return Promise.resolve();
+            return;
         }
-        return this.act(action, [...this.state.selectedIds], this.state.text || undefined);
+        await this.act(action, [...this.state.selectedIds], this.state.text || undefined);
     }
 
     get canSelectAllMatching(): boolean {

@@ -1,11 +1,16 @@
 import { Component, onPatched, useRef, useState } from "@odoo/owl";
+import { _t } from "../translation";
 import { businessSeconds, defaultBusinessHours, formatBusinessAge } from "../../core/aging";
 import { formatAge } from "../../core/format";
 import { now, parseServerDatetime } from "../../core/luxon";
 import type { ExceptionRow } from "../../core/schemas";
+import { staleReason } from "../stale";
 
 interface Props {
     rows: ExceptionRow[];
+    /** The Stale view: stale events of the last `staleDays` days instead of the exceptions. */
+    stale: boolean;
+    staleDays: number;
     total: number;
     offset: number;
     limit: number;
@@ -28,6 +33,8 @@ export class ExceptionList extends Component<Props> {
     static override template = "construction_sync.ExceptionList";
     static override props = {
         rows: { type: Array },
+        stale: { type: Boolean },
+        staleDays: { type: Number },
         total: { type: Number },
         offset: { type: Number },
         limit: { type: Number },
@@ -98,6 +105,22 @@ export class ExceptionList extends Component<Props> {
 
     age(row: ExceptionRow): string {
         return formatAge(parseServerDatetime(row.received_at), now());
+    }
+
+    get title(): string {
+        return this.props.stale
+            ? _t("Stale events of the last %s days", this.props.staleDays)
+            : _t("Exceptions");
+    }
+
+    /** The Why column: the error or approval summary, or for a stale event the watermark it was
+     * older than. */
+    reason(row: ExceptionRow): string {
+        return row.state === "stale" ? staleReason(row) : row.error_message;
+    }
+
+    badgeClass(row: ExceptionRow): string {
+        return row.approval || row.state === "stale" ? "text-bg-warning" : "text-bg-danger";
     }
 
     retryable(row: ExceptionRow): boolean {

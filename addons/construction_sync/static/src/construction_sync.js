@@ -5,7 +5,7 @@
 import { registry } from "@web/core/registry";
 
 // web_src/cockpit/Cockpit/Cockpit.ts
-import { Component as Component7, onMounted as onMounted2, onWillStart, onWillUnmount as onWillUnmount2, useState as useState4 } from "@odoo/owl";
+import { Component as Component7, onMounted as onMounted2, onWillStart, onWillUnmount as onWillUnmount2, useState as useState5 } from "@odoo/owl";
 
 // web_src/cockpit/translation.ts
 import { _t } from "@web/core/l10n/translation";
@@ -1349,6 +1349,15 @@ function _boolean(Class, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _gt(value, params) {
+  return new $ZodCheckGreaterThan({
+    check: "greater_than",
+    ...normalizeParams(params),
+    value,
+    inclusive: false
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _gte(value, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
@@ -1356,6 +1365,10 @@ function _gte(value, params) {
     value,
     inclusive: true
   });
+}
+// @__NO_SIDE_EFFECTS__
+function _positive(params) {
+  return /* @__PURE__ */ _gt(0, params);
 }
 // @__NO_SIDE_EFFECTS__
 function _nonnegative(params) {
@@ -1548,12 +1561,16 @@ var SystemHealthSchema = object({
   oldest_pending_seconds: nullable(count),
   awaiting_approval: count,
   open_failures: count,
+  /** Events still stale (not applied anyway, replayed or ignored) received over the overview's stale_days. */
+  stale: count,
   alert: boolean2()
 });
 var OverviewSchema = object({
   systems: array(SystemHealthSchema),
   event_types: array(string2()),
-  is_manager: boolean2()
+  is_manager: boolean2(),
+  /** The days over which the cards count stale events and the Stale view lists them. */
+  stale_days: int().check(_positive())
 });
 var EventStateSchema = _enum([
   "pending",
@@ -1566,6 +1583,12 @@ var EventStateSchema = _enum([
   "ignored"
 ]);
 var ErrorClassSchema = _enum(["transient", "data", "business", "technical"]);
+var StaleReasonSchema = object({
+  watermark: serverDatetime,
+  event_id: nullable(int()),
+  webhook_id: nullable(string2()),
+  received_at: nullable(serverDatetime)
+});
 var ExceptionRowSchema = object({
   id: int(),
   system: string2(),
@@ -1580,7 +1603,9 @@ var ExceptionRowSchema = object({
   assignee: nullable(string2()),
   approval: boolean2(),
   /** Awaiting approval, and this user holds the right its handler names to accept or reject it. */
-  can_decide: boolean2()
+  can_decide: boolean2(),
+  /** Only for stale events whose watermark was recorded. */
+  stale: nullable(StaleReasonSchema)
 });
 var ExceptionPageSchema = object({
   total: count,
@@ -1602,6 +1627,17 @@ var EventDetailSchema = extend2(ExceptionRowSchema, {
   traceback: nullable(string2()),
   payload: string2(),
   waiting_for: nullable(object({ model: string2(), external_id: string2() })),
+  /** A stale event's object: its watermark now, and what Reset Watermark sets it back to
+   * (null: cleared, the next update applies whatever its date). */
+  watermark: nullable(
+    object({
+      mapping_id: int(),
+      at: nullable(serverDatetime),
+      webhook_id: nullable(string2()),
+      reset_to: nullable(serverDatetime),
+      reset_to_webhook_id: nullable(string2())
+    })
+  ),
   record: nullable(object({ model: string2(), id: int(), name: string2() })),
   audit: array(AuditEntrySchema)
 });
@@ -1685,6 +1721,7 @@ var CockpitApi = class {
 };
 function filterKwargs(filters) {
   return {
+    state: filters.stale ? "stale" : null,
     system_id: filters.systemId ?? null,
     error_class: filters.errorClass ?? null,
     assignee: filters.assignee ?? null,
@@ -1774,12 +1811,14 @@ function summariseOutcome(states) {
   const queued = states.filter((state) => state === "pending" || state === "processing").length;
   const closed = states.filter((state) => state === "ignored").length;
   const waiting = states.filter((state) => state === "awaiting_approval").length;
-  const failing = states.length - applied - queued - closed - waiting;
+  const stale = states.filter((state) => state === "stale").length;
+  const failing = states.length - applied - queued - closed - waiting - stale;
   const parts = [];
   if (applied) parts.push(`${applied} applied`);
   if (queued) parts.push(`${queued} queued`);
   if (closed) parts.push(`${closed} closed`);
   if (waiting) parts.push(`${waiting} awaiting approval`);
+  if (stale) parts.push(`${stale} stale`);
   if (failing) parts.push(`${failing} still failing`);
   return parts.join(", ") || "nothing changed";
 }
@@ -1812,7 +1851,50 @@ var BulkProgressBar = class extends Component {
 };
 
 // web_src/cockpit/EventDetail/EventDetail.ts
-import { Component as Component2 } from "@odoo/owl";
+import { Component as Component2, onWillUpdateProps, useState } from "@odoo/owl";
+
+// web_src/core/luxon.ts
+function luxon() {
+  const lib = globalThis.luxon;
+  if (!lib) {
+    throw new Error("luxon is not loaded: the cockpit must run inside Odoo's web client");
+  }
+  return lib;
+}
+function now() {
+  return luxon().DateTime.now();
+}
+function parseServerDatetime(value) {
+  const { DateTime } = luxon();
+  const odooFormat = DateTime.fromFormat(value, "yyyy-MM-dd HH:mm:ss", { zone: "utc" });
+  return odooFormat.isValid ? odooFormat : DateTime.fromISO(value, { zone: "utc" });
+}
+function formatServerDatetime(value, zone = "local") {
+  return parseServerDatetime(value).setZone(zone).toFormat("yyyy-MM-dd HH:mm:ss");
+}
+function localInputToServer(value, zone, edge = "start") {
+  const parsed = luxon().DateTime.fromISO(value, { zone });
+  if (!parsed.isValid) {
+    return null;
+  }
+  const moment = edge === "end" ? parsed.endOf("minute") : parsed.startOf("minute");
+  return moment.toUTC().toFormat("yyyy-MM-dd HH:mm:ss");
+}
+function toLocalInput(moment, zone) {
+  return moment.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+// web_src/cockpit/stale.ts
+function staleReason(row) {
+  const reason = row.stale;
+  if (!reason) {
+    return _t("Older than the last applied update about its object.");
+  }
+  const at = formatServerDatetime(reason.watermark);
+  return reason.webhook_id ? _t("Older than the last applied update at %s (event %s).", at, reason.webhook_id) : _t("Older than the last applied update at %s (that event was purged since).", at);
+}
+
+// web_src/cockpit/EventDetail/EventDetail.ts
 var EventDetail = class extends Component2 {
   static template = "construction_sync.EventDetail";
   static props = {
@@ -1820,10 +1902,52 @@ var EventDetail = class extends Component2 {
     isManager: { type: Boolean },
     busy: { type: Boolean },
     onAccept: { type: Function },
+    onStaleAction: { type: Function },
     onClose: { type: Function },
     onOpenRecord: { type: Function },
     onFixMapping: { type: Function }
   };
+  state;
+  setup() {
+    this.state = useState({ reason: "" });
+    onWillUpdateProps((next) => {
+      if (next.detail.id !== this.props.detail.id) {
+        this.state.reason = "";
+      }
+    });
+  }
+  get staleReason() {
+    return staleReason(this.props.detail);
+  }
+  /** The object's watermark now, and what a reset sets it back to. */
+  get watermarkLine() {
+    const watermark = this.props.detail.watermark;
+    if (!watermark?.at) {
+      return "";
+    }
+    const now2 = watermark.webhook_id ? _t(
+      "Its object's watermark is now %s (event %s).",
+      formatServerDatetime(watermark.at),
+      watermark.webhook_id
+    ) : _t("Its object's watermark is now %s.", formatServerDatetime(watermark.at));
+    const reset = watermark.reset_to ? _t(
+      "Reset watermark sets it back to %s (event %s), the newest update applied before it that is not dated in the future.",
+      formatServerDatetime(watermark.reset_to),
+      watermark.reset_to_webhook_id ?? "?"
+    ) : _t(
+      "Reset watermark clears it: no earlier applied update is known, so the object's next update applies whatever its date."
+    );
+    return `${now2} ${reset}`;
+  }
+  get canReset() {
+    return !!this.props.detail.watermark?.at;
+  }
+  async stale(action) {
+    const reason = this.state.reason.trim();
+    if (reason && await this.props.onStaleAction(action, this.props.detail.id, reason)) {
+      this.state.reason = "";
+    }
+  }
   /** Escape closes the panel from wherever the focus is inside it, as it does from the list. */
   onKeydown(ev) {
     if (ev.key === "Escape") {
@@ -1834,7 +1958,7 @@ var EventDetail = class extends Component2 {
 };
 
 // web_src/cockpit/ExceptionList/ExceptionList.ts
-import { Component as Component3, onPatched, useRef, useState } from "@odoo/owl";
+import { Component as Component3, onPatched, useRef, useState as useState2 } from "@odoo/owl";
 
 // web_src/core/aging.ts
 function defaultBusinessHours(zone) {
@@ -1869,40 +1993,14 @@ function formatBusinessAge(seconds) {
   return `${Math.floor(seconds / 3600)} h`;
 }
 
-// web_src/core/luxon.ts
-function luxon() {
-  const lib = globalThis.luxon;
-  if (!lib) {
-    throw new Error("luxon is not loaded: the cockpit must run inside Odoo's web client");
-  }
-  return lib;
-}
-function now() {
-  return luxon().DateTime.now();
-}
-function parseServerDatetime(value) {
-  const { DateTime } = luxon();
-  const odooFormat = DateTime.fromFormat(value, "yyyy-MM-dd HH:mm:ss", { zone: "utc" });
-  return odooFormat.isValid ? odooFormat : DateTime.fromISO(value, { zone: "utc" });
-}
-function localInputToServer(value, zone, edge = "start") {
-  const parsed = luxon().DateTime.fromISO(value, { zone });
-  if (!parsed.isValid) {
-    return null;
-  }
-  const moment = edge === "end" ? parsed.endOf("minute") : parsed.startOf("minute");
-  return moment.toUTC().toFormat("yyyy-MM-dd HH:mm:ss");
-}
-function toLocalInput(moment, zone) {
-  return moment.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
-}
-
 // web_src/cockpit/ExceptionList/ExceptionList.ts
 var MOVES = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 };
 var ExceptionList = class extends Component3 {
   static template = "construction_sync.ExceptionList";
   static props = {
     rows: { type: Array },
+    stale: { type: Boolean },
+    staleDays: { type: Number },
     total: { type: Number },
     offset: { type: Number },
     limit: { type: Number },
@@ -1919,7 +2017,7 @@ var ExceptionList = class extends Component3 {
   state;
   grid = useRef("grid");
   setup() {
-    this.state = useState({ focused: 0 });
+    this.state = useState2({ focused: 0 });
     onPatched(() => {
       const row = this.grid.el?.querySelector(".o_csync_focused");
       row?.scrollIntoView?.({ block: "nearest" });
@@ -1963,6 +2061,17 @@ var ExceptionList = class extends Component3 {
   age(row) {
     return formatAge(parseServerDatetime(row.received_at), now());
   }
+  get title() {
+    return this.props.stale ? _t("Stale events of the last %s days", this.props.staleDays) : _t("Exceptions");
+  }
+  /** The Why column: the error or approval summary, or for a stale event the watermark it was
+   * older than. */
+  reason(row) {
+    return row.state === "stale" ? staleReason(row) : row.error_message;
+  }
+  badgeClass(row) {
+    return row.approval || row.state === "stale" ? "text-bg-warning" : "text-bg-danger";
+  }
   retryable(row) {
     return row.state === "failed" || row.state === "dead";
   }
@@ -1987,6 +2096,7 @@ var HealthStrip = class extends Component4 {
   static template = "construction_sync.HealthStrip";
   static props = {
     systems: { type: Array },
+    staleDays: { type: Number },
     selectedId: { type: [Number, { value: null }] },
     onSelect: { type: Function }
   };
@@ -1996,13 +2106,20 @@ var HealthStrip = class extends Component4 {
   oldestPending(system) {
     return system.oldest_pending_seconds === null ? "—" : formatAge(now().minus({ seconds: system.oldest_pending_seconds }), now());
   }
+  staleTitle(system) {
+    return _t(
+      "%s events received in the last %s days were older than the last applied update about their object, and changed nothing. See the Stale view.",
+      system.stale,
+      this.props.staleDays
+    );
+  }
   select(system) {
     this.props.onSelect(this.props.selectedId === system.id ? null : system.id);
   }
 };
 
 // web_src/cockpit/ReplayPanel/ReplayPanel.ts
-import { Component as Component5, useState as useState2 } from "@odoo/owl";
+import { Component as Component5, useState as useState3 } from "@odoo/owl";
 var ReplayPanel = class extends Component5 {
   static template = "construction_sync.ReplayPanel";
   static props = {
@@ -2016,7 +2133,7 @@ var ReplayPanel = class extends Component5 {
   setup() {
     const zone = this.zone;
     const first = this.props.systemId ?? this.props.systems[0]?.id;
-    this.state = useState2({
+    this.state = useState3({
       systemId: first ? String(first) : "",
       eventType: "",
       from: toLocalInput(now().minus({ days: 1 }), zone),
@@ -2063,7 +2180,7 @@ var ReplayPanel = class extends Component5 {
 };
 
 // web_src/cockpit/TrendsPanel/TrendsPanel.ts
-import { Component as Component6, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState3 } from "@odoo/owl";
+import { Component as Component6, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState4 } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 
 // web_src/core/chart.ts
@@ -2190,7 +2307,7 @@ var TrendsPanel = class extends Component6 {
   byEventType = useRef2("byEventType");
   state;
   setup() {
-    this.state = useState3({ libraryReady: false, libraryError: null });
+    this.state = useState4({ libraryReady: false, libraryError: null });
     onMounted(async () => {
       try {
         await loadBundle("web.chartjs_lib");
@@ -2280,7 +2397,9 @@ function actionLabel(action) {
     ignore: () => _t("Ignore"),
     note: () => _t("Add note"),
     accept: () => _t("Accept"),
-    reject: () => _t("Reject")
+    reject: () => _t("Reject"),
+    apply_anyway: () => _t("Apply anyway"),
+    reset_watermark: () => _t("Reset watermark")
   };
   return labels[action]();
 }
@@ -2314,13 +2433,15 @@ var Cockpit = class extends Component7 {
     this.api = new CockpitApi(
       (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
     );
-    this.state = useState4({
+    this.state = useState5({
       loading: true,
       busy: false,
       error: null,
       notice: null,
       systems: [],
       isManager: false,
+      stale: false,
+      staleDays: 7,
       selectedSystemId: null,
       errorClass: null,
       assignee: null,
@@ -2404,6 +2525,7 @@ var Cockpit = class extends Component7 {
   }
   get filters() {
     return {
+      stale: this.state.stale,
       systemId: this.state.selectedSystemId,
       errorClass: this.state.errorClass,
       assignee: this.state.assignee,
@@ -2446,6 +2568,7 @@ var Cockpit = class extends Component7 {
       Object.assign(this.state, {
         systems: overview.systems,
         isManager: overview.is_manager,
+        staleDays: overview.stale_days,
         eventTypes: overview.event_types,
         rows: page.rows,
         total: page.total,
@@ -2509,34 +2632,54 @@ var Cockpit = class extends Component7 {
     this.state.allMatching = false;
     this.state.selectedIds = this.state.selectedIds.length === this.state.rows.length ? [] : this.state.rows.map((row) => row.id);
   }
+  /** Acts on events; answers whether the server did it. */
   async act(action, eventIds, text) {
     if (!eventIds.length) {
-      return;
+      return false;
     }
     this.state.busy = true;
     this.state.notice = null;
     try {
       const results = await this.api.act(action, eventIds, text);
-      this.state.notice = summariseOutcome(results.map((result) => result.state));
+      this.state.notice = action === "reset_watermark" ? _t("Watermark reset: the object's next update applies.") : summariseOutcome(results.map((result) => result.state));
       this.state.text = "";
       await this.reload();
       if (this.state.detail && eventIds.includes(this.state.detail.id)) {
         this.state.detail = await this.api.event(this.state.detail.id);
       }
+      return true;
     } catch (error) {
       this.state.notice = null;
       this.state.error = errorMessage(error);
+      return false;
     } finally {
       this.state.busy = false;
       this.afterWork();
     }
   }
-  actOnSelection(action) {
+  /** Apply anyway or Reset watermark, from a stale event's detail (managers). */
+  staleAction(action, eventId, reason) {
+    return this.act(action, [eventId], reason);
+  }
+  get staleTabTitle() {
+    return _t(
+      "Events received in the last %s days that were older than the last applied update about their object",
+      this.state.staleDays
+    );
+  }
+  /** The stale events the Stale tab lists: the selected system's, or every system's. */
+  get staleCount() {
+    const systems = this.state.systems.filter(
+      (system) => this.state.selectedSystemId === null || system.id === this.state.selectedSystemId
+    );
+    return systems.reduce((sum, system) => sum + system.stale, 0);
+  }
+  async actOnSelection(action) {
     if (this.state.allMatching) {
       this.confirmBulk(action);
-      return Promise.resolve();
+      return;
     }
-    return this.act(action, [...this.state.selectedIds], this.state.text || void 0);
+    await this.act(action, [...this.state.selectedIds], this.state.text || void 0);
   }
   get canSelectAllMatching() {
     const { selectedIds, rows, total, allMatching } = this.state;
