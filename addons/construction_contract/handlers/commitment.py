@@ -128,7 +128,7 @@ class CommitmentApproved(EventHandler):
             else:
                 purchase_line = env["purchase.order.line"].create({
                     **values, "order_id": order.id, "product_id": product.id, "product_uom": product.uom_po_id.id,
-                    "taxes_id": [Command.clear()],
+                    "taxes_id": [Command.set(project._construction_purchase_taxes(vendor).ids)],
                 })
                 ctx.map("purchase.order.line", line["id"], purchase_line)
         if order.state in ("draft", "sent"):

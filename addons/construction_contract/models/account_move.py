@@ -9,7 +9,14 @@ class AccountMove(models.Model):
     Retention is an ordinary invoice line with a negative amount on the company's retention
     account: on a customer invoice it debits Retention Receivable instead of Accounts Receivable,
     on a vendor bill it credits Retention Payable instead of Accounts Payable. The invoice total
-    is what is due now; the retention account balance is what is held until released."""
+    is what is due now; the retention account balance is what is held until released.
+
+    Tax on retention follows the project's rule (retention_tax_rule): taxed when billed, the
+    retention line carries no tax and the document's taxes apply to the whole amount billed;
+    taxed when released, the retention line carries the taxes of the lines it is withheld from,
+    which takes it out of their tax base, and the release line carries them again, so the tax
+    is charged when the retention is released. A release line names the document whose
+    retention it releases (construction_retention_source_id)."""
 
     _inherit = "account.move"
 
@@ -18,12 +25,26 @@ class AccountMove(models.Model):
         compute="_compute_retention_amount", store=True, currency_field="currency_id",
         help="Withheld (positive) or released (negative) by this document, in its currency.",
     )
+    construction_pay_application_id = fields.Many2one(
+        "construction.pay.application", string="Pay Application", readonly=True, copy=False,
+        index="btree_not_null", ondelete="restrict",
+        help="The pay application this invoice or credit note bills (or reverses).",
+    )
+    construction_retention_source_ids = fields.Many2many(
+        "account.move", string="Releases Retention Of", compute="_compute_construction_retention_source_ids",
+        help="The invoices or bills whose retention this document releases.",
+    )
 
     @api.depends("invoice_line_ids.construction_retention", "invoice_line_ids.price_subtotal")
     def _compute_retention_amount(self):
         for move in self:
             lines = move.invoice_line_ids.filtered("construction_retention")
             move.retention_amount = -sum(lines.mapped("price_subtotal"))
+
+    @api.depends("invoice_line_ids.construction_retention_source_id")
+    def _compute_construction_retention_source_ids(self):
+        for move in self:
+            move.construction_retention_source_ids = move.invoice_line_ids.construction_retention_source_id
 
     def _retention_side(self):
         self.ensure_one()
@@ -33,9 +54,11 @@ class AccountMove(models.Model):
             return "payable"
         raise UserError(_("Retention applies to customer invoices and vendor bills only."))
 
-    def _construction_retention_line_vals(self, amount, label, kind="withheld"):
+    def _construction_retention_line_vals(self, amount, label, kind="withheld", taxes=None, source=None):
         """Values of one retention line: `amount` withheld (> 0) or released (> 0 with kind
-        "released"), in the document's currency, on the project's analytic account."""
+        "released"), in the document's currency, on the project's analytic account; `taxes`
+        when the retention is taxed on release (see the class docstring), `source` the
+        document whose retention a release line releases."""
         self.ensure_one()
         account = self.company_id._construction_retention_account(self._retention_side())
         values = {
@@ -44,7 +67,8 @@ class AccountMove(models.Model):
             "quantity": 1,
             "price_unit": -amount if kind == "withheld" else amount,
             "construction_retention": kind,
-            "tax_ids": [Command.clear()],
+            "tax_ids": [Command.set(taxes.ids if taxes else [])],
+            "construction_retention_source_id": source.id if source else False,
         }
         if self.construction_project_id:
             values["analytic_distribution"] = self.env["construction.cost.code"]._analytic_distribution(
@@ -53,19 +77,28 @@ class AccountMove(models.Model):
         return values
 
     def action_construction_apply_retention(self):
-        """(Re)computes the withheld retention line from the document's other lines."""
+        """(Re)computes the withheld retention line from the document's other lines: one line,
+        untaxed, when retention is taxed when billed; one line per set of taxes of those lines,
+        carrying those taxes, when it is taxed when released (each rounded to the cent)."""
         for move in self:
             if move.state != "draft":
                 raise UserError(_("Retention can only be changed on a draft document (%s).", move.display_name))
             base_lines = move.invoice_line_ids.filtered(
                 lambda l: l.display_type == "product" and not l.construction_retention
             )
-            base = sum(base_lines.mapped("price_subtotal"))
-            amount = move.currency_id.round(base * move.retention_percent / 100.0)
-            commands = [Command.delete(line.id) for line in move.invoice_line_ids.filtered(lambda l: l.construction_retention == "withheld")]
-            if not float_is_zero(amount, precision_rounding=move.currency_id.rounding):
-                label = _("Retention %(percent)s%% withheld", percent=("%g" % move.retention_percent))
-                commands.append(Command.create(move._construction_retention_line_vals(amount, label)))
+            by_taxes = {}
+            if move.construction_project_id.retention_tax_rule == "released":
+                for line in base_lines:
+                    by_taxes[line.tax_ids] = by_taxes.get(line.tax_ids, 0.0) + line.price_subtotal
+            else:
+                by_taxes[self.env["account.tax"]] = sum(base_lines.mapped("price_subtotal"))
+            withheld = move.invoice_line_ids.filtered(lambda line: line.construction_retention == "withheld")
+            commands = [Command.delete(line.id) for line in withheld]
+            label = _("Retention %(percent)s%% withheld", percent=("%g" % move.retention_percent))
+            for taxes, base in by_taxes.items():
+                amount = move.currency_id.round(base * move.retention_percent / 100.0)
+                if not float_is_zero(amount, precision_rounding=move.currency_id.rounding):
+                    commands.append(Command.create(move._construction_retention_line_vals(amount, label, taxes=taxes)))
             if commands:
                 move.write({"invoice_line_ids": commands})
         return True
@@ -76,4 +109,41 @@ class AccountMove(models.Model):
             extra[line.purchase_line_id] = extra.get(line.purchase_line_id, 0.0) + line.price_subtotal
         if extra:
             self.env["purchase.order.line"].browse([l.id for l in extra])._construction_check_billing(extra)
-        return super()._post(soft=soft)
+        posted = super()._post(soft=soft)
+        posted._construction_link_pay_application_reversals()
+        return posted
+
+    # ------------------------------------------------------------------------------------------
+    # pay applications: an invoice undone gives its application back to certified
+    # ------------------------------------------------------------------------------------------
+
+    def _construction_link_pay_application_reversals(self):
+        """A posted reversal (credit note) of a pay application's invoice is filed under the
+        application; once the invoice is wholly reversed, the application is certified again,
+        to be invoiced anew (corrected if need be). A partial credit note (a discount, a
+        disputed line) leaves it invoiced."""
+        for reversal in self.filtered(lambda m: m.reversed_entry_id.construction_pay_application_id):
+            invoice = reversal.reversed_entry_id
+            # Whoever may reverse an invoice moves the application, pay application rights or not.
+            application = invoice.construction_pay_application_id.sudo()
+            reversal.sudo().construction_pay_application_id = application
+            reversals = invoice.reversal_move_ids.filtered(lambda m: m.state == "posted")
+            reversed_total = sum(reversals.mapped("amount_total"))
+            if application.invoice_id == invoice and invoice.currency_id.compare_amounts(
+                    reversed_total, invoice.amount_total) >= 0:
+                application._action_invoice_undone(reversal)
+
+    def _construction_undo_pay_applications(self):
+        """The applications whose current invoice is among these (cancelled, deleted): certified again."""
+        applications = self.env["construction.pay.application"].sudo().search([("invoice_id", "in", self.ids)])
+        for application in applications:
+            application._action_invoice_undone(application.invoice_id)
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self.filtered(lambda m: m.state == "cancel")._construction_undo_pay_applications()
+        return result
+
+    def unlink(self):
+        self._construction_undo_pay_applications()
+        return super().unlink()

@@ -151,6 +151,8 @@ class ConstructionChangeOrder(models.Model):
         if order.state == "cancel":
             raise UserError(_("Purchase order %s is cancelled: change order %s cannot change it.", order.name, self.number))
         product = self.env.ref("construction_contract.product_subcontract_work").product_variant_id
+        project = order.construction_project_id
+        taxes = project._construction_purchase_taxes(order.partner_id) if project else self.env["account.tax"]
         for line in self.line_ids:
             line.purchase_line_id = self.env["purchase.order.line"].create({
                 "order_id": order.id,
@@ -159,7 +161,7 @@ class ConstructionChangeOrder(models.Model):
                 "product_qty": 1.0,
                 "product_uom": product.uom_po_id.id,
                 "price_unit": line.amount,
-                "taxes_id": [Command.clear()],
+                "taxes_id": [Command.set(taxes.ids)],
                 "cost_code_id": line.cost_code_id.id,
                 "change_order_line_id": line.id,
                 "date_planned": fields.Datetime.now(),

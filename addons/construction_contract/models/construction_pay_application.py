@@ -1,6 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_is_zero
+from odoo.tools import format_date
 
 
 class ConstructionPayApplication(models.Model):
@@ -15,7 +15,12 @@ class ConstructionPayApplication(models.Model):
     application) are copied from the project's latest earlier non-cancelled application while
     this one is a draft, and frozen once it is certified: a certified application never changes
     because of another document. That is why an application can only be certified after every
-    earlier one, and only the latest one can be cancelled."""
+    earlier one, and only the latest one can be cancelled.
+
+    Its invoice is dated on the certification date (or the invoice date the accountant picks)
+    while the document keeps its period (period_end); it bills the project's taxes on top of the
+    current payment due, and is a credit note when that comes to zero or less. Reversing or
+    cancelling the invoice gives the application back to certified."""
 
     _name = "construction.pay.application"
     _description = "Pay Application"
@@ -45,7 +50,25 @@ class ConstructionPayApplication(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     line_ids = fields.One2many("construction.pay.application.line", "application_id", string="Schedule of Values",
                                copy=True)
-    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True, copy=False, check_company=True)
+    invoice_id = fields.Many2one(
+        "account.move", string="Invoice", readonly=True, copy=False, check_company=True,
+        help="The posted invoice (or credit note) of this application; empty again once it is reversed or cancelled.",
+    )
+    invoice_ids = fields.One2many(
+        "account.move", "construction_pay_application_id", string="Invoices and Credit Notes", readonly=True,
+        groups="account.group_account_invoice",
+    )
+
+    # dates
+    certified_date = fields.Date(
+        readonly=True, copy=False, tracking=True,
+        help="When the application was certified: the date of its invoice unless another is picked.",
+    )
+    invoice_date = fields.Date(
+        copy=False, tracking=True,
+        help="Date of the invoice (or credit note): the certification date when left empty. It must fall in an "
+        "open accounting period; the period billed stays the application's Period To.",
+    )
 
     # state
     state = fields.Selection(
@@ -94,6 +117,13 @@ class ConstructionPayApplication(models.Model):
         help="Completed and stored to date less the same on the previous application, before retainage.",
     )
     retainage_this_period = fields.Monetary(compute="_compute_summary", store=True)
+    # Tax is no part of the AIA certificate: it is the invoice's, so it is read from the invoice
+    # once there is one, and computed the way the invoice will compute it until then.
+    amount_tax = fields.Monetary(
+        string="Tax", compute="_compute_amount_tax",
+        help="The tax the invoice of this application adds to the current payment due (negative on a credit note).",
+    )
+    amount_due_incl_tax = fields.Monetary(string="Current Payment Due incl. Tax", compute="_compute_amount_tax")
 
     _sql_constraints = [
         ("number_unique", "UNIQUE(project_id, number)", "This project already has a pay application with this number."),
@@ -147,6 +177,23 @@ class ConstructionPayApplication(models.Model):
             app.balance_to_finish = app.contract_sum_to_date - app.total_earned_less_retainage
             app.amount_this_period = app.total_completed_stored - app.previous_total_completed
             app.retainage_this_period = app.retainage_total - app.previous_retainage_work - app.previous_retainage_stored
+
+    @api.depends(
+        "invoice_id", "line_ids.amount_this_period", "retainage_work", "retainage_stored", "previous_retainage_work",
+        "previous_retainage_stored", "partner_id", "project_id.construction_tax_ids", "project_id.retention_tax_rule",
+        "current_payment_due",
+    )
+    def _compute_amount_tax(self):
+        for app in self:
+            # The invoice's tax, whoever reads the application (a construction user may not read invoices).
+            invoice = app.invoice_id.sudo()
+            if invoice:
+                app.amount_tax = invoice.amount_tax_signed
+            elif app.project_id:
+                app.amount_tax = app._tax_of(app._invoice_line_specs())
+            else:
+                app.amount_tax = 0.0
+            app.amount_due_incl_tax = app.current_payment_due + app.amount_tax
 
     # ------------------------------------------------------------------------------------------
     # creation and carry-forward
@@ -270,14 +317,14 @@ class ConstructionPayApplication(models.Model):
                 raise UserError(_("%s has no schedule of values lines to certify.", app.display_name))
             app._carry_forward()
             app.line_ids._check_not_over_scheduled_value()
-            app.state = "certified"
+            app.write({"state": "certified", "certified_date": fields.Date.context_today(app)})
         return True
 
     def action_reset_to_draft(self):
         self._check_manager(_("reset"))
         self._check_state("certified", _("reset to draft"))
         self._check_latest(_("reset to draft"))
-        self.state = "draft"
+        self.write({"state": "draft", "certified_date": False})
         self._carry_forward()
         return True
 
@@ -321,60 +368,141 @@ class ConstructionPayApplication(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def action_create_invoice(self):
-        """Posts the customer invoice of the period: one line per cost code billed this period
-        (on project x cost code), and the change in retainage as retention lines, so the
-        invoice total is the G702 current payment due."""
+        """Posts the document of the period: a customer invoice with one line per cost code
+        billed this period (on project x cost code) and the change in retainage as retention
+        lines, taxed as the project says, so its total is the current payment due plus tax; a
+        credit note of the same lines when that total is zero or negative (a correction that
+        reduces the work completed)."""
         self._check_manager(_("invoice"))
         self._check_state("certified", _("invoice"))
         for app in self:
             if not app.partner_id:
                 raise UserError(_("%s has no owner to invoice: set the project's customer.", app.display_name))
-            move = self.env["account.move"].create(app._invoice_values())
-            retention = [
-                (app.retainage_work - app.previous_retainage_work, _("Retainage on completed work")),
-                (app.retainage_stored - app.previous_retainage_stored, _("Retainage on stored materials")),
-            ]
-            # Installed materials move retainage from stored to work: that is still withheld
-            # money, so only a fall of the total (a reduced rate) is a release to the owner.
-            kind, sign = ("withheld", 1) if app.retainage_this_period >= 0 else ("released", -1)
+            specs = app._invoice_line_specs()
+            if not specs:
+                raise UserError(_("%s bills nothing this period and changes no retainage: there is nothing to "
+                                  "invoice.", app.display_name))
+            date = app.invoice_date or app.certified_date or fields.Date.context_today(app)
+            app._check_invoice_date(date, any(spec["taxes"] for spec in specs))
+            refund = app.currency_id.compare_amounts(app.current_payment_due + app._tax_of(specs), 0.0) <= 0
+            sign = -1 if refund else 1
+            move = self.env["account.move"].create(app._invoice_values(date, refund))
             commands = []
-            for amount, label in retention:
-                if float_is_zero(amount, precision_rounding=app.currency_id.rounding):
-                    continue
-                commands.append(Command.create(move._construction_retention_line_vals(sign * amount, label, kind=kind)))
-            if commands:
-                move.write({"invoice_line_ids": commands})
-            if move.currency_id.compare_amounts(move.amount_total, app.current_payment_due):
-                raise UserError(_("The invoice total %(total)s differs from the current payment due %(due)s.",
-                                  total=move.amount_total, due=app.current_payment_due))
+            for spec in specs:
+                if spec.get("retention"):
+                    # A release (kind "released") is positive on a customer invoice, a withholding negative.
+                    amount = spec["price_unit"] if spec["retention"] == "released" else -spec["price_unit"]
+                    values = move._construction_retention_line_vals(amount, spec["name"], kind=spec["retention"],
+                                                                    taxes=spec["taxes"])
+                    values["price_unit"] *= sign
+                else:
+                    values = {
+                        "name": spec["name"],
+                        "quantity": 1,
+                        "price_unit": sign * spec["price_unit"],
+                        "tax_ids": [Command.set(spec["taxes"].ids)],
+                        "analytic_distribution": spec["cost_code"]._analytic_distribution(app.project_id),
+                    }
+                commands.append(Command.create(values))
+            move.write({"invoice_line_ids": commands})
             move.action_post()
-            app.write({"invoice_id": move.id, "state": "invoiced"})
+            app.write({"invoice_id": move.id, "state": "invoiced", "invoice_date": date})
         return self.action_view_invoice() if len(self) == 1 else True
 
-    def _invoice_values(self):
+    def _invoice_line_specs(self):
+        """This period's invoice lines, signed as on a customer invoice (billed positive, a
+        retainage withheld negative), each with its taxes: the cost codes billed this period
+        with the project's billing taxes, then the change in retainage on work and on stored
+        materials, untaxed when the project taxes retention when billed, with the same taxes
+        when it taxes retention when released (see account.move's docstring)."""
         self.ensure_one()
-        lines = []
-        for line in self.line_ids.sorted(lambda l: (l.sequence, l.id)):
-            if float_is_zero(line.amount_this_period, precision_rounding=self.currency_id.rounding):
+        currency = self.currency_id
+        taxes = self.project_id._construction_sale_taxes(self.partner_id)
+        retention_taxes = taxes if self.project_id.retention_tax_rule == "released" else taxes.browse()
+        specs = []
+        for line in self.line_ids.sorted(lambda line: (line.sequence, line.id)):
+            if currency.is_zero(line.amount_this_period):
                 continue
-            lines.append(Command.create({
+            specs.append({
                 "name": "%s %s" % (line.cost_code_id.code, line.description or line.cost_code_id.name),
-                "quantity": 1,
-                "price_unit": line.amount_this_period,
-                # Progress billings here are tax-free; a taxable contract adds taxes on the draft.
-                "tax_ids": [Command.clear()],
-                "analytic_distribution": line.cost_code_id._analytic_distribution(self.project_id),
-            }))
+                "price_unit": line.amount_this_period, "taxes": taxes, "cost_code": line.cost_code_id,
+            })
+        # Installed materials move retainage from stored to work: that is still withheld money,
+        # so only a fall of the total (a reduced rate) is a release to the owner.
+        kind = "withheld" if currency.compare_amounts(self.retainage_this_period, 0.0) >= 0 else "released"
+        for amount, label in (
+            (self.retainage_work - self.previous_retainage_work, _("Retainage on completed work")),
+            (self.retainage_stored - self.previous_retainage_stored, _("Retainage on stored materials")),
+        ):
+            if not currency.is_zero(amount):
+                specs.append({"name": label, "price_unit": -amount, "taxes": retention_taxes, "retention": kind})
+        return specs
+
+    def _tax_of(self, specs):
+        """The tax of lines `specs` (see _invoice_line_specs), computed by the engine that
+        computes the invoice's (rounding per line or globally as the company says)."""
+        self.ensure_one()
+        if not any(spec["taxes"] for spec in specs):
+            return 0.0
+        AccountTax = self.env["account.tax"]
+        company = self.company_id
+        base_lines = [
+            AccountTax._prepare_base_line_for_taxes_computation(
+                None, price_unit=spec["price_unit"], quantity=1.0, tax_ids=spec["taxes"], currency_id=self.currency_id,
+            )
+            for spec in specs
+        ]
+        AccountTax._add_tax_details_in_base_lines(base_lines, company)
+        AccountTax._round_base_lines_tax_details(base_lines, company)
+        return AccountTax._get_tax_totals_summary(base_lines, self.currency_id, company)["tax_amount_currency"]
+
+    def _check_invoice_date(self, date, has_tax):
+        """Refuses an invoice date in a locked period, naming the lock: Odoo would otherwise
+        post the invoice silently on the first open date, away from the date the owner sees.
+        The locks of a customer invoice: global, sales, hard, and tax when it is taxed."""
+        self.ensure_one()
+        locks = self.company_id._get_lock_date_violations(
+            date, fiscalyear=True, sale=True, purchase=False, tax=has_tax, hard=True,
+        )
+        if locks:
+            raise UserError(_(
+                "Cannot invoice %(name)s on %(date)s: the books are locked (%(locks)s). Set a later invoice date "
+                "on the application.",
+                name=self.display_name, date=format_date(self.env, date),
+                locks=self.company_id._format_lock_dates(locks),
+            ))
+
+    def _invoice_values(self, date, refund=False):
+        self.ensure_one()
         return {
-            "move_type": "out_invoice",
+            "move_type": "out_refund" if refund else "out_invoice",
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
-            "invoice_date": self.period_end,
+            "invoice_date": date,
+            "invoice_origin": self._reference(),
             "ref": _("Pay Application %(number)s, period to %(date)s", number=self.number, date=self.period_end),
             "construction_project_id": self.project_id.id,
+            "construction_pay_application_id": self.id,
             "retention_percent": self.retention_percent,
-            "invoice_line_ids": lines,
         }
+
+    def _reference(self):
+        """How the owner knows this application: its id in the project platform when it came
+        from there, else its number, with the project: "PA-100-3 / Riverside MOB"."""
+        self.ensure_one()
+        mapping = self.env["construction.sync.mapping"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id)], order="id", limit=1,
+        )
+        return "%s / %s" % (mapping.external_id or _("Application %s", self.number), self.project_id.name)
+
+    def _action_invoice_undone(self, move):
+        """Its invoice was reversed by `move` (a credit note) or cancelled: certified again, to
+        be invoiced anew."""
+        for app in self.filtered(lambda a: a.state == "invoiced"):
+            app.write({"state": "certified", "invoice_id": False})
+            app.message_post(body=_("%(move)s undid the invoice: the application is certified again and can be "
+                                    "invoiced anew.", move=move.display_name))
+        return True
 
     def action_view_invoice(self):
         self.ensure_one()
@@ -383,4 +511,14 @@ class ConstructionPayApplication(models.Model):
             "res_model": "account.move",
             "res_id": self.invoice_id.id,
             "views": [(False, "form")],
+        }
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Invoices and Credit Notes"),
+            "res_model": "account.move",
+            "domain": [("construction_pay_application_id", "=", self.id)],
+            "views": [(False, "list"), (False, "form")],
         }

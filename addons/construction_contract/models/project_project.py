@@ -14,6 +14,16 @@ class ProjectProject(models.Model):
         compute="_compute_contract_value", store=True, currency_field="currency_id", tracking=True,
     )
     change_order_ids = fields.One2many("construction.change.order", "project_id", string="Change Orders")
+    # With 20 % VAT, 100 000 billed and 10 % retained: "billed" charges 20 000 of tax now (due
+    # 90 000 + 20 000 = 110 000) and the release of the 10 000 none; "released" charges tax on
+    # the 90 000 paid now (due 90 000 + 18 000 = 108 000) and 2 000 on the release (12 000).
+    retention_tax_rule = fields.Selection(
+        [("billed", "Taxed When Billed"), ("released", "Taxed When Released")],
+        string="Tax on Retention", required=True, default="billed", tracking=True,
+        help="Taxed when billed: the whole amount billed is taxed on the invoice or bill that withholds "
+        "the retention, and its release carries no tax. Taxed when released: the retained part is left "
+        "out of the tax base until it is released, and the release invoice or bill charges its tax.",
+    )
     budget_line_ids = fields.One2many("construction.budget.line", "project_id", string="Budget")
     budget_ids = fields.One2many("construction.budget", "project_id", string="Budget Versions")
     budget_version = fields.Integer(

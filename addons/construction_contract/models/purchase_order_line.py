@@ -21,6 +21,19 @@ class PurchaseOrderLine(models.Model):
             if project and not line.display_type:
                 line.analytic_distribution = line.cost_code_id._analytic_distribution(project)
 
+    def _compute_tax_id(self):
+        """A commitment line is taxed as its project says (the project's subcontract taxes,
+        mapped by the vendor's fiscal position), not as its product: the same taxes whether the
+        line comes from an event or is entered by hand."""
+        super()._compute_tax_id()
+        for line in self:
+            project = line.order_id.construction_project_id
+            if project and not line.display_type:
+                fiscal_position = line.order_id.fiscal_position_id
+                taxes = project.construction_purchase_tax_ids._filter_taxes_by_company(line.company_id)
+                line.taxes_id = (fiscal_position.map_tax(taxes) if fiscal_position
+                                 else project._construction_purchase_taxes(line.order_id.partner_id))
+
     @api.constrains("cost_code_id", "order_id")
     def _check_cost_code_project(self):
         for line in self:

@@ -9,3 +9,6 @@ from . import test_retention_release
 from . import test_budget_events
 from . import test_job_cost_columns
 from . import test_retention_lines
+from . import test_pay_application_taxes
+from . import test_pay_application_dates_links
+from . import test_retention_release_links
