@@ -1,10 +1,10 @@
 """Equipment rental events from the rental/field platform.
 
-Lifecycle events (reserved, dispatched, returned, transferred) are about the rental: they share
-its external id as object key, so the engine applies them in the platform's order and treats an
-older one than the last applied as stale. Usage and downtime reports are facts about a moment and
-are their own objects: a late telematics upload is never stale, it lands on the line of the
-rental's transfer chain that covered its moment.
+Lifecycle events (reserved, dispatched, returned, transferred, rate_changed) are about the
+rental: they share its external id as object key, so the engine applies them in the platform's
+order and treats an older one than the last applied as stale. Usage and downtime reports are
+facts about a moment and are their own objects: a late telematics upload is never stale, it
+lands on the line of the rental's transfer chain that covered its moment.
 
 Out-of-order deliveries, deterministically:
 - a return or transfer for a rental whose dispatch has not arrived waits (data error) and is
@@ -12,7 +12,10 @@ Out-of-order deliveries, deterministically:
 - a return or transfer dated before the dispatch (or before an earlier transfer) is refused as a
   business error naming both moments: one of the two field records is wrong and a person decides;
 - usage reported after the return is kept and marked "after return": its fuel is surcharged,
-  its engine hours are not billed.
+  its engine hours are not billed;
+- a rate change dated before the dispatch, within a billed period or before a later transfer or
+  rate change is refused as a business error; a dispatch sent again with other rates never
+  re-prices the rental (rates change from a moment on, through rental.rate_changed).
 """
 
 from odoo.tools.translate import LazyTranslate
@@ -146,12 +149,22 @@ class RentalDispatched(RentalTermsHandler):
         values = self._values(ctx)
         dispatched_at = _utc(ctx.data["dispatched_at"])
         line = ctx.find(LINE, ctx.data["id"])
+        if line and line.state not in ("reserved", "cancelled") and line._rate_differences(values):
+            # A dispatch sent again with other rates would re-price time on rent, maybe billed:
+            # rates change from a moment on (the line splits there), never in place.
+            raise SyncBusinessError(ctx.env._(
+                "Rental %(rental)s is already %(state)s at other rates (%(fields)s): a dispatch sent again does not "
+                "change its rates. Send rental.rate_changed with the moment the new rates start.",
+                rental=ctx.data["id"], state=line._state_label().lower(),
+                fields=", ".join(line._fields[field].string for field in line._rate_differences(values)),
+            ))
         if not line:
             line = ctx.env[LINE].create(values)
         elif line.state == "reserved":
             line.write(values)
         elif line.state == "dispatched" and not line.billing_ids:
-            # A corrected dispatch before anything was billed simply replaces the first one.
+            # A corrected dispatch (moment, project, cost code) before anything was billed simply
+            # replaces the first one; its rates are the same (checked above).
             line.write(values)
             line.dispatched_at = dispatched_at
         elif line.dispatched_at != dispatched_at or line.state == "cancelled":
@@ -275,6 +288,57 @@ class RentalTransferred(EventHandler):
         return line
 
 
+class RentalRateChanged(EventHandler):
+    event_type = "rental.rate_changed"
+    summary = ("A rental's contract rates change from a moment on: its line closes at that moment and a new one "
+               "opens with the new rates.")
+    object_model = LINE
+    schema = {"type": "object", "required": ["id", "rental_id", "changed_at", "rates"],
+              "properties": {"id": EXTERNAL_ID, "rental_id": EXTERNAL_ID, "changed_at": DATETIME,
+                             "rate_basis": RENTAL_PROPERTIES["rate_basis"],
+                             "rates": RENTAL_PROPERTIES["rates"],
+                             "fuel_rate": RENTAL_PROPERTIES["fuel_rate"]}}
+    example = {"id": "RC-42", "rental_id": "R-5001", "changed_at": "2026-11-16T00:00:00Z",
+               "rates": {"day": 600.0, "week": 2400.0}}
+
+    def object_external_id(self, data):
+        return data["rental_id"]
+
+    def _target(self, ctx):
+        data = ctx.data
+        at = _utc(data["changed_at"])
+        line = _dispatched_line(ctx, data["rental_id"])
+        current = line._chain_line_at(at)
+        values = {"rate_%s" % basis: rate for basis, rate in data["rates"].items()}
+        for field in ("rate_basis", "fuel_rate"):
+            if field in data:
+                values[field] = data[field]
+        if values.get("rate_basis", current.rate_basis) == "cheapest" and not any(
+                values.get(field, current[field]) for field in ("rate_day", "rate_week", "rate_month")):
+            raise SyncBusinessError(ctx.env._("Rental %(rental)s: the cheapest basis needs a day, week or month rate.",
+                                              rental=data["rental_id"]))
+        current._check_rate_change(at)
+        return line, current, values, at
+
+    def prepare(self, ctx):
+        if ctx.find(LINE, ctx.data["id"]):
+            return ctx.env._("Rate change %(change)s already applied", change=ctx.data["id"])
+        _line, current, values, at = self._target(ctx)
+        return ctx.env._("New rates for %(rental)s from %(at)s UTC: %(rates)s", rental=current.display_name, at=at,
+                         rates=", ".join("%s %s" % (current._fields[field].string, value)
+                                         for field, value in sorted(values.items())))
+
+    def apply(self, ctx):
+        if ctx.find(LINE, ctx.data["id"]):
+            return ctx.find(LINE, ctx.data["rental_id"])  # a replay: already applied
+        line, current, values, at = self._target(ctx)
+        # The same rates again change nothing (the platform re-sent its current terms).
+        repriced = current.action_change_rates(at, values) if current._rate_differences(values) else current
+        # Later events may name the new line by the change's id, as for a transfer.
+        ctx.map(LINE, ctx.data["id"], repriced)
+        return line
+
+
 class RentalFactHandler(EventHandler):
     """Usage and downtime: upserted by their own id on the chain line covering their moment."""
 
@@ -355,4 +419,5 @@ class RentalDowntimeReported(RentalFactHandler):
         return ctx.env._("Downtime on %(rental)s from %(start)s UTC", rental=rental, start=values["start"])
 
 
-HANDLERS = [RentalReserved, RentalDispatched, RentalReturned, RentalTransferred, RentalUsageReported, RentalDowntimeReported]
+HANDLERS = [RentalReserved, RentalDispatched, RentalReturned, RentalTransferred, RentalRateChanged, RentalUsageReported,
+            RentalDowntimeReported]

@@ -3,9 +3,11 @@ from . import account_analytic_line
 from . import account_move_line
 from . import construction_equipment_utilization
 from . import construction_rental_billing
+from . import construction_rental_billing_line
 from . import construction_rental_charge
 from . import construction_rental_downtime
 from . import construction_rental_usage
 from . import construction_sync_handler
 from . import maintenance_equipment
 from . import maintenance_request
+from . import res_company

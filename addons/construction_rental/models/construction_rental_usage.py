@@ -66,7 +66,8 @@ class ConstructionRentalUsage(models.Model):
             if not amount:
                 charge.unlink()
                 continue
-            values = {"line_id": usage.line_id.id, "kind": "fuel", "date": usage.reported_at, "amount": amount,
+            values = {"line_id": usage.line_id.id, "kind": "fuel", "date": usage.reported_at,
+                      "quantity": usage.fuel_liters, "price_unit": usage.line_id.fuel_rate,
                       "name": self.env._("Fuel surcharge: %(liters)s l", liters="%g" % usage.fuel_liters)}
             if charge:
                 charge.write(values)

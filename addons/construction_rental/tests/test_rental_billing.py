@@ -2,12 +2,12 @@ from datetime import datetime
 
 from psycopg2 import IntegrityError
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.construction_rental_line import cheapest_cost
+from ..models.construction_rental_line import cheapest_cost, to_local
 from odoo.addons.construction_base.tests.common import FinanceCase
 
 
@@ -17,7 +17,10 @@ def dt(text):
 
 class RentalCase(FinanceCase):
     """A small fleet on top of the finance world: an owned excavator with list rates and a loader
-    rented in from a vendor. Datetimes are UTC, amounts USD."""
+    rented in from a vendor. Datetimes are UTC, amounts USD. The rental products carry no tax
+    here, so the worked figures are the invoices' totals (test_rental_invoice_lines taxes them).
+    Time is billed in days to 2 decimals (the "Product Unit of Measure" precision) at the day
+    rate: an amount is the rounded quantity x the rate, rounded half-up to the cent."""
 
     @classmethod
     def setUpClass(cls):
@@ -35,6 +38,10 @@ class RentalCase(FinanceCase):
                                                            "partner_id": cls.customer.id})
         cls.Line = cls.env["construction.rental.line"]
         cls.Billing = cls.env["construction.rental.billing"]
+        cls.rental_products = cls.env["product.product"].browse([cls.env.ref(xmlid).id for xmlid in (
+            "construction_rental.product_rental_time", "construction_rental.product_rental_fuel",
+            "construction_rental.product_rental_damage", "construction_rental.product_rental_other")])
+        cls.rental_products.write({"taxes_id": [Command.clear()], "supplier_taxes_id": [Command.clear()]})
 
     def rent(self, dispatched_at, equipment=None, direction="out", **values):
         equipment = equipment or self.excavator
@@ -58,29 +65,29 @@ class TestRentalBilling(RentalCase):
         line = self.rent("2026-10-20 15:00:00")
         self.assertEqual(line.partner_id, self.customer, "rented out: the project's customer")
         october = self.bill("2026-11-01 00:00:00")
-        # 11 days 9 hours = 11.375 days at 650.00
-        self.assertEqual(october.amount, 7393.75)
+        # 11 days 9 hours = 11.375 days, billed as 11.38 days (half-up) x 650.00
+        self.assertEqual(october.amount, 7397.0)
         self.assertEqual((october.period_start, october.period_end), (dt("2026-10-20 15:00:00"), dt("2026-11-01 00:00:00")))
         invoice = october.move_id
         self.assertEqual((invoice.move_type, invoice.partner_id, invoice.state), ("out_invoice", self.customer, "draft"))
-        self.assertEqual(invoice.amount_total, 7393.75)
+        self.assertEqual(invoice.amount_total, 7397.0)
         self.assertEqual(invoice.construction_project_id, self.project)
-        self.assertEqual(october.move_line_id.analytic_distribution,
+        self.assertEqual(october.billing_line_ids.move_line_id.analytic_distribution,
                          self.cc_concrete._analytic_distribution(self.project))
         line.action_return(dt("2026-11-05 09:00:00"))
         november = self.bill("2026-12-01 00:00:00")
-        # 4 days 9 hours = 4.375 days; the whole rental is 15.75 days = 10237.50
-        self.assertEqual(november.amount, 2843.75)
+        # The whole rental is 15.75 days = 10237.50: November bills 15.75 - 11.38 = 4.37 days
+        self.assertEqual(november.amount, 2840.5)
         self.assertEqual(line.billed_amount, 10237.50)
         self.assertEqual(line.state, "invoiced")
         invoice.action_post()
-        self.assertBalances(invoice, {"400000": -7393.75, "121000": 7393.75})
+        self.assertBalances(invoice, {"400000": -7397.0, "121000": 7397.0})
 
-    def test_partial_day_rounds_to_the_cent_once(self):
+    def test_partial_day_rounds_the_quantity_then_the_amount(self):
         line = self.rent("2026-11-03 08:00:00", rate_day=333.33)
         line.action_return(dt("2026-11-03 18:00:00"))
-        # 10 h = 0.41666.. day: 333.33 * 36000 / 86400 = 138.8875, half-up to 138.89
-        self.assertEqual(self.bill("2026-12-01 00:00:00").amount, 138.89)
+        # 10 h = 0.41666.. day, shown and billed as 0.42 day: 0.42 x 333.33 = 139.9986, half-up to 140.00
+        self.assertEqual(self.bill("2026-12-01 00:00:00").amount, 140.0)
 
     def test_rerunning_never_bills_twice(self):
         line = self.rent("2026-10-20 15:00:00")
@@ -89,7 +96,7 @@ class TestRentalBilling(RentalCase):
         self.assertFalse(self.bill("2026-11-01 00:00:00"), "same period: nothing left to bill")
         self.bill("2026-12-01 00:00:00")
         self.assertFalse(self.bill("2026-11-15 00:00:00"), "an earlier moment than already billed is skipped")
-        self.assertEqual(line.billed_amount, 650.0 * (11.375 + 30))
+        self.assertEqual(line.billed_amount, 650.0 * (11.38 + 30))
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             self.Billing.create({"line_id": line.id, "period_start": line.dispatched_at,
                                  "period_end": dt("2026-11-01 00:00:00")})
@@ -97,7 +104,8 @@ class TestRentalBilling(RentalCase):
     def test_monthly_cron_bills_up_to_the_first_and_only_once(self):
         self.Billing._cron_bill()
         period_end = self.Billing._default_period_end()
-        self.assertEqual((period_end.day, period_end.hour, period_end.minute), (1, 0, 0))
+        local = to_local(period_end, self.company)
+        self.assertEqual((local.day, local.hour, local.minute), (1, 0, 0), "the 1st 00:00, company time")
         self.assertFalse(self.Billing._run(period_end))
 
     def test_deleting_the_draft_invoice_bills_again(self):
@@ -199,7 +207,10 @@ class TestRentalBilling(RentalCase):
         billing = self.bill("2026-12-01 00:00:00")
         self.assertEqual(billing.time_delta, 1472.5)  # 15.5 h at 95.00
         self.assertEqual(billing.charge_amount, 296.0)  # 160 l at 1.85
-        self.assertEqual(billing.move_line_id.price_unit, 1768.5)
+        self.assertEqual(
+            [(ml.quantity, ml.product_uom_id.name, ml.price_unit, ml.price_subtotal)
+             for ml in billing.billing_line_ids.move_line_id],
+            [(15.5, "Hours", 95.0, 1472.5), (120.0, "L", 1.85, 222.0), (40.0, "L", 1.85, 74.0)])
 
     def test_damage_charge_after_final_billing_is_billed_next_run(self):
         line = self.rent("2026-11-01 00:00:00")
@@ -220,7 +231,8 @@ class TestRentalBilling(RentalCase):
         billings = self.Billing._run(dt("2026-11-02 00:00:00"), lines=orphan | billed)
         self.assertEqual(billings.line_id, billed)
         self.assertIn("this rental has no customer", orphan.message_ids[0].body)
-        self.assertEqual(orphan.unbilled_amount, orphan._unbilled(fields.Datetime.now())[1])
+        self.assertEqual(orphan.unbilled_amount,
+                         sum(values["amount"] for values in orphan._unbilled(fields.Datetime.now())))
 
     def test_rented_in_becomes_a_vendor_bill(self):
         line = self.rent("2026-11-01 00:00:00", equipment=self.loader, direction="in")
@@ -232,7 +244,7 @@ class TestRentalBilling(RentalCase):
         line = self.rent("2026-11-01 00:00:00", direction="internal")
         line.action_return(dt("2026-11-06 00:00:00"))
         billing = self.bill("2026-12-01 00:00:00")
-        self.assertFalse(billing.move_line_id)
+        self.assertFalse(billing.move_id)
         cost = billing.analytic_line_id
         self.assertEqual(cost.amount, -1550.0)  # 5 days at the 310.00 ownership cost
         self.assertEqual(cost.account_id, self.project.account_id)

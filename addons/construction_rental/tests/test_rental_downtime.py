@@ -27,9 +27,9 @@ class TestDowntimePolicy(RentalCase):
         almost.end = dt("2026-11-03 14:00:00")
         self.assertTrue(almost.pauses_billing, "exactly 4 h pauses")
         self.assertEqual(line.state, "returned")
-        # 9 days 20 hours at 650.00 = 6391.67: a credit of the 4 hours
-        self.assertEqual(self.bill("2027-01-01 00:00:00").amount, -108.33)
-        self.assertEqual(line.billed_amount, 6391.67)
+        # A credit of the 4 hours: a pause of 0.17 day (0.1666..) x 650.00 = 110.50
+        self.assertEqual(self.bill("2027-01-01 00:00:00").amount, -110.5)
+        self.assertEqual(line.billed_amount, 6389.5)
 
     def test_threshold_of_a_fraction_of_an_hour(self):
         line = self.rent("2026-11-02 00:00:00", downtime_min_hours=0.5)
@@ -37,8 +37,8 @@ class TestDowntimePolicy(RentalCase):
         enough = self.downtime(line, "2026-11-02 12:00:00", "2026-11-02 12:30:00")
         self.assertEqual((short.pauses_billing, enough.pauses_billing), (False, True))
         line.action_return(dt("2026-11-03 00:00:00"))
-        # 23.5 h at 650.00 a day
-        self.assertEqual(self.bill("2026-12-01 00:00:00").amount, 636.46)
+        # 1.00 day less a pause of 0.02 day (30 min = 0.0208..) = 0.98 day at 650.00
+        self.assertEqual(self.bill("2026-12-01 00:00:00").amount, 637.0)
 
     def test_breakdown_across_a_transfer_pauses_both_lines(self):
         line = self.rent("2026-11-01 00:00:00")
@@ -59,8 +59,9 @@ class TestDowntimePolicy(RentalCase):
         self.downtime(line, "2026-11-10 10:00:00", "2026-11-10 15:00:00")
         successor.action_return(dt("2026-11-11 00:00:00"))
         billings = self.bill("2026-12-01 00:00:00")
-        self.assertEqual(self.billed(billings, line), 270.83, "10 h at 650.00 a day")
-        self.assertEqual(self.billed(billings, successor), 243.75, "9 h")
+        # 0.50 day less 2 h paused (0.0833.. = 0.08 day) = 0.42 day; 0.50 day less 3 h (0.125 = 0.13 day) = 0.37
+        self.assertEqual(self.billed(billings, line), 273.0, "10 h at 650.00 a day, as 0.42 day")
+        self.assertEqual(self.billed(billings, successor), 240.5, "9 h, as 0.37 day")
 
     def test_short_downtime_across_a_transfer_pauses_neither(self):
         line = self.rent("2026-11-10 00:00:00")
