@@ -40,4 +40,5 @@
     },
     "application": True,
     "installable": True,
+    "post_load": "_post_load",
 }

@@ -15,14 +15,20 @@ ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 OUTAGE_RETRY_AFTER = 5
 
 
+OUTAGE_BODY = {"error": {"code": "service_unavailable",
+                         "message": "The database is unreachable for a moment; nothing was stored. Retry later."}}
+
+
 def unavailable():
     """The answer while the database cannot be reached: the delivery was not stored, and the
     sender is told to come back (never a 404, which the contract reserves for unknown systems)."""
-    return request.make_json_response(
-        {"error": {"code": "service_unavailable",
-                   "message": "The database is unreachable for a moment; nothing was stored. Retry later."}},
-        headers=[("Retry-After", str(OUTAGE_RETRY_AFTER))], status=503,
-    )
+    return request.make_json_response(OUTAGE_BODY, headers=[("Retry-After", str(OUTAGE_RETRY_AFTER))], status=503)
+
+
+def outage_response():
+    """The same answer built without a request object (see server.py)."""
+    return http.Response(json.dumps(OUTAGE_BODY), status=503, content_type="application/json; charset=utf-8",
+                         headers=[("Retry-After", str(OUTAGE_RETRY_AFTER))])
 
 
 def is_outage(exc):
