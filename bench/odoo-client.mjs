@@ -3,10 +3,15 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const defaultAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-/** Sends one request; resolves to { status, text }. */
-export function request(url, { method = "GET", headers = {}, body } = {}) {
+/** Sends one request; resolves to { status, headers, text }. `agent` chooses the connection pool
+ * (and so the source address, see bench/flood.mjs); `timeout` (ms) rejects a request that stays
+ * unanswered that long. */
+export function request(
+    url,
+    { method = "GET", headers = {}, body, agent = defaultAgent, timeout = 0 } = {}
+) {
     return new Promise((resolve, reject) => {
         const req = http.request(url, { method, headers, agent }, (res) => {
             const chunks = [];
@@ -20,6 +25,9 @@ export function request(url, { method = "GET", headers = {}, body } = {}) {
             );
         });
         req.on("error", reject);
+        if (timeout) {
+            req.setTimeout(timeout, () => req.destroy(new Error(`no answer in ${timeout} ms`)));
+        }
         req.end(body);
     });
 }
