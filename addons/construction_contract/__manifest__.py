@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 {
     "name": "Construction Contracts",
-    "summary": "Change orders, budgets, commitments, subcontractor bills, AIA G702/G703 pay applications, retention and its release, job cost",
+    "summary": (
+        "Change orders, budgets, commitments, subcontractor bills, AIA G702/G703 pay applications, "
+        "retention and its release, job cost"
+    ),
     "version": "18.0.1.0.0",
     "category": "Services/Project",
     "website": "https://github.com/construction-sync/construction_sync",

@@ -24,7 +24,10 @@ SCHEMA = {
         "number": {"type": "string", "minLength": 1, "maxLength": 64},
         "title": {"type": "string", "minLength": 1, "maxLength": 255},
         "kind": {"type": "string", "enum": ["prime", "commitment"]},
-        "commitment_id": {**NULLABLE_ID, "description": "External id of the commitment a commitment change order changes."},
+        "commitment_id": {
+            **NULLABLE_ID,
+            "description": "External id of the commitment a commitment change order changes.",
+        },
         "reason": {"type": ["string", "null"]},
         "lines": {
             "type": "array",
@@ -35,7 +38,9 @@ SCHEMA = {
                 "properties": {
                     "cost_code_id": EXTERNAL_ID,
                     "description": {"type": "string", "minLength": 1, "maxLength": 255},
-                    "amount": {**MONEY, "description": "Change of the contract or commitment; negative for a deduction."},
+                    "amount": {
+                        **MONEY, "description": "Change of the contract or commitment; negative for a deduction.",
+                    },
                     "budget_amount": {**MONEY, "description": "Change of the cost budget when it differs from amount."},
                 },
             },
@@ -131,7 +136,7 @@ class ChangeOrderHandler(EventHandler):
             kind=ctx.env._("prime") if values["kind"] == "prime" else ctx.env._("commitment"), total=total,
         )
 
-    def _already_done(self, ctx, change_order):
+    def _already_done(self, _ctx, _change_order):
         return False
 
 
@@ -178,7 +183,7 @@ class ChangeOrderRejected(ChangeOrderHandler):
     verb = "rejected"
     verb_label = _lt("rejected")
 
-    def _already_done(self, ctx, change_order):
+    def _already_done(self, _ctx, change_order):
         return change_order.state == "rejected"
 
     def apply(self, ctx):

@@ -24,7 +24,10 @@ class CommitmentApproved(EventHandler):
         "properties": {
             "id": EXTERNAL_ID,
             "project_id": EXTERNAL_ID,
-            "vendor_id": {**EXTERNAL_ID, "description": "External id of the subcontractor or supplier (see partner.upserted)."},
+            "vendor_id": {
+                **EXTERNAL_ID,
+                "description": "External id of the subcontractor or supplier (see partner.upserted).",
+            },
             "number": {"type": ["string", "null"], "maxLength": 64, "description": "The platform's contract number."},
             "retention_percent": PERCENT,
             "lines": {

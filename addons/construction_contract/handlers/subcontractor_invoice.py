@@ -88,7 +88,9 @@ class SubcontractorInvoiceReceived(EventHandler):
         data = ctx.data
         lines = [Command.clear()] if bill else []
         for purchase_line, amount in amounts.items():
-            lines.append(Command.create({**purchase_line._prepare_account_move_line(), "quantity": 1, "price_unit": amount}))
+            lines.append(Command.create({
+                **purchase_line._prepare_account_move_line(), "quantity": 1, "price_unit": amount,
+            }))
         values = {
             "ref": data["vendor_reference"], "invoice_date": data["invoice_date"],
             "invoice_line_ids": lines,

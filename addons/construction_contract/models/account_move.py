@@ -84,7 +84,7 @@ class AccountMove(models.Model):
             if move.state != "draft":
                 raise UserError(_("Retention can only be changed on a draft document (%s).", move.display_name))
             base_lines = move.invoice_line_ids.filtered(
-                lambda l: l.display_type == "product" and not l.construction_retention
+                lambda line: line.display_type == "product" and not line.construction_retention
             )
             by_taxes = {}
             if move.construction_project_id.retention_tax_rule == "released":
@@ -108,7 +108,7 @@ class AccountMove(models.Model):
         for line in self.filtered(lambda m: m.move_type == "in_invoice").invoice_line_ids.filtered("purchase_line_id"):
             extra[line.purchase_line_id] = extra.get(line.purchase_line_id, 0.0) + line.price_subtotal
         if extra:
-            self.env["purchase.order.line"].browse([l.id for l in extra])._construction_check_billing(extra)
+            self.env["purchase.order.line"].browse([line.id for line in extra])._construction_check_billing(extra)
         posted = super()._post(soft=soft)
         posted._construction_link_pay_application_reversals()
         return posted

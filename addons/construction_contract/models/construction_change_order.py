@@ -100,9 +100,10 @@ class ConstructionChangeOrder(models.Model):
                                   date=fields.Datetime.to_string(change_order.approved_date),
                                   user=change_order.approved_by_id.name))
             if change_order.state not in allowed:
+                state_labels = dict(self._fields["state"]._description_selection(self.env))
                 raise UserError(_("Change order %(co)s is %(state)s and cannot be %(verb)s.",
                                   co=change_order.display_name, verb=VERBS.get(verb, verb),
-                                  state=dict(self._fields["state"]._description_selection(self.env))[change_order.state]))
+                                  state=state_labels[change_order.state]))
 
     # ------------------------------------------------------------------ actions
 
@@ -149,7 +150,8 @@ class ConstructionChangeOrder(models.Model):
         if not order:
             raise UserError(_("Commitment change order %s names no purchase order.", self.display_name))
         if order.state == "cancel":
-            raise UserError(_("Purchase order %s is cancelled: change order %s cannot change it.", order.name, self.number))
+            raise UserError(_("Purchase order %s is cancelled: change order %s cannot change it.",
+                              order.name, self.number))
         product = self.env.ref("construction_contract.product_subcontract_work").product_variant_id
         project = order.construction_project_id
         taxes = project._construction_purchase_taxes(order.partner_id) if project else self.env["account.tax"]

@@ -35,13 +35,18 @@ class ConstructionChangeOrderLine(models.Model):
         for line in self:
             if line.cost_code_id.project_id and line.cost_code_id.project_id != line.project_id:
                 raise UserError(_("Cost code %(code)s belongs to project %(project)s.",
-                                  code=line.cost_code_id.display_name, project=line.cost_code_id.project_id.display_name))
+                                  code=line.cost_code_id.display_name,
+                                  project=line.cost_code_id.project_id.display_name))
 
     def _ensure_budget_lines(self):
         Budget = self.env["construction.budget.line"].sudo()
         for line in self:
-            if not Budget.search_count([("project_id", "=", line.project_id.id), ("cost_code_id", "=", line.cost_code_id.id)]):
-                Budget.create({"project_id": line.project_id.id, "cost_code_id": line.cost_code_id.id, "original_amount": 0.0})
+            if not Budget.search_count([
+                ("project_id", "=", line.project_id.id), ("cost_code_id", "=", line.cost_code_id.id),
+            ]):
+                Budget.create({
+                    "project_id": line.project_id.id, "cost_code_id": line.cost_code_id.id, "original_amount": 0.0,
+                })
 
     def _reverse_commitment_lines(self):
         """Takes the change order's purchase lines back to zero; refuses once one was billed,

@@ -128,7 +128,8 @@ class ConstructionPayApplication(models.Model):
     _sql_constraints = [
         ("number_unique", "UNIQUE(project_id, number)", "This project already has a pay application with this number."),
         ("number_positive", "CHECK(number > 0)", "Application numbers start at 1."),
-        ("retention_ranges", "CHECK(retention_percent BETWEEN 0 AND 100 AND materials_retention_percent BETWEEN 0 AND 100)",
+        ("retention_ranges",
+         "CHECK(retention_percent BETWEEN 0 AND 100 AND materials_retention_percent BETWEEN 0 AND 100)",
          "Retainage percentages must lie between 0 and 100."),
     ]
 
@@ -176,7 +177,9 @@ class ConstructionPayApplication(models.Model):
             app.current_payment_due = app.total_earned_less_retainage - app.previous_certificates
             app.balance_to_finish = app.contract_sum_to_date - app.total_earned_less_retainage
             app.amount_this_period = app.total_completed_stored - app.previous_total_completed
-            app.retainage_this_period = app.retainage_total - app.previous_retainage_work - app.previous_retainage_stored
+            app.retainage_this_period = (
+                app.retainage_total - app.previous_retainage_work - app.previous_retainage_stored
+            )
 
     @api.depends(
         "invoice_id", "line_ids.amount_this_period", "retainage_work", "retainage_stored", "previous_retainage_work",
@@ -246,7 +249,9 @@ class ConstructionPayApplication(models.Model):
             for cost_code, line in mine.items():
                 old = before.get(cost_code)
                 line.write({
-                    "previous_work_completed": old.previous_work_completed + old.work_completed_this_period if old else 0.0,
+                    "previous_work_completed": (
+                        old.previous_work_completed + old.work_completed_this_period if old else 0.0
+                    ),
                     "previous_materials_stored": old.materials_stored if old else 0.0,
                 })
             missing = [old for cost_code, old in before.items() if cost_code not in mine]

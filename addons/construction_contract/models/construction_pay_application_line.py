@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 
 class ConstructionPayApplicationLine(models.Model):
@@ -35,7 +35,9 @@ class ConstructionPayApplicationLine(models.Model):
     )
     work_completed_this_period = fields.Monetary(string="This Period")
     materials_stored = fields.Monetary(string="Materials Presently Stored")
-    total_completed_stored = fields.Monetary(string="Completed & Stored to Date", compute="_compute_amounts", store=True)
+    total_completed_stored = fields.Monetary(
+        string="Completed & Stored to Date", compute="_compute_amounts", store=True,
+    )
     percent_complete = fields.Float(string="% (G / C)", digits=(5, 2), compute="_compute_amounts", store=True,
                                     aggregator=False)
     balance_to_finish = fields.Monetary(compute="_compute_amounts", store=True)

@@ -78,7 +78,9 @@ class ProjectProject(models.Model):
         return self._construction_action("construction_contract.construction_change_order_action", "project_id")
 
     def action_view_commitments(self):
-        return self._construction_action("construction_contract.purchase_order_commitment_action", "construction_project_id")
+        return self._construction_action(
+            "construction_contract.purchase_order_commitment_action", "construction_project_id"
+        )
 
     def action_view_pay_applications(self):
         return self._construction_action("construction_contract.construction_pay_application_action", "project_id")

@@ -53,7 +53,7 @@ class PurchaseOrderLine(models.Model):
         super()._compute_qty_invoiced()
         for line in self:
             billed = 0.0
-            for inv_line in line.invoice_lines.filtered(lambda l: l.move_id.state == "posted"):
+            for inv_line in line.invoice_lines.filtered(lambda inv: inv.move_id.state == "posted"):
                 sign = -1 if inv_line.move_id.move_type == "in_refund" else 1
                 billed += sign * inv_line.price_subtotal
             line.construction_billed_amount = billed
@@ -84,7 +84,8 @@ class PurchaseOrderLine(models.Model):
         for line, extra in extra_by_line.items():
             if not line._is_commitment_line():
                 continue
-            drafts, draft_bills = line._construction_draft_billed(replacing) if count_drafts else (0.0, None)
+            drafts, draft_bills = (line._construction_draft_billed(replacing) if count_drafts
+                                   else (0.0, self.env["account.move"]))
             total = line.construction_billed_amount + drafts + extra
             if float_compare(total, line.price_subtotal, precision_rounding=line.currency_id.rounding) <= 0:
                 continue

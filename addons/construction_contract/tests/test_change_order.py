@@ -90,7 +90,9 @@ class TestChangeOrder(FinanceCase):
         with self.assertRaisesRegex(UserError, "belongs to project"):
             self.env["construction.change.order"].create({
                 "number": "X", "title": "X", "project_id": other.id,
-                "line_ids": [Command.create({"cost_code_id": self.cc_project_only.id, "description": "x", "amount": 1})],
+                "line_ids": [
+                    Command.create({"cost_code_id": self.cc_project_only.id, "description": "x", "amount": 1}),
+                ],
             })
 
 

@@ -15,9 +15,11 @@ class CommitmentCase(FinanceCase):
             "partner_id": cls.subcontractor.id, "construction_project_id": cls.project.id, "retention_percent": 10,
             "order_line": [
                 Command.create({"product_id": cls.product.id, "name": "Masonry walls", "product_qty": 1,
-                                "price_unit": 180000.0, "cost_code_id": cls.cc_masonry.id, "taxes_id": [Command.clear()]}),
+                                "price_unit": 180000.0, "cost_code_id": cls.cc_masonry.id,
+                                "taxes_id": [Command.clear()]}),
                 Command.create({"product_id": cls.product.id, "name": "Block", "product_qty": 400,
-                                "price_unit": 12.35, "cost_code_id": cls.cc_masonry.id, "taxes_id": [Command.clear()]}),
+                                "price_unit": 12.35, "cost_code_id": cls.cc_masonry.id,
+                                "taxes_id": [Command.clear()]}),
             ],
         })
         cls.order.button_confirm()
@@ -28,8 +30,10 @@ class CommitmentCase(FinanceCase):
         bill = self.env["account.move"].create({
             "move_type": "in_invoice", "partner_id": self.subcontractor.id, "invoice_date": "2026-11-15",
             "construction_project_id": self.project.id, "retention_percent": self.order.retention_percent,
-            "invoice_line_ids": [Command.create({**line._prepare_account_move_line(), "quantity": 1, "price_unit": amount})
-                                 for line, amount in amounts],
+            "invoice_line_ids": [
+                Command.create({**line._prepare_account_move_line(), "quantity": 1, "price_unit": amount})
+                for line, amount in amounts
+            ],
         })
         bill.action_construction_apply_retention()
         if post:
@@ -84,7 +88,9 @@ class TestCommitmentChangeOrder(CommitmentCase):
         return self.env["construction.change.order"].create({
             "number": "SCO-1", "title": "Extra lintels", "project_id": self.project.id, "kind": "commitment",
             "purchase_order_id": self.order.id,
-            "line_ids": [Command.create({"cost_code_id": self.cc_masonry.id, "description": "Lintels", "amount": amount})],
+            "line_ids": [
+                Command.create({"cost_code_id": self.cc_masonry.id, "description": "Lintels", "amount": amount}),
+            ],
         })
 
     def test_approval_adds_a_purchase_line_and_void_takes_it_back(self):

@@ -58,7 +58,8 @@ class TestCommitmentEvents(FinanceEventsCase):
     def test_update_changes_named_lines_and_adds_new_ones(self):
         self.commitment()
         event = self.commitment(lines=[
-            {"id": "SC-1-2", "cost_code_id": "CC-2", "description": "Stair stringers", "quantity": 10, "unit_price": 2125.5},
+            {"id": "SC-1-2", "cost_code_id": "CC-2", "description": "Stair stringers", "quantity": 10,
+             "unit_price": 2125.5},
             {"id": "SC-1-3", "cost_code_id": "CC-2", "description": "Handrails", "quantity": 1, "unit_price": 9999.99},
         ])
         self.assertDone(event)

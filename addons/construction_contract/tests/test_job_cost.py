@@ -95,7 +95,8 @@ class TestFinanceCompanyIsolation(CommitmentCase):
         company_b = self.env["res.company"].create({"name": "Builders B"})
         user_b = new_test_user(self.env, login="csync_b_manager", company_id=company_b.id,
                                company_ids=[Command.set(company_b.ids)],
-                               groups="construction_sync.group_manager,construction_base.group_manager,account.group_account_manager")
+                               groups="construction_sync.group_manager,construction_base.group_manager,"
+                                      "account.group_account_manager")
         self.env["construction.budget.line"].create(
             {"project_id": self.project.id, "cost_code_id": self.cc_masonry.id, "original_amount": 1.0})
         change_order = self.env["construction.change.order"].create({

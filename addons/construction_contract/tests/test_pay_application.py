@@ -22,7 +22,7 @@ class PayApplicationMixin:
         })
 
     def line(self, application, cost_code):
-        return application.line_ids.filtered(lambda l: l.cost_code_id == cost_code)
+        return application.line_ids.filtered(lambda line: line.cost_code_id == cost_code)
 
     def progress(self, application, cost_code, work, stored=0.0):
         self.line(application, cost_code).write({"work_completed_this_period": work, "materials_stored": stored})
@@ -177,7 +177,7 @@ class TestPayApplicationInvoice(PayApplicationMixin, FinanceCase):
         self.assertEqual((invoice.partner_id, invoice.construction_project_id), (self.customer, self.project))
         self.assertEqual(invoice.amount_total, 136000.0)
         self.assertBalances(invoice, {"400000": -150000.0, "121500": 14000.0, "121000": 136000.0})
-        concrete_line = invoice.invoice_line_ids.filtered(lambda l: l.price_unit == 100000.0)
+        concrete_line = invoice.invoice_line_ids.filtered(lambda line: line.price_unit == 100000.0)
         self.assertEqual(concrete_line.analytic_distribution, self.cc_concrete._analytic_distribution(self.project))
         self.assertEqual(invoice.retention_amount, 14000.0)
 
@@ -189,7 +189,7 @@ class TestPayApplicationInvoice(PayApplicationMixin, FinanceCase):
         # Work retainage grows by 3 500; retainage on stored block falls by 750 as it is
         # installed: still withheld, it moved from one column to the other.
         retention = invoice.invoice_line_ids.filtered("construction_retention")
-        self.assertEqual(sorted(retention.mapped(lambda l: (l.construction_retention, l.price_subtotal))),
+        self.assertEqual(sorted(retention.mapped(lambda line: (line.construction_retention, line.price_subtotal))),
                          [("withheld", -3500.0), ("withheld", 750.0)])
         self.assertBalances(invoice, {"400000": -20000.0, "121500": 2750.0, "121000": 17250.0})
         self.assertEqual(invoice.amount_total, second.current_payment_due)

@@ -39,7 +39,9 @@ class TestProgressBillingEvents(FinanceCase):
         self.drain()
 
     def without_approval(self):
-        self.system.setting_ids.filtered(lambda s: s.event_type == "progress_billing.certified").requires_approval = False
+        self.system.setting_ids.filtered(
+            lambda s: s.event_type == "progress_billing.certified"
+        ).requires_approval = False
 
     def applications(self):
         return self.env["construction.pay.application"].search([("project_id.name", "=", "Bayview Clinic")])
@@ -101,7 +103,7 @@ class TestProgressBillingEvents(FinanceCase):
         over = self.deliver("progress_billing.certified", changed(
             id="PA-9", lines={"CC-2": {"work_completed_this_period": 92000.01}}))
         twice = self.deliver("progress_billing.certified", dict(APPLICATION, id="PA-8", application_number=8,
-                                                              lines=[APPLICATION["lines"][0]] * 2))
+                                                                lines=[APPLICATION["lines"][0]] * 2))
         self.drain()
         self.assertEqual((over.state, over.error_class), ("failed", "business"))
         self.assertIn("98 20 00 Unit Masonry on Bayview Clinic, Application 1: completed and stored to date "

@@ -78,7 +78,8 @@ class TestRetentionRelease(FinanceCase):
         self.assertEqual((from_project.project_id, from_project.partner_id, from_project.side, from_project.held),
                          (self.project, self.customer, "receivable", 14000.0))
         from_bill = Wizard.with_context(active_model="account.move", active_id=self.bill.id).new({})
-        self.assertEqual((from_bill.partner_id, from_bill.side, from_bill.held), (self.subcontractor, "payable", 1234.57))
+        self.assertEqual((from_bill.partner_id, from_bill.side, from_bill.held),
+                         (self.subcontractor, "payable", 1234.57))
         self.env.flush_all()
         row = self.env["construction.retention.balance"].search(
             [("project_id", "=", self.project.id), ("side", "=", "payable")])

@@ -103,7 +103,7 @@ class ConstructionSyncMapping(models.Model):
         keys = {(m.system_id.id, self._key(m.res_model, m.external_id)) for m in mapped}
         waiting = waiting.filtered(lambda event: (event.system_id.id, event.waiting_for) in keys)
         for key in set(waiting.mapped("waiting_for")):
-            released = waiting.filtered(lambda event: event.waiting_for == key)
+            released = waiting.filtered(lambda event, key=key: event.waiting_for == key)
             released._transition(
                 "pending", "release", _("Released: %s is now mapped", key),
                 next_attempt_at=fields.Datetime.now(), waiting_for=False,
