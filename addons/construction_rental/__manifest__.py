@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 {
     "name": "Construction Equipment Rental",
-    "summary": "Equipment rates, rental lines (dispatch, usage, downtime, return, transfer), monthly billing runs, utilization, and the rental events",
+    "summary": (
+        "Equipment rates, rental lines (dispatch, usage, downtime, return, transfer), monthly billing runs, "
+        "utilization, and the rental events"
+    ),
     "version": "18.0.1.0.0",
     "category": "Services/Project",
     "website": "https://github.com/construction-sync/construction_sync",

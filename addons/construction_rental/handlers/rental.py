@@ -241,7 +241,8 @@ class RentalTransferred(EventHandler):
     schema = {"type": "object", "required": ["id", "rental_id", "to_project_id", "transferred_at"],
               "properties": {"id": EXTERNAL_ID, "rental_id": EXTERNAL_ID, "to_project_id": EXTERNAL_ID,
                              "to_cost_code_id": NULLABLE_ID, "transferred_at": DATETIME}}
-    example = {"id": "TR-120", "rental_id": "R-5001", "to_project_id": "P-101", "transferred_at": "2026-11-16T12:00:00Z"}
+    example = {"id": "TR-120", "rental_id": "R-5001", "to_project_id": "P-101",
+               "transferred_at": "2026-11-16T12:00:00Z"}
 
     def object_external_id(self, data):
         return data["rental_id"]

@@ -43,12 +43,14 @@ class ConstructionEquipmentUtilization(models.Model):
                      CROSS JOIN LATERAL generate_series(date_trunc('month', s.start_at),
                                                         date_trunc('month', s.end_at), INTERVAL '1 month') AS m(month)
                 )
-                SELECT (cut.equipment_id * 100000 + EXTRACT(YEAR FROM cut.month) * 12 + EXTRACT(MONTH FROM cut.month))::int AS id,
+                SELECT (cut.equipment_id * 100000
+                        + EXTRACT(YEAR FROM cut.month) * 12 + EXTRACT(MONTH FROM cut.month))::int AS id,
                        cut.equipment_id, cut.company_id, cut.month::date AS month,
                        ROUND(SUM(GREATEST(cut.days, 0))::numeric, 4) AS days_on_rent,
                        EXTRACT(DAY FROM cut.month + INTERVAL '1 month' - INTERVAL '1 day')::int AS days_in_month,
                        ROUND((100 * SUM(GREATEST(cut.days, 0))
-                              / EXTRACT(DAY FROM cut.month + INTERVAL '1 month' - INTERVAL '1 day'))::numeric, 2) AS utilization
+                              / EXTRACT(DAY FROM cut.month + INTERVAL '1 month' - INTERVAL '1 day'))::numeric, 2)
+                           AS utilization
                   FROM cut
                  GROUP BY cut.equipment_id, cut.company_id, cut.month
             )

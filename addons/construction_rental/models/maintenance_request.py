@@ -15,5 +15,6 @@ class MaintenanceRequest(models.Model):
             # The machine is back: billing resumes now, unless the field already reported the end.
             done = self.filtered(lambda r: r.done and r.construction_downtime_id and not r.construction_downtime_id.end)
             for request in done:
-                request.construction_downtime_id.end = max(fields.Datetime.now(), request.construction_downtime_id.start)
+                downtime = request.construction_downtime_id
+                downtime.end = max(fields.Datetime.now(), downtime.start)
         return result

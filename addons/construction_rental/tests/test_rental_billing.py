@@ -67,9 +67,11 @@ class TestRentalBilling(RentalCase):
         october = self.bill("2026-11-01 00:00:00")
         # 11 days 9 hours = 11.375 days, billed as 11.38 days (half-up) x 650.00
         self.assertEqual(october.amount, 7397.0)
-        self.assertEqual((october.period_start, october.period_end), (dt("2026-10-20 15:00:00"), dt("2026-11-01 00:00:00")))
+        self.assertEqual((october.period_start, october.period_end),
+                         (dt("2026-10-20 15:00:00"), dt("2026-11-01 00:00:00")))
         invoice = october.move_id
-        self.assertEqual((invoice.move_type, invoice.partner_id, invoice.state), ("out_invoice", self.customer, "draft"))
+        self.assertEqual((invoice.move_type, invoice.partner_id, invoice.state),
+                         ("out_invoice", self.customer, "draft"))
         self.assertEqual(invoice.amount_total, 7397.0)
         self.assertEqual(invoice.construction_project_id, self.project)
         self.assertEqual(october.billing_line_ids.move_line_id.analytic_distribution,
@@ -119,10 +121,12 @@ class TestRentalBilling(RentalCase):
     def test_downtime_over_the_threshold_pauses_billing(self):
         line = self.rent("2026-11-02 08:00:00")
         Downtime = self.env["construction.rental.downtime"]
-        short = Downtime.create({"line_id": line.id, "start": dt("2026-11-03 10:00:00"), "end": dt("2026-11-03 13:00:00"),
-                                 "reason": "Operator break"})
-        breakdown = Downtime.create({"line_id": line.id, "start": dt("2026-11-05 08:00:00"), "end": dt("2026-11-06 20:00:00"),
-                                     "reason": "Hydraulic hose", "breakdown": True})
+        short = Downtime.create({
+            "line_id": line.id, "start": dt("2026-11-03 10:00:00"), "end": dt("2026-11-03 13:00:00"),
+            "reason": "Operator break"})
+        breakdown = Downtime.create({
+            "line_id": line.id, "start": dt("2026-11-05 08:00:00"), "end": dt("2026-11-06 20:00:00"),
+            "reason": "Hydraulic hose", "breakdown": True})
         self.assertFalse(short.pauses_billing, "3 h is below the contract's 4 h")
         self.assertTrue(breakdown.pauses_billing)
         self.assertEqual(breakdown.maintenance_request_id.equipment_id, self.excavator)
@@ -148,7 +152,8 @@ class TestRentalBilling(RentalCase):
         self.assertEqual(self.bill("2026-12-01 00:00:00").amount, 13000.0)
         self.assertEqual(line.state, "invoiced")
         self.env["construction.rental.downtime"].create({
-            "line_id": line.id, "start": dt("2026-11-10 00:00:00"), "end": dt("2026-11-12 00:00:00"), "reason": "Storm"})
+            "line_id": line.id, "start": dt("2026-11-10 00:00:00"), "end": dt("2026-11-12 00:00:00"),
+            "reason": "Storm"})
         self.assertEqual(line.state, "returned", "something is left to settle")
         credit = self.bill("2027-01-01 00:00:00")
         self.assertEqual(credit.amount, -1300.0)

@@ -93,10 +93,10 @@ class TestDowntimePolicy(RentalCase):
         self.assertEqual((line.state, successor.state), ("invoiced", "invoiced"))
         self.downtime(line, "2026-11-09 00:00:00", "2026-11-12 00:00:00", reason="Storm")
         self.assertEqual((line.state, successor.state), ("returned", "returned"), "both have a correction to bill")
-        credits = self.bill("2027-01-01 00:00:00")
-        self.assertEqual((self.billed(credits, line), self.billed(credits, successor)), (-975.0, -975.0))
-        self.assertEqual(credits.move_id.mapped("construction_project_id"), self.project | self.project_b)
-        self.assertEqual(set(credits.move_id.mapped("move_type")), {"out_refund"})
+        corrections = self.bill("2027-01-01 00:00:00")
+        self.assertEqual((self.billed(corrections, line), self.billed(corrections, successor)), (-975.0, -975.0))
+        self.assertEqual(corrections.move_id.mapped("construction_project_id"), self.project | self.project_b)
+        self.assertEqual(set(corrections.move_id.mapped("move_type")), {"out_refund"})
 
 
 @tagged("post_install", "-at_install")
