@@ -43,3 +43,93 @@ require_odoo_src() {
   [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/addons/web" ] && return 0
   die "no Odoo 18 source at ODOO_SRC=$ODOO_SRC; put it there (git clone --depth 1 -b 18.0 https://github.com/odoo/odoo.git $ODOO_SRC) or set ODOO_SRC to where it is"
 }
+
+# Questions about the addons' manifests, answered from every manifest on the addons path (Odoo's
+# own first, as Odoo resolves a name to the first directory that has it):
+#   csync_manifests depends-of ADDON   the Odoo modules outside addons/ that ADDON needs, directly
+#                                      or through the project's addons it depends on
+#   csync_manifests parent ADDON       the project addon among ADDON's depends whose depends-of is
+#                                      largest (a template for ADDON is that one's plus the rest)
+#   csync_manifests depends-all        "ADDON<TAB>depends-of" for every project addon
+#   csync_manifests closure ADDON [CC,...]  two lines: the modules installing ADDON alone must
+#                                      install (its whole dependency closure), then every module it
+#                                      may install: that closure plus what auto-installs on top of
+#                                      it (a country-specific module only for the given companies'
+#                                      country codes)
+csync_manifests() {
+  "$CSYNC_PYTHON" - "$ODOO_SRC" "$CSYNC_ROOT/addons" "$@" <<'PY'
+import ast, pathlib, sys
+odoo_src, ours_dir, command, *args = sys.argv[1:]
+ours_path = pathlib.Path(ours_dir)
+ours = {p.parent.name: ast.literal_eval(p.read_text()) for p in ours_path.glob("*/__manifest__.py")}
+
+def fail(message):
+    sys.exit("csync_manifests: " + message)
+
+def depends_of(addon, seen=None):
+    if addon not in ours:
+        fail("%s is not an addon under %s" % (addon, ours_dir))
+    seen = set() if seen is None else seen
+    external = set()
+    for dep in ours[addon]["depends"]:
+        if dep in ours:
+            if dep not in seen:
+                seen.add(dep)
+                external |= depends_of(dep, seen)
+        else:
+            external.add(dep)
+    return external
+
+def all_manifests():
+    manifests = {}
+    for root in (pathlib.Path(odoo_src, "odoo/addons"), pathlib.Path(odoo_src, "addons"), ours_path):
+        for path in sorted(root.glob("*/__manifest__.py")):
+            manifests.setdefault(path.parent.name, ast.literal_eval(path.read_text()))
+    return manifests
+
+if command == "depends-of":
+    print(",".join(sorted(depends_of(args[0]))))
+elif command == "depends-all":
+    for addon in sorted(ours):
+        print("%s\t%s" % (addon, ",".join(sorted(depends_of(addon)))))
+elif command == "parent":
+    parents = [dep for dep in ours[args[0]]["depends"] if dep in ours]
+    parents.sort(key=lambda dep: (-len(depends_of(dep)), dep))
+    print(parents[0] if parents else "")
+elif command == "closure":
+    manifests = all_manifests()
+    countries = {code.strip().lower() for code in (args[1] if len(args) > 1 else "").split(",") if code.strip()}
+
+    def close(names):
+        todo, done = list(names), set()
+        while todo:
+            name = todo.pop()
+            if name in done:
+                continue
+            if name not in manifests:
+                fail("no manifest for module %s" % name)
+            done.add(name)
+            todo.extend(manifests[name].get("depends", []))
+        return done
+
+    required = close([args[0], "base"])
+    allowed = set(required)
+    grown = True
+    while grown:  # Odoo installs an auto_install module once the dependencies it names are in
+        grown = False
+        for name, manifest in manifests.items():
+            auto = manifest.get("auto_install")
+            if name in allowed or not auto or not manifest.get("installable", True):
+                continue
+            if manifest.get("countries") and not set(manifest["countries"]) & countries:
+                continue
+            needed = auto if isinstance(auto, (list, tuple)) else manifest.get("depends", [])
+            if set(needed) <= allowed:
+                allowed |= close([name])
+                grown = True
+    print(",".join(sorted(required)))
+    print(",".join(sorted(allowed)))
+else:
+    fail("unknown command " + command)
+PY
+}
