@@ -1,12 +1,21 @@
 import { expect, test } from "@playwright/test";
-import { login, openMenu, screenshotIfAsked as screenshot, watchConsole } from "./odoo";
+import {
+    createPersona,
+    login,
+    openMenu,
+    screenshotIfAsked as screenshot,
+    watchConsole,
+} from "./odoo";
 
 // Progress billing and retention on the demo's Harborview Medical Office job: two invoiced pay
 // applications and a partial retention release.
 
-test("an accountant reads a pay application's G703 lines and G702 summary", async ({ page }) => {
+test("an accountant reads a pay application's G703 lines and G702 summary", async ({
+    page,
+    request,
+}) => {
     const problems = watchConsole(page);
-    await login(page);
+    await login(page, await createPersona(request, "accountant"));
     await openMenu(page, "Construction", "Contracts", "Pay Applications");
     const second = page.locator(".o_data_row", { hasText: "Harborview Medical Office" }).filter({
         hasText: "505,000.00",
@@ -25,9 +34,9 @@ test("an accountant reads a pay application's G703 lines and G702 summary", asyn
     expect(problems).toEqual([]);
 });
 
-test("an accountant sees the retention held per project and partner", async ({ page }) => {
+test("an accountant sees the retention held per project and partner", async ({ page, request }) => {
     const problems = watchConsole(page);
-    await login(page);
+    await login(page, await createPersona(request, "accountant"));
     await openMenu(page, "Construction", "Contracts", "Retention");
     const owner = page.locator(".o_data_row", { hasText: "Northshore Health System" });
     await expect(owner).toContainText("97,375.00");

@@ -1,13 +1,20 @@
 import { expect, test } from "@playwright/test";
-import { login, openMenu, screenshotIfAsked as screenshot, watchConsole } from "./odoo";
+import {
+    createPersona,
+    login,
+    openMenu,
+    screenshotIfAsked as screenshot,
+    watchConsole,
+} from "./odoo";
 
 // The field screens on the demo's fleet and submittal register: what a project accountant opens.
 
 test("an accountant opens a rental with its usage, downtime and the overdue list", async ({
     page,
+    request,
 }) => {
     const problems = watchConsole(page);
-    await login(page);
+    await login(page, await createPersona(request, "accountant"));
     await openMenu(page, "Construction", "Field", "Rentals");
     const excavator = page.locator(".o_data_row", { hasText: "CAT 320 Excavator" });
     await expect(excavator).toHaveCount(1);
@@ -25,9 +32,9 @@ test("an accountant opens a rental with its usage, downtime and the overdue list
     expect(problems).toEqual([]);
 });
 
-test("a buyer sees which submittal holds the door hardware", async ({ page }) => {
+test("a buyer sees which submittal holds the door hardware", async ({ page, request }) => {
     const problems = watchConsole(page);
-    await login(page);
+    await login(page, await createPersona(request, "buyer"));
     await openMenu(page, "Construction", "Field", "Submittals");
     const hardware = page.locator(".o_data_row", { hasText: "08 71 00-003" });
     await expect(hardware).toContainText("Pending Review");

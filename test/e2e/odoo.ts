@@ -57,10 +57,61 @@ export function callKw<T>(
     return rpc<T>(request, "/web/dataset/call_kw", { model, method, args, kwargs: {} });
 }
 
+/** The people the screens are for, as the groups their user holds (module, xml id). */
+const PERSONAS = {
+    // A project accountant: construction screens, the integration cockpit, customer invoices.
+    accountant: [
+        ["construction_base", "group_user"],
+        ["construction_sync", "group_user"],
+        ["account", "group_account_invoice"],
+    ],
+    // A buyer: purchase orders, their receipts and returns (Inventory User), the construction
+    // screens they read.
+    buyer: [
+        ["construction_base", "group_user"],
+        ["purchase", "group_purchase_user"],
+        ["stock", "group_stock_user"],
+    ],
+} as const;
+
+/** Creates a fresh user for `persona` through JSON-RPC (the API context logs in as admin) and
+ * returns its credentials for `login`. */
+export async function createPersona(
+    request: APIRequestContext,
+    persona: keyof typeof PERSONAS
+): Promise<{ login: string; password: string }> {
+    await rpc(request, "/web/session/authenticate", {
+        db: DB,
+        login: ADMIN.login,
+        password: ADMIN.password,
+    });
+    const groups: number[] = [];
+    for (const [module, name] of PERSONAS[persona]) {
+        const [, id] = await callKw<[string, number]>(
+            request,
+            "ir.model.data",
+            "check_object_reference",
+            [module, name]
+        );
+        groups.push(id);
+    }
+    const user = { login: `${persona}-${randomUUID().slice(0, 8)}`, password: `${persona}-pw-1` };
+    await callKw(request, "res.users", "create", [
+        {
+            name: `${persona[0]?.toUpperCase()}${persona.slice(1)} ${user.login.slice(-8)}`,
+            login: user.login,
+            password: user.password,
+            groups_id: groups.map((id) => [4, id]),
+        },
+    ]);
+    return user;
+}
+
 /** With CSYNC_SCREENSHOTS=1, refreshes a README screenshot from the page as it is now. */
 export async function screenshotIfAsked(page: Page, name: string): Promise<void> {
     if (process.env.CSYNC_SCREENSHOTS) {
-        await page.screenshot({ path: `docs/screenshots/${name}.png` });
+        // Transitions finished: a tab clicked a moment ago is shown, not half faded in.
+        await page.screenshot({ path: `docs/screenshots/${name}.png`, animations: "disabled" });
     }
 }
 

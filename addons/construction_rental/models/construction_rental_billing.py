@@ -52,6 +52,17 @@ class ConstructionRentalBilling(models.Model):
         ("period_uniq", "unique(line_id, period_end)", "This rental line was already billed up to this moment."),
     ]
 
+    @api.depends("line_id.display_name", "period_end")
+    def _compute_display_name(self):
+        # "RNT/2026/00005 Bobcat T76 to 2026-11-01 00:00 UTC": what a breadcrumb or a link shows.
+        for billing in self:
+            line = billing.line_id
+            if line and billing.period_end:
+                billing.display_name = "%s %s" % (
+                    line.display_name, _("to %(end)s", end=format_local(billing.period_end, line.company_id)))
+            else:
+                billing.display_name = line.display_name or ""
+
     @api.depends("billing_line_ids.amount", "billing_line_ids.charge_id")
     def _compute_amounts(self):
         for billing in self:
