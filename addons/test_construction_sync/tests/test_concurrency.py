@@ -2,43 +2,22 @@ import json
 import random
 import threading
 import time
-import uuid
 
 from psycopg2 import OperationalError
 
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
 
-from odoo.addons.construction_sync.tests.common import SECRET, CommittedCase, envelope, receive_in, signed_headers
+from odoo.addons.construction_sync.tests.common import envelope, receive_in, signed_headers
 
-from .common import CONTACT, CONTACT_MODEL
+from .common import CONTACT, CommittedSystemCase
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrency(CommittedCase):
+class TestConcurrency(CommittedSystemCase):
     """Real concurrency: each thread has its own connection and commits."""
 
-    def setUp(self):
-        super().setUp()
-        self.code = "conc-%s" % uuid.uuid4().hex[:8]
-        with self.registry.cursor() as cr:
-            env = self.env_for(cr)
-            system = env["construction.sync.system"].create({"name": "Concurrency", "code": self.code})
-            system.secret = SECRET
-            self.system_id = system.id
-        self.addCleanup(self.cleanup)
-
-    def cleanup(self):
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT res_id FROM construction_sync_mapping WHERE system_id = %s AND res_model = %s",
-                       (self.system_id, CONTACT_MODEL))
-            contact_ids = [row[0] for row in cr.fetchall() if row[0]]
-            cr.execute("DELETE FROM construction_sync_event WHERE system_id = %s", (self.system_id,))
-            cr.execute("DELETE FROM construction_sync_rejected_delivery WHERE system_id = %s", (self.system_id,))
-            cr.execute("DELETE FROM construction_sync_mapping WHERE system_id = %s", (self.system_id,))
-            cr.execute("DELETE FROM construction_sync_system WHERE id = %s", (self.system_id,))
-            if contact_ids:
-                cr.execute("DELETE FROM construction_sync_test_contact WHERE id = ANY(%s)", (contact_ids,))
+    SYSTEM_PREFIX = "conc"
 
     def run_threads(self, count, target):
         barrier = threading.Barrier(count)

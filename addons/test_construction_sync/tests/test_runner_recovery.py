@@ -3,41 +3,27 @@ import uuid
 
 from odoo.tests import tagged
 
-from odoo.addons.construction_sync.tests.common import SECRET, CommittedCase, envelope, receive_in, signed_headers
+from odoo.addons.construction_sync.tests.common import envelope, receive_in, signed_headers
 
-from .common import CONTACT, CONTACT_MODEL
+from .common import CONTACT, CommittedSystemCase
 
 
 @tagged("post_install", "-at_install")
-class TestRunnerRecovery(CommittedCase):
+class TestRunnerRecovery(CommittedSystemCase):
     """A dead runner's claims are taken over as soon as its database session ends, a live one's
     are left alone until its lease runs out (real connections, committed)."""
 
+    SYSTEM_PREFIX = "recover"
+
     def setUp(self):
         super().setUp()
-        self.code = "recover-%s" % uuid.uuid4().hex[:8]
         with self.registry.cursor() as cr:
             env = self.env_for(cr)
-            system = env["construction.sync.system"].create({"name": "Recovery", "code": self.code})
-            system.secret = SECRET
-            self.system_id = system.id
             for index in range(3):
                 data = {"id": "R-%d" % index, "name": "Recover %s %d" % (self.code, index), "kind": "vendor"}
                 body = json.dumps(envelope(CONTACT, data)).encode()
                 status, _reply = receive_in(env, self.code, body, signed_headers(body))
                 self.assertEqual(status, 202)
-        self.addCleanup(self.cleanup)
-
-    def cleanup(self):
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT res_id FROM construction_sync_mapping WHERE system_id = %s AND res_model = %s",
-                       (self.system_id, CONTACT_MODEL))
-            contact_ids = [row[0] for row in cr.fetchall() if row[0]]
-            cr.execute("DELETE FROM construction_sync_event WHERE system_id = %s", (self.system_id,))
-            cr.execute("DELETE FROM construction_sync_mapping WHERE system_id = %s", (self.system_id,))
-            cr.execute("DELETE FROM construction_sync_system WHERE id = %s", (self.system_id,))
-            if contact_ids:
-                cr.execute("DELETE FROM construction_sync_test_contact WHERE id = ANY(%s)", (contact_ids,))
 
     def claim(self, env, lock):
         claimed = env["construction.sync.queue"]._claim("realtime", 50, str(uuid.uuid4()), lock)
