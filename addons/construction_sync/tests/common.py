@@ -102,6 +102,26 @@ class SyncHttpCase(SyncWorldMixin, HttpCase):
     def post(self, path, body, headers):
         return self.url_open(path, data=body, headers=headers, timeout=30)
 
+    def deliver_http(self, payload, url=None, **header_kwargs):
+        """Signs and posts `payload` (a dict, or raw bytes sent as they are) to the system's
+        endpoint, or to `url`; returns (response, headers)."""
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        headers = signed_headers(body, **header_kwargs)
+        return self.post(url or "/construction_sync/webhook/%s" % self.system.code, body, headers), headers
+
+    def assert_error(self, response, status, code):
+        self.assertEqual(response.status_code, status, response.text)
+        self.assertEqual(response.headers["Content-Type"].split(";")[0], "application/json")
+        error = response.json()["error"]
+        self.assertEqual(error["code"], code)
+        self.assertTrue(error["message"])
+        return error
+
+    def stored(self):
+        """(events, rejected deliveries) this system holds."""
+        return (self.Event.search_count([("system_id", "=", self.system.id)]),
+                self.env["construction.sync.rejected.delivery"].search_count([("system_id", "=", self.system.id)]))
+
 
 class CommittedCase(BaseCase):
     """Tests of real concurrency: each cursor is its own PostgreSQL connection and commits, as

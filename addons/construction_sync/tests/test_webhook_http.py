@@ -18,23 +18,6 @@ class TestWebhookHttp(SyncHttpCase):
     real Odoo and PostgreSQL. Accepted deliveries, duplicates, conflicts, schema failures, disabled
     types, rate limits and batch outcomes need an event type: see test_construction_sync."""
 
-    def deliver_http(self, payload, url=URL, **header_kwargs):
-        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        headers = signed_headers(body, **header_kwargs)
-        return self.post(url, body, headers), headers
-
-    def assert_error(self, response, status, code):
-        self.assertEqual(response.status_code, status, response.text)
-        self.assertEqual(response.headers["Content-Type"].split(";")[0], "application/json")
-        error = response.json()["error"]
-        self.assertEqual(error["code"], code)
-        self.assertTrue(error["message"])
-        return error
-
-    def stored(self):
-        return (self.Event.search_count([("system_id", "=", self.system.id)]),
-                self.env["construction.sync.rejected.delivery"].search_count([("system_id", "=", self.system.id)]))
-
     def test_400_malformed_json_and_envelope(self):
         response, _h = self.deliver_http(b'{"type": "%s",' % UNKNOWN_TYPE.encode())
         self.assert_error(response, 400, "malformed_json")

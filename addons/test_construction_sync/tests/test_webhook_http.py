@@ -15,23 +15,6 @@ class TestWebhookHttp(SyncHttpCase):
     """The replies of the webhook endpoint that need a known event type, over real HTTP, against
     real Odoo and PostgreSQL (the ones that need none are tested in construction_sync)."""
 
-    def deliver_http(self, payload, url=URL, **header_kwargs):
-        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        headers = signed_headers(body, **header_kwargs)
-        return self.post(url, body, headers), headers
-
-    def assert_error(self, response, status, code):
-        self.assertEqual(response.status_code, status, response.text)
-        self.assertEqual(response.headers["Content-Type"].split(";")[0], "application/json")
-        error = response.json()["error"]
-        self.assertEqual(error["code"], code)
-        self.assertTrue(error["message"])
-        return error
-
-    def stored(self):
-        return (self.Event.search_count([("system_id", "=", self.system.id)]),
-                self.env["construction.sync.rejected.delivery"].search_count([("system_id", "=", self.system.id)]))
-
     def test_202_accepted_then_200_duplicate_creates_nothing_again(self):
         body = json.dumps(envelope(CONTACT, CONTACT_DATA)).encode()
         headers = signed_headers(body, webhook_id="msg_dup_1")
