@@ -11,6 +11,7 @@ from . import construction_sync_intake
 from . import construction_sync_mapping
 from . import construction_sync_processor
 from . import construction_sync_queue
+from . import construction_sync_rate_bucket
 from . import construction_sync_rejected_delivery
 from . import construction_sync_runner
 from . import ir_websocket

@@ -171,27 +171,8 @@ class ConstructionSyncIntake(models.AbstractModel):
     def _check_rate(self, system):
         if not system.rate_limit_per_minute:
             return
-        # Counted from what is stored, not from process memory, so the limit holds across workers
-        # and nodes. Concurrent requests at the boundary may overshoot by a few: a soft limit.
-        self.env.cr.execute(
-            """
-            SELECT count(*), min(received_at) FROM (
-                SELECT DISTINCT delivery_id, received_at FROM construction_sync_event
-                 WHERE system_id = %(system)s AND received_at > (now() at time zone 'utc') - interval '60 seconds'
-                UNION ALL
-                SELECT delivery_id, received_at FROM construction_sync_rejected_delivery
-                 WHERE system_id = %(system)s AND received_at > (now() at time zone 'utc') - interval '60 seconds'
-            ) recent
-            """,
-            {"system": system.id},
-        )
-        count, oldest = self.env.cr.fetchone()
-        if count >= system.rate_limit_per_minute:
-            self.env.cr.execute(
-                "SELECT extract(epoch FROM %s - ((now() at time zone 'utc') - interval '60 seconds'))", (oldest,)
-            )
-            (seconds,) = self.env.cr.fetchone()
-            wait = max(1, int(seconds or 60) + 1)
+        wait = self.env["construction.sync.rate.bucket"].sudo()._take(system.id, system.rate_limit_per_minute)
+        if wait is not None:
             raise DeliveryRejected(
                 429, "rate_limited",
                 "More than %d deliveries in the last minute; retry after %d s." % (system.rate_limit_per_minute, wait),

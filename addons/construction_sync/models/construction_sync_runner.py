@@ -235,5 +235,7 @@ class ConstructionSyncRunner(models.AbstractModel):
                                    - make_interval(days => s.done_retention_days)
             """
         )
-        _logger.info("purged %s done events", self.env.cr.rowcount)
-        return self.env.cr.rowcount
+        purged = self.env.cr.rowcount
+        _logger.info("purged %s done events", purged)
+        self.env["construction.sync.rate.bucket"]._purge()
+        return purged

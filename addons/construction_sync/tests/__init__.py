@@ -12,3 +12,4 @@ from . import test_strict_input
 from . import test_flood
 from . import test_secrets
 from . import test_mapping_form
+from . import test_rate_limit

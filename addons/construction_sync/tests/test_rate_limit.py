@@ -1,0 +1,66 @@
+from odoo.tests import TransactionCase, tagged
+
+from ..models.construction_sync_rate_bucket import SHARDS, _shard
+
+
+@tagged("post_install", "-at_install")
+class TestRateLimit(TransactionCase):
+    """The per-system delivery limit: what it counts, what leaves the window, what a refusal says."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        System = cls.env["construction.sync.system"]
+        cls.system = System.create({"name": "Field Platform", "code": "field"})
+        cls.other = System.create({"name": "Rental Yard", "code": "yard"})
+        cls.Bucket = cls.env["construction.sync.rate.bucket"]
+
+    def put(self, system, seconds_ago, hits, shard):
+        """A row as another worker (another shard) left it `seconds_ago`."""
+        self.env.cr.execute(
+            """
+            INSERT INTO construction_sync_rate_bucket (system_id, second_at, shard, hits)
+            VALUES (%s, date_trunc('second', statement_timestamp() at time zone 'utc')
+                        - make_interval(secs => %s), %s, %s)
+            """,
+            (system.id, seconds_ago, shard, hits),
+        )
+
+    def counted(self, system):
+        self.env.cr.execute("SELECT coalesce(sum(hits), 0) FROM construction_sync_rate_bucket WHERE system_id = %s",
+                            (system.id,))
+        return self.env.cr.fetchone()[0]
+
+    def test_counts_up_to_the_limit_then_refuses_without_counting(self):
+        self.assertEqual([self.Bucket._take(self.system.id, 3) for _i in range(3)], [None, None, None])
+        wait = self.Bucket._take(self.system.id, 3)
+        self.assertTrue(59 <= wait <= 61, wait)
+        self.assertEqual(self.counted(self.system), 3, "a refused delivery is not counted")
+
+    def test_other_workers_deliveries_count(self):
+        other_shard = (_shard() + 1) % SHARDS
+        self.put(self.system, 50, 2, other_shard)
+        self.assertIsNone(self.Bucket._take(self.system.id, 3))
+        wait = self.Bucket._take(self.system.id, 3)
+        # The oldest counted second leaves the window 10 s from now.
+        self.assertTrue(9 <= wait <= 11, wait)
+
+    def test_a_second_older_than_the_window_is_not_counted_and_goes(self):
+        self.put(self.system, 61, 50, (_shard() + 1) % SHARDS)
+        self.put(self.other, 61, 50, (_shard() + 1) % SHARDS)
+        self.assertIsNone(self.Bucket._take(self.system.id, 3))
+        self.assertEqual(self.counted(self.system), 1, "the row that left the window was deleted")
+        self.assertEqual(self.counted(self.other), 50, "another system's rows are its own business")
+        self.Bucket._purge()
+        self.assertEqual(self.counted(self.other), 0)
+
+    def test_other_systems_do_not_count(self):
+        self.put(self.other, 5, 100, _shard())
+        self.assertIsNone(self.Bucket._take(self.system.id, 1))
+        self.assertEqual(self.Bucket._take(self.system.id, 1) is not None, True)
+
+    def test_a_delivery_rolled_back_is_not_counted(self):
+        with self.assertRaises(ZeroDivisionError), self.env.cr.savepoint():
+            self.Bucket._take(self.system.id, 3)
+            _ = 1 / 0
+        self.assertEqual(self.counted(self.system), 0)
