@@ -1,12 +1,15 @@
 // npm run bench: throughput ratios of the webhook intake and the processor, measured in one run
 // against one Odoo (2 HTTP workers, 2 cron workers) on the bench's own PostgreSQL cluster with
 // PostgreSQL's durable defaults, every system with a rate limit (high, but counted on every
-// delivery): short bursts, a sustained minute, signed intake under a flood of malformed unsigned
-// deliveries, deliveries during a PostgreSQL restart, a kill -9 of every Odoo process while it
-// drains 10 000 events (and the time from the restart to the first event applied), and the
-// cockpit on 1 000 000 events. Started by scripts/bench, which prepares the cluster and the
-// database. Exits 1 when a target is missed.
-import { spawn } from "node:child_process";
+// delivery): short bursts (intake with the limit on and off), processing with one and two runners
+// beside the ORM ceiling, signed intake under a flood of malformed unsigned deliveries,
+// deliveries during a PostgreSQL restart, a kill -9 of every Odoo process while it drains 10 000
+// events (and the time from the restart to the first event applied), the cockpit on 1 000 000
+// events, ten sustained minutes of mixed single and batch deliveries on top of those (rate per
+// minute, Odoo's memory while 100 000 events drain), and two Odoo nodes on one database. Started
+// by scripts/bench, which prepares the cluster and the database. Exits 1 when a target is missed.
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { benchCockpit } from "./cockpit.mjs";
 import { benchFlood } from "./flood.mjs";
@@ -15,6 +18,7 @@ import { benchPgRestart } from "./pg-restart.mjs";
 import { Sender } from "./sender.mjs";
 import { sql } from "./sql.mjs";
 import { benchSustained } from "./sustained.mjs";
+import { benchTwoNodes } from "./two-nodes.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const PORT = Number(process.env.BENCH_PORT ?? 8369);
@@ -28,29 +32,34 @@ const KILL_EVENTS = Number(process.env.BENCH_KILL_EVENTS ?? 10_000);
 // PostgreSQL on every delivery as in production; high enough not to cap the measured rates (the
 // default, 600 a minute, is a per-system production setting, far below them).
 const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 1_000_000);
-const SUSTAINED_SECONDS = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 60);
+const SUSTAINED_SECONDS = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 600);
+const TWO_NODES_SECONDS = Number(process.env.BENCH_TWO_NODES_SECONDS ?? 20);
 const FLOOD_PER_MINUTE = Number(process.env.BENCH_FLOOD_PER_MINUTE ?? 1000);
 
 let odoo = null;
 
-/** Starts Odoo and resolves to the time its /web/health first answered 200. */
-async function startOdoo({ interval = 200 } = {}) {
-    odoo = spawn(
+/** Spawns one Odoo server (its own process group) on `port` and resolves to [child, the time its
+ * /web/health first answered 200]. */
+async function spawnOdoo(port, { interval = 200, cronWorkers = 2 } = {}) {
+    const child = spawn(
         "bash",
         [
             `${ROOT}scripts/odoo`,
-            ...["-d", DB, "--http-port", String(PORT), "--http-interface", "127.0.0.1"],
+            ...["-d", DB, "--http-port", String(port), "--http-interface", "127.0.0.1"],
             // Its own websocket port: another Odoo with workers on this machine holds 8072.
-            ...["--gevent-port", String(PORT + 1)],
-            ...["--workers", "2", "--max-cron-threads", "2", "--log-level", "warn"],
-            ...["--limit-time-real", "600", "--limit-time-cpu", "600"],
+            ...["--gevent-port", String(port + 1)],
+            ...["--workers", "2", "--max-cron-threads", String(cronWorkers)],
+            ...["--log-level", "warn", "--limit-time-real", "600", "--limit-time-cpu", "600"],
         ],
         { detached: true, stdio: ["ignore", "inherit", "inherit"] }
     );
     await waitFor(
         async () => {
             try {
-                return (await request(`${BASE}/web/health`, { timeout: 5000 })).status === 200;
+                return (
+                    (await request(`http://127.0.0.1:${port}/web/health`, { timeout: 5000 }))
+                        .status === 200
+                );
             } catch {
                 return false;
             }
@@ -58,7 +67,58 @@ async function startOdoo({ interval = 200 } = {}) {
         120_000,
         interval
     );
-    return Date.now();
+    return [child, Date.now()];
+}
+
+/** Starts the bench's Odoo and resolves to the time its /web/health first answered 200. */
+async function startOdoo({ interval = 200, cronWorkers = 2 } = {}) {
+    let at;
+    [odoo, at] = await spawnOdoo(PORT, { interval, cronWorkers });
+    return at;
+}
+
+/** Signals a whole Odoo process group and resolves once its master is gone. */
+async function stopNode(child, signal) {
+    const exited =
+        child.exitCode !== null || child.signalCode !== null
+            ? Promise.resolve()
+            : new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid, signal);
+    await exited;
+}
+
+/** The ORM ceiling: partners per second one process creates through the ORM in chunks of 100,
+ * one commit each (bench/orm_ceiling.py in `odoo shell`, beside the running server). */
+function ormCeiling(partners) {
+    const result = spawnSync(
+        "bash",
+        [`${ROOT}scripts/odoo`, "shell", "-d", DB, "--no-http", "--log-level", "warn"],
+        {
+            input: readFileSync(`${ROOT}bench/orm_ceiling.py`),
+            env: { ...process.env, BENCH_CEILING_PARTNERS: String(partners) },
+            encoding: "utf8",
+            maxBuffer: 16 * 1024 * 1024,
+        }
+    );
+    const match = /CEILING ([\d.]+)/.exec(result.stdout ?? "");
+    if (!match) throw new Error(`ORM ceiling: ${result.stderr || result.stdout}`);
+    return Number(match[1]);
+}
+
+/** Events per second the runners take to apply `events` partner.upserted events delivered in
+ * batches of 100 to a new system in real time mode (intake to done). */
+async function processingRate(client, name, events) {
+    const system = await createSystem(client, name);
+    const started = Date.now();
+    for (let i = 0; i < events / 100; i += 1) {
+        await system.batch(name)();
+    }
+    await waitFor(
+        async () => (await system.count([["state", "=", "done"]])) >= events,
+        900_000,
+        250
+    );
+    return [(events / (Date.now() - started)) * 1000, system];
 }
 
 /** Signals the whole process group (prefork master, HTTP and cron workers: with SIGKILL, like a
@@ -114,17 +174,17 @@ async function measure(name, action) {
     return rate;
 }
 
-async function createSystem(client, name) {
+async function createSystem(client, name, { rateLimit = RATE_LIMIT, baseUrl = BASE } = {}) {
     const code = `bench-${randomUUID().slice(0, 8)}`;
     const id = await client.call("construction.sync.system", "create", [
-        { name, code, rate_limit_per_minute: RATE_LIMIT, max_body_bytes: 10 * 1024 * 1024 },
+        { name, code, rate_limit_per_minute: rateLimit, max_body_bytes: 10 * 1024 * 1024 },
     ]);
     const [{ secret }] = await client.call("construction.sync.system", "read", [[id], ["secret"]]);
     const sign = signer(secret);
     const deliver = async (path, body) => {
         const webhookId = `msg_${randomUUID()}`;
         const timestamp = Math.floor(Date.now() / 1000);
-        const response = await request(`${BASE}/construction_sync/webhook/${code}${path}`, {
+        const response = await request(`${baseUrl}/construction_sync/webhook/${code}${path}`, {
             method: "POST",
             headers: {
                 "Content-Type": "application/json",
@@ -146,7 +206,7 @@ async function createSystem(client, name) {
         id,
         code,
         // An outside sender signing with the reference Standard Webhooks library.
-        sender: () => new Sender(BASE, code, secret),
+        sender: (url = baseUrl) => new Sender(url, code, secret),
         single: (prefix) => async () => {
             const data = partner(prefix);
             await deliver(
@@ -237,6 +297,16 @@ async function main() {
         if (body.error) throw new Error(JSON.stringify(body.error));
         return 1;
     });
+    // The same delivery into a system without a rate limit first, then into one with it: the
+    // limit must cost the same at any traffic (the second measurement runs with more stored).
+    const unlimitedSystem = await createSystem(client, "Benchmark intake, no rate limit", {
+        rateLimit: 0,
+    });
+    await unlimitedSystem.setMode("batch");
+    const singleUnlimited = await measure(
+        "webhook intake, 1 event per delivery, no limit",
+        unlimitedSystem.single("Intake Partner")
+    );
     const intakeSystem = await createSystem(client, "Benchmark intake");
     await intakeSystem.setMode("batch");
     const single = await measure(
@@ -248,29 +318,31 @@ async function main() {
         intakeSystem.batch("Intake Partner")
     );
 
-    const processSystem = await createSystem(client, "Benchmark processing");
-    const started = Date.now();
-    for (let i = 0; i < PROCESS_EVENTS / 100; i += 1) {
-        await processSystem.batch("Processed Partner")();
-    }
-    await waitFor(
-        async () => (await processSystem.count([["state", "=", "done"]])) >= PROCESS_EVENTS,
-        900_000,
-        250
+    console.log(`\nProcessing (${PROCESS_EVENTS} partner.upserted events, intake to done)`);
+    const [processing, processSystem] = await processingRate(
+        client,
+        "Processed Partner",
+        PROCESS_EVENTS
     );
-    const processing = (PROCESS_EVENTS / (Date.now() - started)) * 1000;
+    report("processing, two cron workers", processing);
+    // One cron worker: Odoo restarted with --max-cron-threads 1, then with 2 again.
+    await killOdoo("SIGTERM");
+    await startOdoo({ cronWorkers: 1 });
+    await client.login();
+    const [processingOne] = await processingRate(client, "One Runner Partner", PROCESS_EVENTS);
+    await killOdoo("SIGTERM");
+    await startOdoo();
+    await client.login();
+    report("processing, one cron worker", processingOne);
+    const ceiling = ormCeiling(PROCESS_EVENTS);
     report(
-        "processing partner.upserted into partners",
-        processing,
-        `  (${PROCESS_EVENTS} events, intake to done)`
+        "ORM ceiling: the same partners, chunks of 100",
+        ceiling,
+        "  (one process, one commit per chunk, no engine)"
     );
-
-    const sustained = await benchSustained({
-        db: DB,
-        createSystem: (name) => createSystem(client, name),
-        seconds: SUSTAINED_SECONDS,
-        concurrency: CONCURRENCY,
-    });
+    console.log(
+        `  the engine's own share of the work (claim, mapping, audit, watermark): ${((1 - processingOne / ceiling) * 100).toFixed(0)} % (one cron worker vs the one-process ceiling)`
+    );
 
     const flood = await benchFlood({
         baseUrl: BASE,
@@ -401,11 +473,38 @@ async function main() {
         systemIds: [intakeSystem.id, processSystem.id, killSystem.id],
     });
 
+    const sustained = await benchSustained({
+        db: DB,
+        createSystem: (name) => createSystem(client, name),
+        seconds: SUSTAINED_SECONDS,
+        concurrency: CONCURRENCY,
+        odooPgid: odoo.pid,
+    });
+
+    const SECOND_PORT = PORT + 2;
+    const [second] = await spawnOdoo(SECOND_PORT);
+    let twoNodes;
+    try {
+        twoNodes = await benchTwoNodes({
+            db: DB,
+            urls: [BASE, `http://127.0.0.1:${SECOND_PORT}`],
+            createSystem: (name) => createSystem(client, name),
+            seconds: TWO_NODES_SECONDS,
+            concurrency: CONCURRENCY,
+        });
+    } finally {
+        await stopNode(second, "SIGTERM");
+    }
+
     const targets = [
         ["single intake vs JSON-RPC create", single / jsonrpc, 3],
         ["single intake vs trivial route", single / trivial, 0.5],
+        ["single intake, rate limit on vs off", single / singleUnlimited, 0.9],
         ["batch intake vs JSON-RPC create", batch / jsonrpc, 30],
         ["processing vs JSON-RPC create", processing / jsonrpc, 2],
+        ["processing (one cron worker) vs ORM ceiling", processingOne / ceiling, 0.8],
+        ["processing, two cron workers vs one", processing / processingOne, 1.6],
+        [`sustained: last ${sustained.window} s vs first`, sustained.last / sustained.first, 0.9],
     ];
     console.log("\nTargets");
     let ok = lost === 0 && duplicated === 0;
@@ -454,8 +553,15 @@ async function main() {
         restart.ok,
         `${restart.deliveries} deliveries, ${restart.bad} answers not 202/200 duplicate/503 with Retry-After/429, every 202 and every delivery stored once`
     );
-    console.log(
-        `  (not targets: sustained last 10 s ${sustained.last.toFixed(0)} /s = ${((sustained.last / sustained.first) * 100).toFixed(0)} % of the first 10 s, ${sustained.depth} queued at the end)`
+    check(
+        "sustained: Odoo RSS growth",
+        sustained.rssGrowth < 50 && sustained.queued === 0,
+        `${sustained.rssGrowth.toFixed(0).padStart(7)} MB (< 50 MB while ${sustained.drained.toLocaleString("en")} events drained)`
+    );
+    check(
+        "two nodes: lost / duplicated",
+        twoNodes.ok,
+        `${twoNodes.lost} / ${twoNodes.duplicated} of ${twoNodes.messages} messages`
     );
     await killOdoo("SIGTERM");
     process.exitCode = ok ? 0 : 1;

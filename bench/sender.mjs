@@ -45,10 +45,11 @@ export class Sender {
         this.webhook = new Webhook(secret);
     }
 
-    /** One attempt; resolves to classify()'s answer, rejects on a network error or timeout. */
-    async attempt(msgId, payload, { timeout = 60_000 } = {}) {
+    /** One attempt; resolves to classify()'s answer, rejects on a network error or timeout.
+     * `path` "/batch" sends a batch body. */
+    async attempt(msgId, payload, { timeout = 60_000, path = "" } = {}) {
         const now = new Date();
-        const response = await request(this.url, {
+        const response = await request(`${this.url}${path}`, {
             method: "POST",
             headers: {
                 "Content-Type": "application/json",
