@@ -17,6 +17,7 @@ import { OdooClient, request, signer, waitFor } from "./odoo-client.mjs";
 import { benchPgRestart } from "./pg-restart.mjs";
 import { Sender } from "./sender.mjs";
 import { sql } from "./sql.mjs";
+import { benchMonth } from "./month.mjs";
 import { benchSustained } from "./sustained.mjs";
 import { benchTwoNodes } from "./two-nodes.mjs";
 
@@ -481,6 +482,12 @@ async function main() {
         odooPgid: odoo.pid,
     });
 
+    const month = await benchMonth({
+        db: DB,
+        client,
+        createSystem: (name) => createSystem(client, name),
+    });
+
     const SECOND_PORT = PORT + 2;
     const [second] = await spawnOdoo(SECOND_PORT);
     let twoNodes;
@@ -558,6 +565,18 @@ async function main() {
         sustained.rssGrowth < 50 && sustained.queued === 0,
         `${sustained.rssGrowth.toFixed(0).padStart(7)} MB (< 50 MB while ${sustained.drained.toLocaleString("en")} events drained)`
     );
+    check(
+        "a contractor's month",
+        month.seconds < 600,
+        `${month.seconds.toFixed(0).padStart(7)} s  (< 600 s for ${month.total.toLocaleString("en")} events${month.crewHours ? "" : ", no crew hours: construction_timesheet missing"})`
+    );
+    for (const [type, rate, state] of month.rates) {
+        check(
+            `  ${type}`,
+            rate >= 20 && state.failed === 0,
+            `${rate.toFixed(1).padStart(7)} /s (>= 20 /s${state.failed ? `, ${state.failed} NOT applied` : ""})`
+        );
+    }
     check(
         "two nodes: lost / duplicated",
         twoNodes.ok,

@@ -19,6 +19,12 @@ TRANSIENT_PGCODES = {
     errorcodes.LOCK_NOT_AVAILABLE,
     errorcodes.QUERY_CANCELED,  # statement/lock timeout
 }
+# Another transaction changed (committed) a row this one read or writes since its snapshot: two
+# runners applying events about one contract at once. Nothing is wrong with the event; it only
+# needs a newer snapshot, so a runner applies it again right after its commit (see _drain).
+CONFLICT_PGCODES = {errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED}
+# What _apply returns for an event deferred after such a conflict.
+CONFLICT = "conflict"
 
 
 class ConstructionSyncProcessor(models.AbstractModel):
@@ -45,8 +51,14 @@ class ConstructionSyncProcessor(models.AbstractModel):
         """Applies locked, claimed events. Events whose handler can apply many at once are
         applied together per event type (one savepoint for the group); if anything in a group
         fails, its events are applied one by one instead, so a failure still concerns only its
-        own event. Everything else is applied one by one, each in its own savepoint."""
+        own event. Everything else is applied one by one, each in its own savepoint.
+
+        Returns the events deferred after a write conflict with another transaction (only with
+        the context key construction_sync_defer_conflicts, which the runners set), with any later
+        event about the same objects: still claimed, untouched, for the caller to apply again in
+        a new transaction."""
         settings_cache = {} if settings_cache is None else settings_cache
+        deferred = self.env["construction.sync.event"]
         groups, singles = {}, self.env["construction.sync.event"]
         for event in events:
             handler = self.env["construction.sync.handler"]._get(event.event_type)
@@ -69,8 +81,15 @@ class ConstructionSyncProcessor(models.AbstractModel):
                 leftovers = group
             singles |= leftovers
         for event in singles.sorted(lambda e: (e.source_timestamp, e.id)):
+            if event.object_key and event.object_key in set(deferred.mapped("object_key")):
+                # A later event about an object whose earlier event was deferred waits with it:
+                # applying it now would apply the two out of order.
+                deferred |= event
+                continue
             with self.env.cr.savepoint():
-                self._apply(event, settings_cache)
+                if self._apply(event, settings_cache) == CONFLICT:
+                    deferred |= event
+        return deferred
 
     @api.model
     def _settings(self, event, settings_cache):
@@ -186,6 +205,10 @@ class ConstructionSyncProcessor(models.AbstractModel):
         except SyncDataError as exc:
             return self._fail(event, DATA, str(exc), waiting_for=exc.waiting_for)
         except OperationalError as exc:
+            if exc.pgcode in CONFLICT_PGCODES and self.env.context.get("construction_sync_defer_conflicts"):
+                _logger.info("event %s (%s): write conflict with another transaction; applied again after "
+                             "this batch commits", event.id, event.event_type)
+                return CONFLICT
             if exc.pgcode in TRANSIENT_PGCODES:
                 return self._retry_later(event, settings, str(exc).strip())
             return self._fail(event, TECHNICAL, str(exc).strip(), traceback.format_exc())

@@ -1,4 +1,5 @@
 import logging
+import random
 import time
 import uuid
 
@@ -25,6 +26,9 @@ QUIET_SECONDS = 1.5
 QUIET_POLL_SECONDS = 0.2
 # A claim slower than this means the planner works from statistics older than the queue.
 SLOW_CLAIM_SECONDS = 0.5
+# Times a runner applies again, each in a new transaction, an event that met a write conflict
+# with another runner, before the conflict counts as a transient failure.
+CONFLICT_ROUNDS = 3
 
 
 class ConstructionSyncRunner(models.AbstractModel):
@@ -132,7 +136,8 @@ class ConstructionSyncRunner(models.AbstractModel):
         between leaves the batch to be claimed again when the lease expires. With commit=False
         everything stays in the caller's transaction (tests, inline processing)."""
         Queue = self.env["construction.sync.queue"]
-        Processor = self.env["construction.sync.processor"]
+        # Runners defer an event that meets a write conflict and apply it again after their commit.
+        Processor = self.env["construction.sync.processor"].with_context(construction_sync_defer_conflicts=commit)
         processed = 0
         helpers_called = not commit
         # Events applied but not announced to the open cockpits yet (event._notify_changed).
@@ -184,7 +189,7 @@ class ConstructionSyncRunner(models.AbstractModel):
                         raise
                     self.env.cr.rollback()
                     continue
-                Processor._apply_claimed(owned, settings_cache)
+                deferred = Processor._apply_claimed(owned, settings_cache)
                 processed += len(owned)
                 unannounced |= owned
                 if commit and time.monotonic() - announced_at >= NOTIFY_EVERY_SECONDS:
@@ -192,6 +197,7 @@ class ConstructionSyncRunner(models.AbstractModel):
                     unannounced, announced_at = unannounced.browse(), time.monotonic()
                 if commit:
                     self.env.cr.commit()
+                    self._apply_deferred(deferred, token, settings_cache)
             if unannounced:
                 # Whatever was applied since the last message, in one more (committed by the
                 # runner's own commit, or by the caller's transaction).
@@ -201,6 +207,24 @@ class ConstructionSyncRunner(models.AbstractModel):
             return processed
         finally:
             Queue._release_runner_lock(lock)
+
+    def _apply_deferred(self, deferred, token, settings_cache):
+        """Applies again, each time in a new transaction (a newer snapshot), the events deferred
+        after a write conflict with another runner, CONFLICT_ROUNDS times at most; the last round
+        treats a conflict as any transient failure (retried later, counted against max_attempts).
+        Two runners applying change orders of one contract conflict often; with the regular
+        backoff each conflict would cost seconds and an attempt."""
+        Processor = self.env["construction.sync.processor"]
+        for round_ in range(1, CONFLICT_ROUNDS + 1):
+            if not deferred:
+                return
+            # A short random pause, so the two conflicting runners do not meet again at once.
+            time.sleep(random.uniform(0, 0.05 * round_))
+            owned = self.env["construction.sync.queue"]._lock_claimed(deferred.ids, token)
+            last = round_ == CONFLICT_ROUNDS
+            deferred = Processor.with_context(construction_sync_defer_conflicts=not last)._apply_claimed(
+                owned, settings_cache).with_env(self.env)
+            self.env.cr.commit()
 
     def _register_hook(self):
         """When a server (re)starts with events queued or left claimed by workers that died with

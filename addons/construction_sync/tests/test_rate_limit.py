@@ -7,13 +7,12 @@ from ..models.construction_sync_rate_bucket import SHARDS, _shard
 class TestRateLimit(TransactionCase):
     """The per-system delivery limit: what it counts, what leaves the window, what a refusal says."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        System = cls.env["construction.sync.system"]
-        cls.system = System.create({"name": "Field Platform", "code": "field"})
-        cls.other = System.create({"name": "Rental Yard", "code": "yard"})
-        cls.Bucket = cls.env["construction.sync.rate.bucket"]
+    def setUp(self):
+        super().setUp()
+        System = self.env["construction.sync.system"]
+        self.system = System.create({"name": "Field Platform", "code": "field"})
+        self.other = System.create({"name": "Rental Yard", "code": "yard"})
+        self.Bucket = self.env["construction.sync.rate.bucket"]
 
     def put(self, system, seconds_ago, hits, shard):
         """A row as another worker (another shard) left it `seconds_ago`."""

@@ -10,3 +10,4 @@ from . import test_cockpit_approvers
 from . import test_preauth_http
 from . import test_stale_events
 from . import test_runner_recovery
+from . import test_write_conflicts
