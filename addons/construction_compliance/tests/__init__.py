@@ -1,0 +1,4 @@
+from . import test_compliance_rules
+from . import test_lien_waivers
+from . import test_compliance_events
+from . import test_expiry
