@@ -1,12 +1,12 @@
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.construction_sync.sync.registry import EventHandler
+from odoo.addons.construction_sync.sync.upsert import UpsertHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID
 
 _lt = LazyTranslate(__name__)
 
 
-class CostCodeUpserted(EventHandler):
+class CostCodeUpserted(UpsertHandler):
     event_type = "cost_code.upserted"
     summary = "A cost code of the work breakdown was created or changed (company-wide or for one project)."
     object_model = "construction.cost.code"
@@ -45,20 +45,10 @@ class CostCodeUpserted(EventHandler):
             ("code", "=", values["code"]),
         ], limit=1)
 
-    def prepare(self, ctx):
-        values = self._values(ctx)
-        if self._existing(ctx, values):
+    def _describe(self, ctx, values, existing):
+        if existing:
             return ctx.env._("Update cost code %(code)s %(name)s", code=values["code"], name=values["name"])
         return ctx.env._("Create cost code %(code)s %(name)s", code=values["code"], name=values["name"])
-
-    def apply(self, ctx):
-        values = self._values(ctx)
-        cost_code = self._existing(ctx, values)
-        if cost_code:
-            cost_code.write(values)
-        else:
-            cost_code = ctx.env["construction.cost.code"].create(values)
-        return cost_code
 
 
 HANDLERS = [CostCodeUpserted]

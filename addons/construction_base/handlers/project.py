@@ -1,13 +1,13 @@
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.construction_sync.sync.errors import SyncBusinessError
-from odoo.addons.construction_sync.sync.registry import EventHandler
+from odoo.addons.construction_sync.sync.upsert import UpsertHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, PERCENT
 
 _lt = LazyTranslate(__name__)
 
 
-class ProjectUpserted(EventHandler):
+class ProjectUpserted(UpsertHandler):
     event_type = "project.upserted"
     summary = "A construction project (job) was created or changed in the project platform."
     object_model = "project.project"
@@ -47,20 +47,10 @@ class ProjectUpserted(EventHandler):
             values["retention_percent"] = data["retention_percent"]
         return values
 
-    def prepare(self, ctx):
-        self._values(ctx)
-        if ctx.find("project.project", ctx.data["id"]):
+    def _describe(self, ctx, _values, existing):
+        if existing:
             return ctx.env._("Update project %(name)s", name=ctx.data["name"])
         return ctx.env._("Create project %(name)s", name=ctx.data["name"])
-
-    def apply(self, ctx):
-        values = self._values(ctx)
-        project = ctx.find("project.project", ctx.data["id"])
-        if project:
-            project.write(values)
-        else:
-            project = ctx.env["project.project"].create(values)
-        return project
 
 
 HANDLERS = [ProjectUpserted]

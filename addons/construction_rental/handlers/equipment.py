@@ -1,6 +1,6 @@
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.construction_sync.sync.registry import EventHandler
+from odoo.addons.construction_sync.sync.upsert import UpsertHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY
 
 _lt = LazyTranslate(__name__)
@@ -8,7 +8,7 @@ _lt = LazyTranslate(__name__)
 RATE = {**MONEY, "minimum": 0}
 
 
-class EquipmentUpserted(EventHandler):
+class EquipmentUpserted(UpsertHandler):
     event_type = "equipment.upserted"
     summary = "A machine of the fleet (owned or rented in) was created or changed, with its list rates."
     object_model = "maintenance.equipment"
@@ -48,20 +48,10 @@ class EquipmentUpserted(EventHandler):
             values["ownership_cost_rate"] = data["ownership_cost_rate"]
         return values
 
-    def prepare(self, ctx):
-        self._values(ctx)
-        if ctx.find("maintenance.equipment", ctx.data["id"]):
+    def _describe(self, ctx, _values, existing):
+        if existing:
             return ctx.env._("Update equipment %(name)s", name=ctx.data["name"])
         return ctx.env._("Create equipment %(name)s", name=ctx.data["name"])
-
-    def apply(self, ctx):
-        values = self._values(ctx)
-        equipment = ctx.find("maintenance.equipment", ctx.data["id"])
-        if equipment:
-            equipment.write(values)
-        else:
-            equipment = ctx.env["maintenance.equipment"].create(values)
-        return equipment
 
 
 HANDLERS = [EquipmentUpserted]
