@@ -20,6 +20,7 @@
         "views/project_project_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/construction_sync_trace_actions.xml",
     ],
     "demo": [
         "demo/construction_base_demo.xml",

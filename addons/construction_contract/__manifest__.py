@@ -29,6 +29,7 @@
         "report/construction_pay_application_report.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/construction_sync_trace_actions.xml",
     ],
     "demo": [
         "demo/construction_contract_demo.xml",

@@ -25,6 +25,7 @@
         "views/construction_rental_rate_wizard_views.xml",
         "views/res_company_views.xml",
         "views/menus.xml",
+        "views/construction_sync_trace_actions.xml",
     ],
     "demo": [
         "demo/construction_rental_demo.xml",

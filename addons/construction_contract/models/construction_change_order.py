@@ -127,11 +127,13 @@ class ConstructionChangeOrder(models.Model):
             else:
                 change_order.line_ids._ensure_budget_lines()
         self.write({"state": "approved", "approved_by_id": self.env.uid, "approved_date": fields.Datetime.now()})
+        self._construction_publish("change_order.approved")
 
     def action_reject(self):
         self._check_manager()
         self._check_state(("draft", "submitted"), "rejected")
         self.state = "rejected"
+        self._construction_publish("change_order.rejected")
 
     def action_void(self):
         self._check_manager()
@@ -139,6 +141,17 @@ class ConstructionChangeOrder(models.Model):
         for change_order in self.filtered(lambda co: co.kind == "commitment"):
             change_order.line_ids._reverse_commitment_lines()
         self.state = "void"
+        self._construction_publish("change_order.voided")
+
+    def _construction_publish(self, event_type):
+        """Outbound events (construction_sync): the change order's decision, and for a commitment
+        change order the purchase order it changed."""
+        Outbox = self.env["construction.sync.outbox"]
+        Outbox._publish(event_type, self)
+        if event_type != "change_order.rejected":
+            orders = self.filtered(lambda co: co.kind == "commitment").purchase_order_id
+            if orders:
+                Outbox._publish("purchase_order.changed", orders)
 
     def action_reset_to_draft(self):
         self._check_state(("rejected",), "reset to draft")

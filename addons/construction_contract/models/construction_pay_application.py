@@ -323,6 +323,7 @@ class ConstructionPayApplication(models.Model):
             app._carry_forward()
             app.line_ids._check_not_over_scheduled_value()
             app.write({"state": "certified", "certified_date": fields.Date.context_today(app)})
+        self.env["construction.sync.outbox"]._publish("pay_application.certified", self)
         return True
 
     def action_reset_to_draft(self):
@@ -412,6 +413,7 @@ class ConstructionPayApplication(models.Model):
             move.write({"invoice_line_ids": commands})
             move.action_post()
             app.write({"invoice_id": move.id, "state": "invoiced", "invoice_date": date})
+        self.env["construction.sync.outbox"]._publish("pay_application.invoiced", self)
         return self.action_view_invoice() if len(self) == 1 else True
 
     def _invoice_line_specs(self):

@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# Fields of a confirmed order whose change the field systems hear about (purchase_order.changed).
+PUBLISHED_FIELDS = ("order_line", "partner_id", "construction_project_id", "retention_percent", "date_planned")
+
 
 class PurchaseOrder(models.Model):
     """A commitment: a subcontract or material purchase order for a project. Its lines carry
@@ -24,6 +27,22 @@ class PurchaseOrder(models.Model):
             values.update(construction_project_id=self.construction_project_id.id,
                           retention_percent=self.retention_percent)
         return values
+
+    def button_confirm(self):
+        confirmed_before = self.filtered(lambda order: order.state in ("purchase", "done"))
+        result = super().button_confirm()
+        confirmed = self.filtered(lambda order: order.state in ("purchase", "done")) - confirmed_before
+        if confirmed:
+            self.env["construction.sync.outbox"]._publish("purchase_order.confirmed", confirmed)
+        return result
+
+    def write(self, vals):
+        result = super().write(vals)
+        if any(field in vals for field in PUBLISHED_FIELDS):
+            changed = self.filtered(lambda order: order.state in ("purchase", "done"))
+            if changed:
+                self.env["construction.sync.outbox"]._publish("purchase_order.changed", changed)
+        return result
 
     def action_create_invoice(self):
         before = self.invoice_ids

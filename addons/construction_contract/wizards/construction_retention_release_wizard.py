@@ -197,6 +197,7 @@ class ConstructionRetentionReleaseWizard(models.TransientModel):
             for (source, taxes), part in parts
         ]})
         move.action_post()
+        self.env["construction.sync.outbox"]._publish("retention.released", move)
         return move
 
     def _line_label(self, source):

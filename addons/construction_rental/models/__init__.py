@@ -11,3 +11,4 @@ from . import construction_sync_handler
 from . import maintenance_equipment
 from . import maintenance_request
 from . import res_company
+from . import construction_sync_publisher

@@ -219,6 +219,8 @@ class ConstructionRentalBilling(models.Model):
                 "invoice_line_ids": commands,
             })
             billings.move_id = move
+            if direction == "out":
+                self.env["construction.sync.outbox"]._publish("rental.invoiced", billings)
             products = move.invoice_line_ids.filtered(lambda ml: ml.display_type == "product").sorted("id")
             for billing_line, move_line in zip(billing_lines, products):
                 billing_line.move_line_id = move_line

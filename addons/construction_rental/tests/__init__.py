@@ -5,3 +5,4 @@ from . import test_rental_events
 from . import test_rental_invoice_lines
 from . import test_rental_periods
 from . import test_rental_rate_change
+from . import test_outbound_events

@@ -5,3 +5,4 @@ from . import construction_sync_handler
 from . import purchase_order
 from . import purchase_order_line
 from . import stock_picking
+from . import construction_sync_publisher

@@ -137,6 +137,8 @@ class ConstructionSubmittal(models.Model):
         whoever follows the project up (project_project._construction_activity_user)."""
         self.ensure_one()
         held = self.purchase_line_ids.filtered("construction_submittal_hold")
+        if held:
+            self.env["construction.sync.outbox"]._publish("purchase_line.held", held)
         for order in held.order_id:
             order.activity_schedule(
                 "construction_submittal.mail_activity_type_submittal_hold",
@@ -152,6 +154,10 @@ class ConstructionSubmittal(models.Model):
     def _release_lines(self):
         """Approval lifts the hold; an order's hold activities are done once none of its lines is held."""
         self.ensure_one()
+        released = self.purchase_line_ids.filtered(
+            lambda line: line.order_id.state in ("purchase", "done") and not line.construction_submittal_hold)
+        if released:
+            self.env["construction.sync.outbox"]._publish("purchase_line.released", released)
         for order in self.purchase_line_ids.order_id:
             if order.state in ("purchase", "done") and not order.order_line.filtered("construction_submittal_hold"):
                 order.activity_feedback(

@@ -1,3 +1,4 @@
 from . import test_submittal
 from . import test_hold_activity
 from . import test_submittal_returns
+from . import test_outbound_events

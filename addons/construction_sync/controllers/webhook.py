@@ -122,7 +122,8 @@ class WebhookController(http.Controller):
             return unavailable()
         base_url = request.httprequest.host_url.rstrip("/")
         handlers = request.env(user=SUPERUSER_ID, su=True)["construction.sync.handler"]._handlers()
+        publishers = request.env(user=SUPERUSER_ID, su=True)["construction.sync.publisher"]._publishers()
         return request.make_response(
-            json.dumps(openapi.document(base_url, handlers), indent=2, sort_keys=False),
+            json.dumps(openapi.document(base_url, handlers, publishers), indent=2, sort_keys=False),
             headers=[("Content-Type", "application/json"), ("Cache-Control", "no-cache")],
         )

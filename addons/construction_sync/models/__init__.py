@@ -15,3 +15,8 @@ from . import construction_sync_rate_bucket
 from . import construction_sync_rejected_delivery
 from . import construction_sync_runner
 from . import ir_websocket
+from . import construction_sync_publisher
+from . import construction_sync_subscription
+from . import construction_sync_outbox
+from . import construction_sync_outbox_attempt
+from . import construction_sync_trace

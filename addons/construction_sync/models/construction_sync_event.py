@@ -329,6 +329,9 @@ class ConstructionSyncEvent(models.Model):
             raise UserError(_("A rejection needs a reason for the sending system's team."))
         self._refuse_unless(("awaiting_approval",), _("reject"))
         self._transition("ignored", "reject", _("Rejected: %s", reason.strip()), next_attempt_at=False)
+        # Tells the sending system why, through its outbound subscriptions (issue #15).
+        self.env["construction.sync.outbox"]._publish(
+            "inbound_event.rejected", self.with_context(construction_sync_reject_reason=reason.strip()))
         return True
 
     def action_replay(self, reason=None):

@@ -110,7 +110,41 @@ def _responses(success):
     return responses
 
 
-def document(base_url, handlers):
+def _outbound_webhook(event_type, publisher):
+    """An outbound event type as an OpenAPI 3.1 webhook: what Odoo POSTs to a subscription."""
+    body = {
+        "title": event_type,
+        "description": publisher.description,
+        "type": "object",
+        "required": ["type", "timestamp", "schema_version", "data"],
+        "properties": {
+            "type": {"const": event_type},
+            "timestamp": {"type": "string", "format": "date-time", "description": "When Odoo published it (UTC)."},
+            "schema_version": {"const": publisher.schema_version},
+            "data": publisher.schema,
+        },
+        "x-odoo-model": publisher.model,
+    }
+    if publisher.example is not None:
+        body["examples"] = [{"type": event_type, "timestamp": "2026-11-23T08:15:00Z",
+                             "schema_version": publisher.schema_version, "data": publisher.example}]
+    return {"post": {
+        "summary": publisher.description,
+        "description": "Signed like the inbound deliveries (Standard Webhooks v1, the subscription's own secret; "
+                       "during a rotation's grace webhook-signature holds one entry per secret). webhook-id is the "
+                       "message's id, the same on every retry and replay: dedupe on it. A 2xx answer within the "
+                       "subscription's timeout is success; 429/503 with Retry-After are retried after that many "
+                       "seconds; 410 disables the subscription; anything else is retried (immediately, 5 s, "
+                       "5 min, 30 min, 2 h, 5 h, 10 h, 10 h, with jitter).",
+        "parameters": SIGNATURE_HEADERS,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {"2XX": {"description": "Received."},
+                      "410": {"description": "Gone: Odoo disables the subscription."},
+                      "429": {"description": "Retried after Retry-After.", "headers": {"Retry-After": RETRY_AFTER}}},
+    }}
+
+
+def document(base_url, handlers, publishers=None):
     event_types = sorted(handlers)
     schemas = {"Error": ERROR}
     for event_type in event_types:
@@ -159,6 +193,8 @@ def document(base_url, handlers):
                 }
             },
         },
+        "webhooks": {event_type: _outbound_webhook(event_type, publisher)
+                     for event_type, publisher in sorted((publishers or {}).items())},
         "components": {"schemas": schemas},
         "x-event-types": event_types,
     }

@@ -13,3 +13,4 @@ from . import test_flood
 from . import test_secrets
 from . import test_mapping_form
 from . import test_rate_limit
+from . import test_outbound_registry

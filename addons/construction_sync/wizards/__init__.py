@@ -1,3 +1,5 @@
 from . import construction_sync_event_action_wizard
 from . import construction_sync_replay_wizard
 from . import construction_sync_watermark_reset_wizard
+from . import construction_sync_outbox_replay_wizard
+from . import construction_sync_trace_wizard

@@ -10,4 +10,7 @@ from . import test_cockpit_approvers
 from . import test_preauth_http
 from . import test_stale_events
 from . import test_runner_recovery
+from . import test_outbound_publish
+from . import test_outbound_delivery
+from . import test_outbound_trace
 from . import test_write_conflicts

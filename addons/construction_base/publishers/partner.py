@@ -1,0 +1,52 @@
+from odoo.addons.construction_sync.sync.outbound import OutboundEvent, external_ids
+
+# A vendor's fields the field systems keep; a change to another field publishes nothing.
+VENDOR_FIELDS = ("name", "email", "phone", "vat", "street", "city", "zip", "country_id", "is_subcontractor",
+                 "supplier_rank", "active")
+
+
+class VendorUpserted(OutboundEvent):
+    type = "vendor.upserted"
+    model = "res.partner"
+    description = "A partner became a vendor or subcontractor in Odoo, or a vendor's details changed."
+    schema_version = 1
+    schema = {
+        "type": "object",
+        "required": ["id", "external_ids", "name", "kind", "active"],
+        "properties": {
+            "id": {"type": "integer"},
+            "external_ids": {"type": "object"},
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["vendor", "subcontractor"]},
+            "email": {"type": ["string", "null"]},
+            "phone": {"type": ["string", "null"]},
+            "vat": {"type": ["string", "null"]},
+            "street": {"type": ["string", "null"]},
+            "city": {"type": ["string", "null"]},
+            "zip": {"type": ["string", "null"]},
+            "country_code": {"type": ["string", "null"]},
+            "active": {"type": "boolean"},
+        },
+    }
+    example = {"id": 42, "external_ids": {"field": "V-2001"}, "name": "Ridgeline Concrete LLC",
+               "kind": "subcontractor", "email": "ap@ridgeline.example", "phone": None, "vat": None,
+               "street": None, "city": "Denver", "zip": None, "country_code": "US", "active": True}
+
+    def payload(self, record):
+        return {
+            "id": record.id,
+            "external_ids": external_ids(record),
+            "name": record.name,
+            "kind": "subcontractor" if record.is_subcontractor else "vendor",
+            "email": record.email or None,
+            "phone": record.phone or None,
+            "vat": record.vat or None,
+            "street": record.street or None,
+            "city": record.city or None,
+            "zip": record.zip or None,
+            "country_code": record.country_id.code or None,
+            "active": record.active,
+        }
+
+
+PUBLISHERS = [VendorUpserted]

@@ -1,0 +1,571 @@
+import json
+import logging
+import random
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..sync import outbound, sender, signature
+from .construction_sync_queue import RUNNER_LOCK_SPACE
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("pending", "Queued"),
+    ("sending", "Sending"),
+    ("delivered", "Delivered"),
+    ("dead", "Dead"),
+]
+RUNNER = "construction_sync.ir_cron_outbound_deliver"
+# Messages per claim (over all endpoints): one commit before and one after sending them.
+CLAIM_SIZE = 256
+# An endpoint with nothing in flight gets a batch of up to this many messages per allowed
+# concurrent request, sent through that many threads (keep-alive connections) in rounds.
+BATCH_PER_SLOT = 8
+CRON_BUDGET_SECONDS = 50
+# See construction.sync.runner._linger: a publish skips its wake-up NOTIFY when another was sent
+# less than a second before, so an emptied runner keeps looking a little longer than that.
+QUIET_SECONDS = 1.5
+QUIET_POLL_SECONDS = 0.2
+# A runner stays for a retry due within this many seconds (see _cron_deliver).
+RETRY_WAIT_SECONDS = 30
+# A claim protects a message in sending this much longer than its endpoint's timeout.
+LEASE_MARGIN_SECONDS = 60
+# The claim's numbers of runners whose advisory lock is gone (see construction.sync.queue).
+DEAD_RUNNERS = """
+    SELECT DISTINCT m.runner_lock FROM construction_sync_outbox m
+     WHERE m.state = 'sending' AND m.runner_lock IS NOT NULL
+       AND NOT EXISTS (
+            SELECT 1 FROM pg_locks l
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND l.classid = %(lock_space)s::oid AND l.objid = m.runner_lock::oid)
+"""
+# A message `m` a runner may take: queued and due, or left in sending by a runner that died or
+# hung (its lease ran out).
+READY = """
+    ((m.state = 'pending' AND m.next_attempt_at <= statement_timestamp() at time zone 'utc')
+      OR (m.state = 'sending' AND (m.lease_expires_at < statement_timestamp() at time zone 'utc'
+                                   OR m.runner_lock = ANY(%(dead_runners)s))))
+"""
+# An earlier message about the same object to the same endpoint is still queued or being sent:
+# `m` waits for it, so a receiver never hears "voided" before "approved". Dead messages do not
+# block (they wait for a person's replay; the object's later news still goes out).
+OLDER_QUEUED = """
+    EXISTS (SELECT 1 FROM construction_sync_outbox older
+             WHERE older.subscription_id = m.subscription_id AND older.object_key = m.object_key
+               AND older.state IN ('pending', 'sending') AND older.id < m.id)
+"""
+INDEXES = [
+    ("queue_idx", "(subscription_id, next_attempt_at, id) WHERE state IN ('pending', 'sending')"),
+    ("object_idx", "(subscription_id, object_key, id) WHERE state IN ('pending', 'sending')"),
+    ("record_idx", "(res_model, res_id)"),
+]
+
+
+class ConstructionSyncOutbox(models.Model):
+    """The transactional outbox: one row per message to one subscription, written in the
+    business transaction that published it (a rollback leaves nothing), delivered after commit by
+    the outbound runner. `webhook_id` never changes, whatever the retries or replays."""
+
+    _name = "construction.sync.outbox"
+    _inherit = ["construction.sync.record.ref.mixin"]
+    _description = "Outbound Message"
+    _order = "id desc"
+    _rec_name = "webhook_id"
+
+    # identity
+    subscription_id = fields.Many2one("construction.sync.subscription", required=True, readonly=True,
+                                      index=True, ondelete="cascade")
+    system_id = fields.Many2one(related="subscription_id.system_id")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    webhook_id = fields.Char(required=True, readonly=True, index=True)
+    event_type = fields.Char(required=True, readonly=True, index=True)
+    object_key = fields.Char(required=True, readonly=True)
+    res_model = fields.Char(string="Record Model", readonly=True)
+    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", readonly=True)
+    record_ref = fields.Reference(selection="_selection_record_ref", string="Record", compute="_compute_record_ref")
+    payload = fields.Text(required=True, readonly=True, help="The body exactly as sent.")
+    payload_pretty = fields.Text(compute="_compute_payload_pretty")
+    created_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+
+    # state
+    state = fields.Selection(STATES, required=True, default="pending", readonly=True, index=True)
+    attempts = fields.Integer(readonly=True, default=0)
+    next_attempt_at = fields.Datetime(readonly=True)
+    lease_expires_at = fields.Datetime(readonly=True)
+    claim_token = fields.Char(readonly=True, copy=False)
+    runner_lock = fields.Integer(readonly=True, copy=False)
+    delivered_at = fields.Datetime(readonly=True)
+    last_status = fields.Integer(readonly=True, help="HTTP status of the last attempt (0: no answer).")
+    last_error = fields.Text(readonly=True)
+    attempt_ids = fields.One2many("construction.sync.outbox.attempt", "message_id", string="Delivery Log")
+
+    _sql_constraints = [
+        ("webhook_id_uniq", "unique(subscription_id, webhook_id)", "A message id is sent once per subscription."),
+    ]
+
+    def init(self):
+        for suffix, definition in INDEXES:
+            self.env.cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON construction_sync_outbox %s",
+                                    SQL.identifier("construction_sync_outbox_" + suffix), SQL(definition)))
+
+    def _compute_payload_pretty(self):
+        for message in self:
+            try:
+                message.payload_pretty = json.dumps(json.loads(message.payload), indent=2, ensure_ascii=False)
+            except (TypeError, ValueError):
+                message.payload_pretty = message.payload
+
+    # ------------------------------------------------------------------------------------------
+    # publishing (in the business transaction)
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _publish(self, event_type, records):
+        """Writes one message per record and per active subscription of the record's company that
+        wants `event_type`, in the caller's transaction, and wakes the outbound runner after
+        commit. Nothing when no subscription wants the type. Returns the messages."""
+        publisher = self.env["construction.sync.publisher"]._get(event_type)
+        if publisher is None:
+            raise ValueError("unknown outbound event type %s: no installed addon declares it" % event_type)
+        if not records:
+            return self.browse()
+        if records._name != publisher.model:
+            raise ValueError("%s is published about %s records, not %s" % (event_type, publisher.model, records._name))
+        by_company = {}
+        for record in records:
+            company = record.company_id if "company_id" in record._fields and record.company_id else self.env.company
+            by_company.setdefault(company.id, []).append(record)
+        subscriptions = self.env["construction.sync.subscription"].sudo().search(
+            [("company_id", "in", list(by_company))])
+        wanted = subscriptions.filtered(lambda s: s._wants(event_type))
+        if not wanted:
+            return self.browse()
+        timestamp = fields.Datetime.now().isoformat() + "Z"
+        values = []
+        for company_id, company_records in by_company.items():
+            targets = wanted.filtered(lambda s, c=company_id: s.company_id.id == c)
+            if not targets:
+                continue
+            for record in company_records:
+                body = self._body(event_type, publisher.schema_version, publisher.payload(record.sudo()), timestamp)
+                for subscription in targets:
+                    values.append(self._values(subscription, event_type, body, publisher.object_key(record),
+                                               record._name, record.id))
+        messages = self.sudo().create(values)
+        self._wake()
+        return messages
+
+    @api.model
+    def _body(self, event_type, schema_version, data, timestamp=None):
+        return json.dumps({
+            "type": event_type,
+            "timestamp": timestamp or fields.Datetime.now().isoformat() + "Z",
+            "schema_version": schema_version,
+            "data": data,
+        }, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    @api.model
+    def _values(self, subscription, event_type, body, object_key, res_model, res_id):
+        now = fields.Datetime.now()
+        return {
+            "subscription_id": subscription.id,
+            "company_id": subscription.company_id.id,
+            "webhook_id": "msg_%s" % uuid.uuid4().hex,
+            "event_type": event_type,
+            "object_key": object_key,
+            "res_model": res_model,
+            "res_id": res_id,
+            "payload": body,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+
+    @api.model
+    def _enqueue(self, subscription, event_type, data, object_key, res_model=None, res_id=None):
+        """One message to one subscription whatever its types (the test event)."""
+        body = self._body(event_type, 1, data)
+        message = self.sudo().create(self._values(subscription, event_type, body, object_key, res_model, res_id))
+        self._wake()
+        return message
+
+    @api.model
+    def _wake(self):
+        """Wakes the outbound runner after commit (a trigger row, rolled back with the
+        transaction; the NOTIFY is skipped when one was sent within a second)."""
+        self.env["construction.sync.runner"]._wake_realtime((RUNNER,))
+
+    # ------------------------------------------------------------------------------------------
+    # the runner: claim, send outside any transaction, record
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_deliver(self):
+        """The outbound runner: sends what is ready, then stays while new messages come in (see
+        QUIET_SECONDS) or a retry is due within RETRY_WAIT_SECONDS, so that the schedule's first
+        waits (5 s) and short Retry-After answers are kept to the second; a later retry is taken
+        by the cron's next run (its interval is a minute)."""
+        deadline = time.monotonic() + CRON_BUDGET_SECONDS
+        sent = self._drain(deadline=deadline)
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(QUIET_POLL_SECONDS)
+            # A new transaction, so the queries see what was committed meanwhile.
+            self.env.cr.commit()
+            if self._ready_count():
+                sent += self._drain(deadline=deadline)
+                quiet_since = time.monotonic()
+                continue
+            due_in = self._next_due_in()
+            waiting_retry = due_in is not None and due_in <= min(RETRY_WAIT_SECONDS, deadline - time.monotonic())
+            if not waiting_retry and time.monotonic() - quiet_since >= QUIET_SECONDS:
+                break
+        self.env["ir.cron"]._notify_progress(done=sent, remaining=self._ready_count())
+        return sent
+
+    @api.model
+    def _dead_runners(self):
+        self.env.cr.execute(SQL(DEAD_RUNNERS, lock_space=RUNNER_LOCK_SPACE))
+        return [number for (number,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _ready_count(self):
+        self.env.cr.execute(SQL(
+            "SELECT count(*) FROM construction_sync_outbox m JOIN construction_sync_subscription s"
+            " ON s.id = m.subscription_id WHERE s.active AND " + READY,
+            dead_runners=self._dead_runners()))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _next_due_in(self):
+        """Seconds until the next queued message of an active subscription is due (None: none)."""
+        self.env.cr.execute(
+            "SELECT extract(epoch FROM min(m.next_attempt_at) - (statement_timestamp() at time zone 'utc'))"
+            "  FROM construction_sync_outbox m JOIN construction_sync_subscription s ON s.id = m.subscription_id"
+            " WHERE s.active AND m.state = 'pending'")
+        (seconds,) = self.env.cr.fetchone()
+        return None if seconds is None else max(0.0, float(seconds))
+
+    @api.model
+    def _drain(self, deadline=None, commit=True, rng=None):
+        """Claims, sends and records messages until none is ready (or the deadline). With
+        commit=True (the runner) each claim is committed before any HTTP request and the results
+        after, so no database transaction stays open during a request, and a runner killed
+        mid-request leaves its messages in sending, claimed again at once by the next runner
+        (its advisory lock is gone) and sent with the same webhook-id. commit=False keeps
+        everything in the caller's transaction (tests)."""
+        Queue = self.env["construction.sync.queue"]
+        rng = rng or random.Random()
+        sent = 0
+        lock = Queue._acquire_runner_lock()
+        try:
+            while deadline is None or time.monotonic() < deadline:
+                token = str(uuid.uuid4())
+                claimed, slots = self._claim(CLAIM_SIZE, token, lock)
+                if commit:
+                    self.env.cr.commit()
+                if not claimed:
+                    break
+                results = claimed._send_all(slots)
+                self._record(claimed, token, [results[message.id] for message in claimed], rng)
+                sent += len(claimed)
+                if commit:
+                    self.env.cr.commit()
+            return sent
+        finally:
+            Queue._release_runner_lock(lock)
+
+    @api.model
+    def _claim(self, limit, token, lock):
+        """Claims up to `limit` ready messages and returns them with {subscription id: how many
+        of them may be sent at once}. An endpoint gets at most max_in_flight requests at a time:
+        a runner claims a batch of its messages only when none is being sent to it (and sends
+        them through max_in_flight threads), or the few that fill its cap. Subscriptions are
+        locked while their messages are counted and claimed (SKIP LOCKED: two runners never wait
+        for each other, nor exceed a cap together); FOR NO KEY UPDATE does not block publishing
+        transactions, whose new rows only take a key share lock on their subscription."""
+        self.env.flush_all()
+        dead_runners = self._dead_runners()
+        self.env.cr.execute(SQL(
+            """
+            SELECT s.id, s.max_in_flight, s.timeout_seconds,
+                   (SELECT count(*) FROM construction_sync_outbox f
+                     WHERE f.subscription_id = s.id AND f.state = 'sending'
+                       AND f.lease_expires_at >= statement_timestamp() at time zone 'utc'
+                       AND NOT f.runner_lock = ANY(%(dead_runners)s)) AS in_flight
+              FROM construction_sync_subscription s
+             WHERE s.active
+               AND EXISTS (SELECT 1 FROM construction_sync_outbox m
+                            WHERE m.subscription_id = s.id AND """ + READY + """)
+             ORDER BY s.id
+               FOR NO KEY UPDATE OF s SKIP LOCKED
+            """, dead_runners=dead_runners))
+        claimed, slots = [], {}
+        for subscription_id, cap, timeout, in_flight in self.env.cr.fetchall():
+            threads = cap - in_flight
+            room = min(cap * BATCH_PER_SLOT if not in_flight else threads, limit - len(claimed))
+            if threads <= 0 or room <= 0:
+                continue
+            self.env.cr.execute(SQL(
+                """
+                WITH picked AS (
+                    SELECT m.id FROM construction_sync_outbox m
+                     WHERE m.subscription_id = %(subscription)s AND """ + READY + """
+                       AND NOT """ + OLDER_QUEUED + """
+                     ORDER BY m.id
+                     LIMIT %(room)s
+                       FOR UPDATE SKIP LOCKED
+                )
+                UPDATE construction_sync_outbox m
+                   SET state = 'sending', attempts = COALESCE(m.attempts, 0) + 1, claim_token = %(token)s,
+                       runner_lock = %(lock)s,
+                       lease_expires_at = statement_timestamp() at time zone 'utc' + %(lease)s
+                  FROM picked WHERE m.id = picked.id
+             RETURNING m.id
+                """, subscription=subscription_id, dead_runners=dead_runners, room=room, token=token, lock=lock,
+                # A batch is sent in rounds of `threads`: the lease covers them all.
+                lease=timedelta(seconds=(timeout * -(-room // threads)) + LEASE_MARGIN_SECONDS)))
+            ids = [message_id for (message_id,) in self.env.cr.fetchall()]
+            if ids:
+                claimed += ids
+                slots[subscription_id] = threads
+            if len(claimed) >= limit:
+                break
+        self.invalidate_model()
+        return self.sudo().browse(sorted(claimed)), slots
+
+    def _send_all(self, slots):
+        """Sends the claimed messages, at most slots[subscription] at a time to each endpoint, all
+        endpoints at once; returns {message id: sender.Result}."""
+        requests_by_subscription, signing = {}, {}
+        for message in self:
+            subscription = message.subscription_id.sudo()
+            if subscription.id not in signing:
+                # Read and decrypted once per claim, not per message.
+                signing[subscription.id] = (subscription._signing_secrets(), subscription._headers())
+            requests_by_subscription.setdefault(subscription.id, []).append(
+                (message.id, message._request(*signing[subscription.id])))
+        pools = [(ThreadPoolExecutor(max_workers=min(slots[subscription_id], len(batch))), batch)
+                 for subscription_id, batch in requests_by_subscription.items()]
+        try:
+            futures = [(message_id, pool.submit(sender.send, *request))
+                       for pool, batch in pools for message_id, request in batch]
+            return {message_id: future.result() for message_id, future in futures}
+        finally:
+            for pool, _batch in pools:
+                pool.shutdown(wait=True)
+
+    def _request(self, secrets=None, custom_headers=None):
+        """(url, body, headers, timeout) for one attempt of this message, signed now (with
+        `secrets`, the subscription's signing secrets when the caller has them already)."""
+        self.ensure_one()
+        subscription = self.subscription_id.sudo()
+        timestamp = int(time.time())
+        body = self.payload.encode()
+        if secrets is None:
+            secrets, custom_headers = subscription._signing_secrets(), subscription._headers()
+        signatures = [signature.sign(secret, self.webhook_id, timestamp, body) for secret in secrets]
+        headers = dict(custom_headers)
+        headers.update({
+            "Content-Type": "application/json",
+            "User-Agent": "Odoo construction_sync",
+            "webhook-id": self.webhook_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": " ".join(signatures),
+        })
+        return subscription.endpoint_url, body, headers, subscription.timeout_seconds
+
+    @api.model
+    def _record(self, messages, token, results, rng):
+        """Writes each attempt's outcome: its log row, the message's new state, and what the
+        endpoint's answers mean for the subscription (410 disables it; failing for its whole
+        failure period disables it too). Successes, the common case, in one statement."""
+        self.env.cr.execute(
+            "SELECT id FROM construction_sync_outbox WHERE id = ANY(%s) AND state = 'sending' AND claim_token = %s"
+            " FOR UPDATE", (messages.ids, token))
+        owned = {message_id for (message_id,) in self.env.cr.fetchall()}
+        now = fields.Datetime.now()
+        log, delivered = [], []
+        failing = {}
+        for message, result in zip(messages, results):
+            if message.id not in owned:
+                # Re-claimed after our lease ran out: that runner's outcome counts.
+                continue
+            log.append(self.env["construction.sync.outbox.attempt"]._row(message, result, now))
+            if result.success:
+                delivered.append((message.id, result.status))
+                continue
+            subscription = message.subscription_id.sudo()
+            values = {"state": "pending", "last_status": result.status, "last_error": result.error,
+                      "claim_token": False, "runner_lock": False}
+            if result.status == 410:
+                # The receiver says the endpoint is gone for good: stop sending to it; the message
+                # waits, not lost, should someone re-enable the subscription.
+                values["next_attempt_at"] = now
+                message.write(values)
+                subscription._disable(_("the endpoint answered 410 Gone"))
+                continue
+            delay = outbound.parse_retry_after(result.retry_after) if result.status in (429, 503) else None
+            if delay is None:
+                delay = outbound.retry_delay(message.attempts, rng)
+            if delay is None:
+                values["state"] = "dead"
+            else:
+                values["next_attempt_at"] = now + timedelta(seconds=delay)
+            message.write(values)
+            failing[subscription] = True
+        if delivered:
+            self.env.cr.execute(
+                """
+                UPDATE construction_sync_outbox m
+                   SET state = 'delivered', delivered_at = %s, last_status = v.status, last_error = NULL,
+                       claim_token = NULL, runner_lock = NULL, write_date = %s
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, status)
+                 WHERE m.id = v.id
+                """,
+                (now, now, [row[0] for row in delivered], [row[1] for row in delivered]))
+            self.invalidate_model(["state", "delivered_at", "last_status", "last_error", "claim_token",
+                                   "runner_lock"])
+            delivered_ids = {row[0] for row in delivered}
+            recovered = messages.filtered(lambda m: m.id in delivered_ids).subscription_id.sudo().filtered(
+                lambda s: s not in failing and s.failing_since)
+            if recovered:
+                recovered.write({"failing_since": False})
+        for subscription in failing:
+            if not subscription.active:
+                continue
+            if not subscription.failing_since:
+                subscription.failing_since = now
+            elif now - subscription.failing_since >= timedelta(hours=subscription.disable_after_hours):
+                subscription._disable(_("every delivery failed for %s hours", subscription.disable_after_hours))
+        self.env["construction.sync.outbox.attempt"]._insert(log)
+
+    @api.model
+    def _check_user(self):
+        if not self.env.user.has_group("construction_sync.group_user"):
+            raise AccessError(_("Only integration users can see outbound messages."))
+
+    def _check_manager(self):
+        if not self.env.user.has_group("construction_sync.group_manager"):
+            raise UserError(_("Only integration managers can retry or replay outbound messages."))
+
+    def action_retry(self):
+        """Sends dead or waiting messages again now, with the same webhook-id."""
+        self._check_manager()
+        refused = self.filtered(lambda m: m.state not in ("dead", "pending"))
+        if refused:
+            raise UserError(_("Only dead or queued messages can be retried (%s is not).", refused[0].webhook_id))
+        self.sudo().write({"state": "pending", "next_attempt_at": fields.Datetime.now(), "attempts": 0})
+        self._wake()
+        return True
+
+    def action_replay(self):
+        """Sends delivered or dead messages once more (same webhook-id: a receiver that kept them
+        dedupes, one that lost them gets them back)."""
+        self._check_manager()
+        refused = self.filtered(lambda m: m.state not in ("dead", "delivered"))
+        if refused:
+            raise UserError(_("Only delivered or dead messages can be replayed (%s is not).", refused[0].webhook_id))
+        self.sudo().write({"state": "pending", "next_attempt_at": fields.Datetime.now(), "attempts": 0,
+                           "delivered_at": False})
+        self._wake()
+        return True
+
+    @api.model
+    def replay_range(self, subscription_id, date_from, date_to, event_type=None, include_delivered=False):
+        """Puts the dead messages (and the delivered ones with include_delivered) of one
+        subscription published between date_from and date_to (UTC) back in the queue; returns
+        how many."""
+        self._check_manager()
+        subscription = self.env["construction.sync.subscription"].with_context(active_test=False).browse(
+            subscription_id).exists()
+        subscription.check_access("read")
+        states = ["dead", "delivered"] if include_delivered else ["dead"]
+        domain = [("subscription_id", "=", subscription.id), ("state", "in", states),
+                  ("created_at", ">=", date_from), ("created_at", "<=", date_to)]
+        if event_type:
+            domain.append(("event_type", "=", event_type))
+        messages = self.search(domain, order="id")
+        if messages:
+            messages.action_replay()
+        return len(messages)
+
+    # ------------------------------------------------------------------------------------------
+    # cockpit
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def get_failed_deliveries(self, subscription_id=None, offset=0, limit=50):
+        """The cockpit's outbound exceptions: dead messages and queued ones that failed at least
+        once, newest first, with their last error. {"total": n, "rows": [{id, webhook_id,
+        subscription_id, subscription, event_type, state, attempts, last_status, last_error,
+        created_at, next_attempt_at, res_model, res_id}]}."""
+        self._check_user()
+        domain = ["|", ("state", "=", "dead"), "&", ("state", "in", ("pending", "sending")), ("attempts", ">", 0)]
+        if subscription_id:
+            domain.append(("subscription_id", "=", subscription_id))
+        messages = self.search(domain, offset=offset, limit=limit)
+        return {
+            "total": self.search_count(domain),
+            "rows": [{
+                "id": message.id, "webhook_id": message.webhook_id,
+                "subscription_id": message.subscription_id.id, "subscription": message.subscription_id.name,
+                "event_type": message.event_type, "state": message.state, "attempts": message.attempts,
+                "last_status": message.last_status, "last_error": message.last_error or None,
+                "created_at": fields.Datetime.to_string(message.created_at),
+                "next_attempt_at": (fields.Datetime.to_string(message.next_attempt_at)
+                                    if message.next_attempt_at and message.state != "dead" else None),
+                "res_model": message.res_model or None, "res_id": message.res_id or None,
+            } for message in messages],
+        }
+
+    @api.model
+    def act(self, action, message_ids):
+        """Retry or Replay from the cockpit: {"done": n}."""
+        if action not in ("retry", "replay"):
+            raise UserError(_("Unknown action %s.", action))
+        messages = self.browse(message_ids).exists()
+        messages.check_access("read")
+        getattr(messages, "action_%s" % action)()
+        return {"done": len(messages)}
+
+    def action_open_record(self):
+        self.ensure_one()
+        if not (self.res_model in self.env and self.res_id):
+            raise UserError(_("This message is about no Odoo record."))
+        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
+                "view_mode": "form", "views": [(False, "form")]}
+
+    @api.model
+    def _cron_purge(self):
+        """Deletes delivered messages (and their delivery log) past their system's retention of
+        done events; dead and queued ones are kept."""
+        self.env.cr.execute(
+            """
+            DELETE FROM construction_sync_outbox m
+             USING construction_sync_subscription s, construction_sync_system y
+             WHERE s.id = m.subscription_id AND y.id = s.system_id
+               AND m.state = 'delivered'
+               AND m.delivered_at < (statement_timestamp() at time zone 'utc')
+                                    - make_interval(days => y.done_retention_days)
+            """
+        )
+        _logger.info("purged %s delivered outbound messages", self.env.cr.rowcount)
+        return self.env.cr.rowcount
+
+    @api.model
+    def _register_hook(self):
+        """After a restart with messages left in sending by a killed worker (or queued), the runner
+        is due at once: it re-sends them with their webhook-id, receivers dedupe."""
+        super()._register_hook()
+        self.env.cr.execute("SELECT 1 FROM construction_sync_outbox WHERE state IN ('pending', 'sending') LIMIT 1")
+        if self.env.cr.fetchone():
+            cron = self.env.ref(RUNNER, raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()

@@ -1,0 +1,240 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.construction_sync.tests.common import SECRET
+
+from .outbound_common import CHANGED, OTHER_SECRET, OutboundCase
+
+
+@tagged("post_install", "-at_install")
+class TestOutboundDelivery(OutboundCase):
+    """Delivery to the real receiver (Node, standardwebhooks) on loopback."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_receiver()
+
+    def test_delivered_signed_and_logged(self):
+        message = self.publish(self.contact())
+        self.assertEqual(self.send(), 1)
+        state = self.receiver.state()
+        self.assertEqual(state["delivered"], [message.webhook_id])
+        self.assertEqual(state["unverified"], 0)
+        self.assertEqual(state["requests"][0]["type"], CHANGED)
+        self.assertEqual(message.state, "delivered")
+        self.assertEqual(message.attempts, 1)
+        attempt = message.attempt_ids
+        self.assertEqual((attempt.success, attempt.status, attempt.attempt), (True, 200, 1))
+        self.assertIn(message.webhook_id, attempt.response_excerpt)
+        self.assertIn("webhook-signature", attempt.request_headers)
+        self.assertFalse(self.subscription.failing_since)
+
+    def test_rolled_back_publish_sends_nothing(self):
+        with self.assertRaises(ZeroDivisionError):
+            with self.env.cr.savepoint():
+                self.publish(self.contact())
+                raise ZeroDivisionError("the business transaction fails after publishing")
+        self.assertEqual(self.send(), 0)
+        self.assertEqual(self.receiver.state()["requests"], [])
+
+    def test_retries_after_500_and_timeout_then_success_with_the_same_id(self):
+        self.receiver.control(rules=[{"status": 500, "times": 1}, {"status": 200, "delay_ms": 3000, "times": 1}])
+        message = self.publish(self.contact())
+        self.send()
+        self.assertEqual((message.state, message.attempts, message.last_status), ("pending", 1, 500))
+        first_wait = message.next_attempt_at - message.attempt_ids.at
+        self.assertTrue(timedelta(seconds=4.5) <= first_wait <= timedelta(seconds=5.5), first_wait)
+        self.assertTrue(self.subscription.failing_since)
+        # Not due yet: the runner leaves it.
+        self.assertEqual(self.send(), 0)
+        self.make_due(message)
+        self.send()  # the receiver answers after 3 s, the subscription waits 2 s
+        self.assertEqual((message.state, message.attempts, message.last_status), ("pending", 2, 0))
+        self.assertIn("no answer within 2 s", message.last_error)
+        second_wait = message.next_attempt_at - message.attempt_ids.sorted("id")[-1].at
+        self.assertTrue(timedelta(seconds=270) <= second_wait <= timedelta(seconds=330), second_wait)
+        self.make_due(message)
+        self.send()
+        self.assertEqual((message.state, message.attempts), ("delivered", 3))
+        self.assertFalse(self.subscription.failing_since)
+        requests = self.receiver.state()["requests"]
+        self.assertEqual([r["webhook_id"] for r in requests], [message.webhook_id] * 3)
+        self.assertEqual([r["status"] for r in requests], [500, 200, 200])
+        self.assertEqual(message.attempt_ids.sorted("id").mapped("status"), [500, 0, 200])
+        # The timed-out answer arrived after all: the receiver deduped the third request.
+        self.wait_ms(1200)
+        self.assertEqual(self.receiver.state()["delivered"], [message.webhook_id])
+
+    def test_dead_after_the_schedule_then_manual_retry(self):
+        self.receiver.control(default={"status": 500})
+        message = self.publish(self.contact())
+        for _attempt in range(8):
+            self.make_due(message)
+            self.send()
+        self.assertEqual((message.state, message.attempts), ("dead", 8))
+        self.assertEqual(len(message.attempt_ids), 8)
+        self.receiver.control(default={"status": 204})
+        self.assertEqual(self.send(), 0)
+        message.with_user(self.user_manager).action_retry()
+        self.send()
+        self.assertEqual(message.state, "delivered")
+
+    def test_410_disables_the_subscription_and_tells_the_managers(self):
+        self.receiver.control(default={"status": 410})
+        message = self.publish(self.contact())
+        self.send()
+        self.assertFalse(self.subscription.active)
+        self.assertIn("410", self.subscription.disabled_reason)
+        self.assertEqual(message.state, "pending", "kept, not lost")
+        activities = self.subscription.activity_ids
+        self.assertIn(self.user_manager, activities.user_id)
+        self.assertNotIn(self.user_integration, activities.user_id)
+        # Disabled: nothing more is sent, and new publications skip it.
+        self.assertEqual(self.send(), 0)
+        self.assertFalse(self.publish(self.contact()))
+        self.receiver.control(default={"status": 200})
+        self.subscription.with_user(self.user_manager).action_enable()
+        self.send()
+        self.assertEqual(message.state, "delivered")
+
+    def test_429_with_retry_after_waits_that_long(self):
+        self.receiver.control(rules=[{"status": 429, "retry_after": 7, "times": 1}])
+        message = self.publish(self.contact())
+        self.send()
+        self.assertEqual(message.next_attempt_at - message.attempt_ids.at, timedelta(seconds=7))
+        self.receiver.control(rules=[{"status": 503, "retry_after": 120, "times": 1}])
+        self.make_due(message)
+        self.send()
+        self.assertEqual(message.next_attempt_at - message.attempt_ids.sorted("id")[-1].at, timedelta(seconds=120))
+
+    def test_per_object_order_holds_while_an_earlier_message_retries(self):
+        first_contact, other_contact = self.contact("First"), self.contact("Other")
+        self.receiver.control(rules=[{"match": {"object": first_contact.id}, "status": 500, "times": 2}])
+        earlier = self.publish(first_contact)
+        later = self.publish(first_contact)
+        unrelated = self.publish(other_contact)
+        self.send()
+        self.assertEqual(earlier.state, "pending")
+        self.assertEqual(later.state, "pending")
+        self.assertEqual(later.attempts, 0, "waits for the earlier message about the same object")
+        self.assertEqual(unrelated.state, "delivered")
+        self.make_due(earlier | later)
+        self.send()
+        self.assertEqual((earlier.state, later.attempts), ("pending", 0))
+        self.make_due(earlier | later)
+        self.send()
+        self.send()
+        self.assertEqual((earlier.state, later.state), ("delivered", "delivered"))
+        self.assertEqual(self.receiver.state()["delivered"],
+                         [unrelated.webhook_id, earlier.webhook_id, later.webhook_id])
+
+    def test_endpoint_concurrency_cap(self):
+        self.subscription.max_in_flight = 2
+        messages = self.publish(self.contact("A") | self.contact("B") | self.contact("C"))
+        lock = self.env["construction.sync.queue"]._acquire_runner_lock()
+        try:
+            claimed, slots = self.Outbox._claim(10, "token-1", lock)
+            self.assertEqual((len(claimed), slots), (3, {self.subscription.id: 2}))
+            # Being sent to the endpoint: no other runner gets any of its messages meanwhile.
+            self.publish(self.contact("D"))
+            self.assertEqual(self.Outbox._claim(10, "token-2", lock), (self.Outbox, {}))
+        finally:
+            self.env["construction.sync.queue"]._release_runner_lock(lock)
+        self.assertEqual(set(messages.mapped("state")), {"sending"})
+
+    def test_endpoint_receives_at_most_its_cap_at_once(self):
+        self.subscription.max_in_flight = 2
+        self.receiver.control(default={"status": 200, "delay_ms": 300})
+        messages = self.publish(self.contact("A") | self.contact("B") | self.contact("C") | self.contact("D")
+                                | self.contact("E"))
+        self.send()
+        self.assertEqual(set(messages.mapped("state")), {"delivered"})
+        self.assertEqual(self.receiver.state()["max_concurrency"], 2)
+
+    def test_disabled_after_failing_for_the_configured_period(self):
+        self.subscription.disable_after_hours = 24
+        self.receiver.control(default={"status": 502})
+        message = self.publish(self.contact())
+        self.send()
+        self.assertTrue(self.subscription.active)
+        self.subscription.failing_since = fields.Datetime.now() - timedelta(hours=23)
+        self.make_due(message)
+        self.send()
+        self.assertTrue(self.subscription.active, "23 h of failures: still trying")
+        self.subscription.failing_since = fields.Datetime.now() - timedelta(hours=24, minutes=1)
+        self.make_due(message)
+        self.send()
+        self.assertFalse(self.subscription.active)
+        self.assertIn("24 hours", self.subscription.disabled_reason)
+        self.assertIn(self.user_manager, self.subscription.activity_ids.user_id)
+
+    def test_replay_of_a_range(self):
+        before = fields.Datetime.now() - timedelta(seconds=1)
+        first, second = self.publish(self.contact("A")), self.publish(self.contact("B"))
+        self.receiver.control(rules=[{"match": {"webhook_id": second.webhook_id}, "status": 500}])
+        for _attempt in range(8):
+            self.make_due(second)
+            self.send()
+        self.assertEqual((first.state, second.state), ("delivered", "dead"))
+        later = self.publish(self.contact("C"))
+        # Published a minute later (timestamps are to the second: the test runs within one).
+        later.sudo().created_at = second.created_at + timedelta(minutes=1)
+        self.send()
+        self.receiver.reset()
+        Outbox = self.Outbox.with_user(self.user_manager)
+        # Dead ones only by default; the range ends before the third message.
+        self.assertEqual(Outbox.replay_range(self.subscription.id, before, second.created_at), 1)
+        self.send()
+        self.assertEqual(self.receiver.state()["delivered"], [second.webhook_id])
+        self.assertEqual(Outbox.replay_range(self.subscription.id, before, second.created_at,
+                                             include_delivered=True), 2)
+        self.send()
+        state = self.receiver.state()
+        self.assertEqual([r["webhook_id"] for r in state["requests"][1:]], [first.webhook_id, second.webhook_id])
+        self.assertEqual(state["duplicates"], 1, "the replayed id the receiver already had is deduped")
+        self.assertEqual(later.attempts, 1)
+
+    def test_rotation_both_signatures_verify_at_the_receiver(self):
+        self.subscription.sudo().secret = OTHER_SECRET
+        self.subscription.with_user(self.user_manager).action_rotate_secret()
+        new_secret = self.subscription.sudo().secret
+        self.receiver.control(secrets=[OTHER_SECRET, new_secret])
+        message = self.publish(self.contact())
+        self.send()
+        request = self.receiver.state()["requests"][0]
+        self.assertEqual((request["verified"], request["signatures"]), (True, 2))
+        self.assertEqual(message.state, "delivered")
+        # A receiver that knows only the old secret fails once the grace is over.
+        self.subscription.sudo().previous_secret_valid_until = fields.Datetime.now() - timedelta(seconds=1)
+        self.receiver.control(secrets=[OTHER_SECRET])
+        message = self.publish(self.contact())
+        self.send()
+        self.assertEqual(message.last_status, 401)
+        self.assertNotEqual(SECRET, new_secret)
+
+    def test_send_test_event(self):
+        self.subscription.with_user(self.user_manager).action_send_test_event()
+        self.send()
+        request = self.receiver.state()["requests"][0]
+        self.assertEqual(request["type"], "subscription.test")
+        self.assertTrue(request["verified"])
+
+    def test_health_and_failed_deliveries_for_the_cockpit(self):
+        self.receiver.control(rules=[{"status": 500, "times": 1}])
+        failing = self.publish(self.contact("A"))
+        self.send()
+        self.publish(self.contact("B"))
+        health = self.env["construction.sync.subscription"].with_user(self.user_integration).get_outbound_health()
+        row = next(row for row in health if row["id"] == self.subscription.id)
+        self.assertEqual((row["queue_depth"], row["failing"], row["dead"], row["failures_24h"], row["active"]),
+                         (2, 1, 0, 1, True))
+        self.assertIsNotNone(row["oldest_queued_seconds"])
+        failed = self.Outbox.with_user(self.user_integration).get_failed_deliveries()
+        self.assertEqual([r["id"] for r in failed["rows"]], [failing.id])
+        self.assertEqual(failed["rows"][0]["last_status"], 500)
+        self.Outbox.with_user(self.user_manager).act("retry", [failing.id])
+        self.send()
+        self.assertEqual(failing.state, "delivered")
