@@ -1,1 +1,3 @@
 from . import models
+from . import handlers
+from . import publishers

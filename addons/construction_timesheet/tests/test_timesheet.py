@@ -16,6 +16,8 @@ class TestTimesheetCostCode(FinanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Without burden, whatever the company's settings: the hour costs the wage.
+        cls.company.write({"construction_labor_burden_percent": 0.0, "construction_labor_burden_hourly": 0.0})
         cls.employee = cls.env["hr.employee"].create({"name": "Site Foreman", "hourly_cost": 62.5})
         cls.column = cls.env["construction.cost.code"]._plan()._column_name()
 
@@ -36,3 +38,10 @@ class TestTimesheetCostCode(FinanceCase):
     def test_task_offers_only_the_projects_and_company_cost_codes(self):
         domain = self.env["project.task"]._fields["cost_code_id"].domain
         self.assertEqual(domain, "[('project_id', 'in', [False, project_id])]")
+
+    def test_typed_timesheet_costs_the_loaded_hour(self):
+        self.company.write({"construction_labor_burden_percent": 20.0, "construction_labor_burden_hourly": 3.0})
+        task = self.env["project.task"].create({"name": "Lay block", "project_id": self.project.id,
+                                                "cost_code_id": self.cc_masonry.id})
+        # 62.50 x 1.2 + 3.00 = 78.00 an hour, regular (no pay type), 7.5 hours
+        self.assertEqual(self.timesheet(task).amount, -585.0)

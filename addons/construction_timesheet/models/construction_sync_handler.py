@@ -1,0 +1,11 @@
+from odoo import api, models
+
+from ..handlers import employee, timesheet
+
+
+class ConstructionSyncHandler(models.AbstractModel):
+    _inherit = "construction.sync.handler"
+
+    @api.model
+    def _handler_classes(self):
+        return super()._handler_classes() + employee.HANDLERS + timesheet.HANDLERS
