@@ -56,6 +56,21 @@ class TestOutboundFinanceEvents(FinanceCase):
         self.customer.phone = "+1 555 0100"
         self.assertEqual(len(self.payloads("vendor.upserted")), 2, "customers are not vendors")
 
+    def test_a_change_from_a_systems_event_is_not_echoed_to_that_system(self):
+        estimating = self.env["construction.sync.system"].create({"name": "Estimating", "code": "estimating"})
+        other = self.env["construction.sync.subscription"].create({
+            "name": "Estimating", "system_id": estimating.id, "endpoint_url": "https://estimating.example/hooks"})
+        self.deliver("partner.upserted", {"id": "V-7001", "name": "Granite Line Masonry", "kind": "subcontractor"})
+        self.drain()
+        messages = self.env["construction.sync.outbox"].search([("event_type", "=", "vendor.upserted")])
+        self.assertEqual(messages.subscription_id, other, "the field platform sent it; estimating hears of it")
+        self.assertEqual(json.loads(messages.payload)["data"]["external_ids"], {"field": "V-7001"})
+        # A later change made in Odoo goes to everyone, the source included.
+        vendor = self.env["res.partner"].search([("name", "=", "Granite Line Masonry")])
+        vendor.phone = "+1 555 0142"
+        messages = self.env["construction.sync.outbox"].search([("event_type", "=", "vendor.upserted")]) - messages
+        self.assertEqual(messages.subscription_id, self.subscription | other)
+
     def test_invoice_posted_and_payment_changes(self):
         # 3 x 1 234.55 = 3 703.65.
         invoice = self.document("out_invoice", self.customer, 1234.55)

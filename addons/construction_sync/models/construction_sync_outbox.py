@@ -68,6 +68,9 @@ INDEXES = [
 ]
 
 
+PUBLISHED_KEY = "construction_sync_published"
+
+
 class ConstructionSyncOutbox(models.Model):
     """The transactional outbox: one row per message to one subscription, written in the
     business transaction that published it (a rollback leaves nothing), delivered after commit by
@@ -130,7 +133,9 @@ class ConstructionSyncOutbox(models.Model):
     def _publish(self, event_type, records):
         """Writes one message per record and per active subscription of the record's company that
         wants `event_type`, in the caller's transaction, and wakes the outbound runner after
-        commit. Nothing when no subscription wants the type. Returns the messages."""
+        commit. Nothing when no subscription wants the type, and nothing to the system whose
+        inbound event is being applied (context key construction_sync_origin_system_id, set by the
+        processor). Returns the messages."""
         publisher = self.env["construction.sync.publisher"]._get(event_type)
         if publisher is None:
             raise ValueError("unknown outbound event type %s: no installed addon declares it" % event_type)
@@ -145,6 +150,12 @@ class ConstructionSyncOutbox(models.Model):
         subscriptions = self.env["construction.sync.subscription"].sudo().search(
             [("company_id", "in", list(by_company))])
         wanted = subscriptions.filtered(lambda s: s._wants(event_type))
+        # A change applied from a system's own event is not sent back to that system (it knows, and
+        # an echo could loop between two systems that both publish); the other systems hear of it.
+        origin = self.env.context.get("construction_sync_origin_system_id")
+        if origin:
+            origins = origin if isinstance(origin, (list, tuple)) else [origin]
+            wanted = wanted.filtered(lambda s: s.system_id.id not in origins)
         if not wanted:
             return self.browse()
         timestamp = fields.Datetime.now().isoformat() + "Z"
@@ -159,8 +170,36 @@ class ConstructionSyncOutbox(models.Model):
                     values.append(self._values(subscription, event_type, body, publisher.object_key(record),
                                                record._name, record.id))
         messages = self.sudo().create(values)
+        # Noted per transaction for _refresh_payloads: an event that creates a record publishes
+        # before the engine maps the record to the event's external id.
+        self.env.cr.cache.setdefault(PUBLISHED_KEY, []).extend(messages.ids)
         self._wake()
         return messages
+
+    @api.model
+    def _published_count(self):
+        """How many messages this transaction has published so far (a mark for _refresh_payloads)."""
+        return len(self.env.cr.cache.get(PUBLISHED_KEY, ()))
+
+    @api.model
+    def _refresh_payloads(self, mark, records):
+        """Builds again the payloads of the messages about `records` published in this
+        transaction since `mark`, which are not sent before the commit: the processor calls it
+        once it has mapped the records it applied, so a message about a record an inbound event
+        created carries the external id that event gave it."""
+        published = self.env.cr.cache.get(PUBLISHED_KEY, ())[mark:]
+        if not published or not records:
+            return
+        keys = {(record._name, record.id): record for record in records}
+        for message in self.sudo().browse(published).exists():
+            record = keys.get((message.res_model, message.res_id))
+            publisher = record and self.env["construction.sync.publisher"]._get(message.event_type)
+            if not publisher or message.state != "pending" or message.attempts:
+                continue
+            body = json.loads(message.payload)
+            data = publisher.payload(record.sudo())
+            if data != body["data"]:
+                message.payload = self._body(message.event_type, body["schema_version"], data, body["timestamp"])
 
     @api.model
     def _body(self, event_type, schema_version, data, timestamp=None):

@@ -101,7 +101,10 @@ class ConstructionSyncProcessor(models.AbstractModel):
     def _apply_group(self, handler, events):
         """Applies events of one type together; returns the ones left for the one-by-one path
         (stale ones, which that path explains)."""
-        handler_env = self.env(su=True, context=dict(self.env.context, tracking_disable=True))
+        # Events of one group may come from several systems: their changes are echoed to none of them.
+        origins = events.system_id.ids
+        handler_env = self.env(su=True, context=dict(self.env.context, tracking_disable=True,
+                                                     construction_sync_origin_system_id=origins))
         Mapping = self.env["construction.sync.mapping"].sudo()
         contexts = []
         for event in events:
@@ -127,11 +130,14 @@ class ConstructionSyncProcessor(models.AbstractModel):
                 fresh.append(ctx)
         if not fresh:
             return leftovers
+        published = self.env["construction.sync.outbox"]._published_count()
         records = handler.apply_batch(fresh)
         self.env.flush_all()
         self._advance_watermarks(handler, [
             (ctx, handler.object_external_id(ctx.data), record) for ctx, record in zip(fresh, records)
         ])
+        self.env["construction.sync.outbox"]._refresh_payloads(
+            published, self.env[handler.object_model].concat(*[record for record in records if record]))
         done = self.env["construction.sync.event"].browse([ctx.event.id for ctx in fresh])
         done._transition(
             "done", "done", None, res_model=handler.object_model, finished_at=fields.Datetime.now(),
@@ -174,7 +180,8 @@ class ConstructionSyncProcessor(models.AbstractModel):
         external_id = handler.object_external_id(data)
         # Synced records are not tracked in their chatter: the event's audit trail says where
         # every change came from, and thousands of "created" messages would bury people's notes.
-        handler_env = self.env(su=True, context=dict(self.env.context, tracking_disable=True))
+        handler_env = self.env(su=True, context=dict(self.env.context, tracking_disable=True,
+                                                     construction_sync_origin_system_id=event.system_id.id))
         ctx = HandlerContext(handler_env, event, handler, data)
         watermark = ctx.mapping(handler.object_model, external_id)
         if (watermark.last_source_timestamp and event.source_timestamp < watermark.last_source_timestamp
@@ -190,6 +197,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
                 finished_at=fields.Datetime.now(), lease_expires_at=False, claim_token=False,
                 stale_watermark=watermark.last_source_timestamp, stale_watermark_event_id=watermark.last_event_id.id,
             )
+        published = self.env["construction.sync.outbox"]._published_count()
         try:
             with self.env.cr.savepoint() as savepoint:
                 if settings["requires_approval"] and not event.approved:
@@ -198,6 +206,15 @@ class ConstructionSyncProcessor(models.AbstractModel):
                     savepoint.close(rollback=True)
                     return event._transition(
                         "awaiting_approval", "approval", summary, approval_summary=summary,
+                        lease_expires_at=False, claim_token=False,
+                    )
+                # A domain addon may hold one event for a person (a suspected duplicate): the same
+                # gate, with its reason (construction.sync.handler._hold_reason).
+                hold = not event.approved and self.env["construction.sync.handler"]._hold_reason(handler, ctx)
+                if hold:
+                    savepoint.close(rollback=True)
+                    return event._transition(
+                        "awaiting_approval", "approval", hold, approval_summary=hold,
                         lease_expires_at=False, claim_token=False,
                     )
                 record = handler.apply(ctx)
@@ -218,6 +235,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
             _logger.exception("event %s (%s) failed", event.id, event.event_type)
             return self._fail(event, TECHNICAL, "%s: %s" % (type(exc).__name__, exc), traceback.format_exc())
         self._advance_watermarks(handler, [(ctx, external_id, record)])
+        self.env["construction.sync.outbox"]._refresh_payloads(published, record)
         event._transition(
             "done", "done", None,
             res_model=record._name if record else False, res_id=record.id if record else False,
