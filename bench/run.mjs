@@ -5,7 +5,7 @@
 // beside the ORM ceiling, signed intake under a flood of malformed unsigned deliveries,
 // deliveries during a PostgreSQL restart, a kill -9 of every Odoo process while it drains 10 000
 // events (and the time from the restart to the first event applied), the cockpit on 1 000 000
-// events, ten sustained minutes of mixed single and batch deliveries on top of those (rate per
+// events, outbound events against Odoo's webhook server action, ten sustained minutes of mixed single and batch deliveries on top of those (rate per
 // minute, Odoo's memory while 100 000 events drain), and two Odoo nodes on one database. Started
 // by scripts/bench, which prepares the cluster and the database. Exits 1 when a target is missed.
 import { spawn, spawnSync } from "node:child_process";
@@ -18,6 +18,7 @@ import { benchPgRestart } from "./pg-restart.mjs";
 import { Sender } from "./sender.mjs";
 import { sql } from "./sql.mjs";
 import { benchMonth } from "./month.mjs";
+import { benchOutbound } from "./outbound.mjs";
 import { benchSustained } from "./sustained.mjs";
 import { benchTwoNodes } from "./two-nodes.mjs";
 
@@ -482,6 +483,9 @@ async function main() {
         odooPgid: odoo.pid,
     });
 
+    console.log("\nOutbound events: the outbox vs Odoo's webhook server action, one receiver");
+    const outbound = await benchOutbound({ client, db: DB });
+
     const month = await benchMonth({
         db: DB,
         client,
@@ -565,6 +569,9 @@ async function main() {
         sustained.rssGrowth < 50 && sustained.queued === 0,
         `${sustained.rssGrowth.toFixed(0).padStart(7)} MB (< 50 MB while ${sustained.drained.toLocaleString("en")} events drained)`
     );
+    for (const { name, ok: passed, detail } of outbound.targets) {
+        check(`outbound: ${name}`, passed, detail);
+    }
     check(
         "a contractor's month",
         month.seconds < 600,
