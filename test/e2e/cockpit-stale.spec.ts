@@ -102,7 +102,10 @@ test("a stale event shows on its card and in the Stale view; a manager resets th
     await detail.locator(".o_csync_apply_anyway").click();
     await expect(page.locator(".o_csync_notice")).toHaveText("1 applied");
     await expect(row).toHaveCount(0);
-    await expect(card.locator(".o_csync_stale")).toHaveText("0");
+    // A full card says 0; a compact one (many systems) leaves its stale badge out.
+    await expect
+        .poll(async () => Number((await card.locator(".o_csync_stale").allTextContents())[0] ?? 0))
+        .toBe(0);
     await expect(page.locator(".o_csync_detail_stale")).toHaveCount(0);
     await expect(page.locator(".o_csync_audit")).toContainText("sender's clock was wrong");
     await expect(page.locator(".o_csync_audit")).toContainText(

@@ -42,6 +42,10 @@ test("trends show events per hour and exceptions, for 7 or 30 days", async ({ pa
     await openCockpit(page);
     await showOnly(page, system);
     const trends = page.locator(".o_csync_trends");
+    // Below the list and collapsed until asked for; opened, they stay open for this user.
+    await expect(trends.locator(".o_csync_chart_hourly")).toHaveCount(0);
+    await trends.locator(".o_csync_trends_toggle").click();
+    await expect(trends.locator(".o_csync_trends_toggle")).toHaveAttribute("aria-expanded", "true");
     await expect(trends.locator(".o_csync_chart_hourly canvas")).toBeVisible();
     const datasets = () =>
         page.evaluate(() => {
@@ -78,6 +82,11 @@ test("trends show events per hour and exceptions, for 7 or 30 days", async ({ pa
     await expect(trends.locator(".o_csync_trends_30")).toHaveAttribute("aria-pressed", "true");
     await expect.poll(async () => (await datasets()).hourly?.hours).toBe(30 * 24);
     await screenshotIfAsked(page, "cockpit-trends");
+    await page.reload();
+    await expect(page.locator(".o_csync_trends_toggle")).toHaveAttribute("aria-expanded", "true");
+    await page.locator(".o_csync_trends_toggle").click();
+    await page.reload();
+    await expect(page.locator(".o_csync_trends_toggle")).toHaveAttribute("aria-expanded", "false");
     await ignoreWaiting(request, system);
     expect(problems).toEqual([]);
 });
@@ -227,6 +236,9 @@ test("Retry on all 800 matching events runs in chunks with a progress bar, repor
         "100"
     );
     await expect(run.locator(".o_csync_bulk_outcome")).toHaveText("800 queued");
+    // Queued is not the end: the notice follows them, and the list claims no empty queue meanwhile.
+    await expect(page.locator(".o_csync_notice")).toContainText("800 retried: ");
+    await expect(page.locator(".o_csync_no_exceptions")).not.toContainText("Nothing waits");
     await screenshotIfAsked(page, "cockpit-bulk");
     const retried = await callKw<number>(request, "construction.sync.audit", "search_count", [
         [
@@ -235,8 +247,13 @@ test("Retry on all 800 matching events runs in chunks with a progress bar, repor
         ],
     ]);
     expect(retried).toBe(800);
-    // The runners apply them again; without the customer they fail again.
+    // The runners apply them again; without the customer they fail again. The notice follows
+    // them to that end, and names the reason.
     await waitForState(request, system, "failed", 800);
+    await expect(page.locator(".o_csync_notice")).toContainText(
+        "800 retried: 0 applied, 800 still failing (Data: Unknown customer",
+        { timeout: 30_000 }
+    );
 
     // A manager closes them the same way (Ignore needs a reason, kept in each history), and
     // cancels while the first chunk is on its way: the server finishes that chunk, the run

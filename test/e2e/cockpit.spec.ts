@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import {
     callKw,
+    createPersona,
     createSystem,
     login,
     openMenu,
@@ -69,6 +70,7 @@ test("a data failure from a real signed webhook shows in the cockpit, Retry repo
 
     await row.locator(".o_csync_retry").click();
     await expect(page.locator(".o_csync_notice")).toHaveText("1 still failing");
+    await expect(row.locator(".o_csync_row_outcome")).toHaveText("Still failing.");
     await expect(row).toBeVisible();
     await screenshotIfAsked(page, "cockpit");
 
@@ -111,22 +113,8 @@ test("an integration user without manager rights gets no manager controls", asyn
 }) => {
     const problems = watchConsole(page);
     await createSystem(request, "rights");
-    const login_ = `accountant-${Date.now()}`;
-    const [groupUser] = await callKw<[string, number]>(
-        request,
-        "ir.model.data",
-        "check_object_reference",
-        ["construction_sync", "group_user"]
-    ).then((reference) => [reference[1]]);
-    await callKw(request, "res.users", "create", [
-        {
-            name: "Accountant",
-            login: login_,
-            password: "accountant-pw-1",
-            groups_id: [[4, groupUser]],
-        },
-    ]);
-    await login(page, { login: login_, password: "accountant-pw-1" });
+    // A project accountant: an integration user, not a manager.
+    await login(page, await createPersona(request, "accountant"));
     await openMenu(page, "Construction Sync", "Sync", "Cockpit");
     // The demo company has an event awaiting approval: a manager could accept it, this user not.
     const approval = page.locator(".o_csync_exception", { hasText: "Eastside Fire Station 7" });

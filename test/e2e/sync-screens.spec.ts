@@ -1,14 +1,21 @@
 import { expect, test } from "@playwright/test";
-import { login, openMenu, screenshotIfAsked as screenshot, watchConsole } from "./odoo";
+import {
+    createPersona,
+    login,
+    openMenu,
+    screenshotIfAsked as screenshot,
+    watchConsole,
+} from "./odoo";
 
 // The native screens of the sync engine, on the demo company's real deliveries. With
 // CSYNC_SCREENSHOTS=1 the README's screenshots are refreshed from these pages.
 
 test("an accountant finds a waiting event, reads why, and sees its audit trail", async ({
     page,
+    request,
 }) => {
     const problems = watchConsole(page);
-    await login(page);
+    await login(page, await createPersona(request, "accountant"));
     await openMenu(page, "Construction Sync", "Sync", "Events");
     // The default filter shows what needs a person: the demo's data and business failures.
     const rows = page.locator(".o_data_row");

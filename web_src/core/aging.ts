@@ -1,3 +1,4 @@
+import type { Words } from "./format";
 import type { DateTime } from "./luxon";
 
 /** When people work: weekdays are luxon's (1 = Monday … 7 = Sunday), hours on the wall clock. */
@@ -50,9 +51,9 @@ export function businessSeconds(from: DateTime, to: DateTime, hours: BusinessHou
 }
 
 /** "45 min", "7 h": business time reads in hours, a working week is 45 of them. */
-export function formatBusinessAge(seconds: number): string {
+export function formatBusinessAge(seconds: number, words: Words): string {
     if (seconds < 3_600) {
-        return `${Math.floor(seconds / 60)} min`;
+        return words.minutes(Math.floor(seconds / 60));
     }
-    return `${Math.floor(seconds / 3_600)} h`;
+    return words.hours(Math.floor(seconds / 3_600));
 }

@@ -6,11 +6,13 @@ import {
     TrendsSchema,
     EventDetailSchema,
     ExceptionPageSchema,
+    OutcomeSchema,
     OverviewSchema,
     type ActionResult,
     type ErrorClass,
     type EventDetail,
     type ExceptionPage,
+    type Outcome,
     type Overview,
     type ReplayResult,
     type Trends,
@@ -57,9 +59,12 @@ export interface ReplayRange {
     includeDone?: boolean;
 }
 
+/** The list's views: everything waiting for a person, the approval items among them, or the
+ * stale events of the overview's stale_days. */
+export type ListView = "exceptions" | "approvals" | "stale";
+
 export interface ExceptionQuery {
-    /** The list's other view: the stale events of the overview's stale_days, not the exceptions. */
-    stale?: boolean;
+    view?: ListView;
     systemId?: number | null;
     errorClass?: ErrorClass | null;
     assignee?: "me" | "nobody" | null;
@@ -129,6 +134,12 @@ export class CockpitApi {
         return parse(ReplayResultSchema, answer, "a replay result");
     }
 
+    /** What became of events acted on; asked again while some are still on their way. */
+    async outcome(eventIds: readonly number[]): Promise<Outcome> {
+        const answer = await this.call(MODEL, "get_outcome", [[...eventIds]]);
+        return parse(OutcomeSchema, answer, "an outcome");
+    }
+
     async event(eventId: number): Promise<EventDetail> {
         return parse(EventDetailSchema, await this.call(MODEL, "get_event", [eventId]), "an event");
     }
@@ -149,9 +160,15 @@ export class CockpitApi {
     }
 }
 
+const VIEW_STATES: Record<ListView, string | null> = {
+    exceptions: null,
+    approvals: "awaiting_approval",
+    stale: "stale",
+};
+
 function filterKwargs(filters: ExceptionFilters): Record<string, unknown> {
     return {
-        state: filters.stale ? "stale" : null,
+        state: VIEW_STATES[filters.view ?? "exceptions"],
         system_id: filters.systemId ?? null,
         error_class: filters.errorClass ?? null,
         assignee: filters.assignee ?? null,

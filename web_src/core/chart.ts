@@ -13,11 +13,14 @@ export function chartConstructor(): ChartConstructor {
     return lib;
 }
 
-export type ChartInstance = ChartClass<"bar", number[], string>;
+/** A category label; an array is drawn as one line per item (long event types, wrapped). */
+export type ChartLabel = string | string[];
+
+export type ChartInstance = ChartClass<"bar", number[], ChartLabel>;
 
 export function createChart(
     canvas: HTMLCanvasElement,
-    config: ChartConfiguration<"bar", number[], string>
+    config: ChartConfiguration<"bar", number[], ChartLabel>
 ): ChartInstance {
     const Chart = chartConstructor();
     return new Chart(canvas, config);

@@ -55,14 +55,24 @@ export const StaleReasonSchema = z.object({
     received_at: z.nullable(serverDatetime),
 });
 
+/** An amount as the server rounded it, with its currency's ISO code (core/format formatMoney). */
+export const MoneySchema = z.object({ value: z.number(), currency: z.string().check(z.length(3)) });
+
 export const ExceptionRowSchema = z.object({
     id: z.int(),
     system: z.string(),
     event_type: z.string(),
     webhook_id: z.string(),
     object_key: z.string(),
+    /** "Change Order PCO-014 Add fire sprinkler zone": the model's and the record's names. */
+    object_label: z.string(),
+    /** The sending platform's id of the object (the second half of object_key). */
+    external_id: z.string(),
     state: EventStateSchema,
+    /** The state and error class as Odoo's own lists name them, in the user's language. */
+    state_label: z.string(),
     error_class: z.nullable(ErrorClassSchema),
+    error_class_label: z.nullable(z.string()),
     error_message: z.string(),
     received_at: serverDatetime,
     attempts: count,
@@ -70,6 +80,8 @@ export const ExceptionRowSchema = z.object({
     approval: z.boolean(),
     /** Awaiting approval, and this user holds the right its handler names to accept or reject it. */
     can_decide: z.boolean(),
+    /** What an approval item is about in money (a change order's total), when its event says. */
+    amount: z.nullable(MoneySchema),
     /** Only for stale events whose watermark was recorded. */
     stale: z.nullable(StaleReasonSchema),
 });
@@ -109,7 +121,15 @@ export const EventDetailSchema = z.extend(ExceptionRowSchema, {
             reset_to_webhook_id: z.nullable(z.string()),
         })
     ),
-    record: z.nullable(z.object({ model: z.string(), id: z.int(), name: z.string() })),
+    record: z.nullable(
+        z.object({
+            model: z.string(),
+            id: z.int(),
+            name: z.string(),
+            /** The platform's number of the record (SC-3105 beside the purchase order P00013). */
+            external_id: z.nullable(z.string()),
+        })
+    ),
     audit: z.array(AuditEntrySchema),
 });
 
@@ -120,6 +140,22 @@ export const TrendsSchema = z.object({
     by_hour: z.array(z.object({ hour: serverDatetime, state: EventStateSchema, count })),
     by_error_class: z.array(z.object({ key: z.string(), count })),
     by_event_type: z.array(z.object({ key: z.string(), count })),
+});
+
+/** What became of events acted on: counts by state, those still on their way, and the
+ * commonest reasons of those still failing. */
+export const OutcomeSchema = z.object({
+    total: count,
+    states: z.partialRecord(EventStateSchema, count),
+    running: count,
+    reasons: z.array(
+        z.object({
+            error_class: z.nullable(ErrorClassSchema),
+            error_class_label: z.nullable(z.string()),
+            message: z.string(),
+            count,
+        })
+    ),
 });
 
 export const ExceptionIdsSchema = z.array(z.int());
@@ -140,3 +176,5 @@ export type EventState = z.infer<typeof EventStateSchema>;
 export type StaleReason = z.infer<typeof StaleReasonSchema>;
 export type Trends = z.infer<typeof TrendsSchema>;
 export type ReplayResult = z.infer<typeof ReplayResultSchema>;
+export type Money = z.infer<typeof MoneySchema>;
+export type Outcome = z.infer<typeof OutcomeSchema>;

@@ -1,4 +1,5 @@
 import type { ChartConfiguration } from "chart.js";
+import type { ChartLabel } from "./chart";
 import { parseServerDatetime } from "./luxon";
 import type { EventState, Trends } from "./schemas";
 
@@ -73,7 +74,7 @@ export function hourlyChart(
     trends: Trends,
     zone: string,
     labels: Record<EventState, string>
-): ChartConfiguration<"bar", number[], string> {
+): ChartConfiguration<"bar", number[], ChartLabel> {
     const { hours, series } = hourlySeries(trends);
     return {
         type: "bar",
@@ -98,16 +99,38 @@ export function hourlyChart(
     };
 }
 
+/**
+ * A label longer than `max` characters as lines of at most `max`, broken after a dot, an
+ * underscore or a space ("subcontractor_invoice." / "received"): Chart.js gives a horizontal
+ * bar chart's labels the room of the longest line, and clips a label wider than the chart allows.
+ */
+export function wrapLabel(label: string, max = 18): ChartLabel {
+    if (label.length <= max) {
+        return label;
+    }
+    const lines: string[] = [];
+    let line = "";
+    for (const piece of label.split(/(?<=[._ ])/)) {
+        if (line && line.length + piece.length > max) {
+            lines.push(line.trimEnd());
+            line = "";
+        }
+        line += piece;
+    }
+    lines.push(line.trimEnd());
+    return lines;
+}
+
 /** A horizontal bar chart of counts by key (error class, event type), largest first. */
 export function breakdownChart(
     rows: ReadonlyArray<{ key: string; count: number }>,
     label: string,
     keyLabel: (key: string) => string = (key) => key
-): ChartConfiguration<"bar", number[], string> {
+): ChartConfiguration<"bar", number[], ChartLabel> {
     return {
         type: "bar",
         data: {
-            labels: rows.map((row) => keyLabel(row.key)),
+            labels: rows.map((row) => wrapLabel(keyLabel(row.key))),
             datasets: [
                 { label, data: rows.map((row) => row.count), backgroundColor: COLORS.failed },
             ],

@@ -71,3 +71,13 @@ declare module "@web/core/confirmation_dialog/confirmation_dialog" {
     /** Odoo's yes/no dialog; pass it to the dialog service with title, body, confirm, cancel. */
     export const ConfirmationDialog: unknown;
 }
+
+declare module "@web/core/user" {
+    /** The logged-in user (Odoo 18's user service object). */
+    export const user: { readonly userId: number };
+}
+
+declare module "@web/core/browser/browser" {
+    /** Odoo's wrapper of the browser globals (tests patch it); the cockpit uses its storage. */
+    export const browser: { readonly localStorage: Storage };
+}

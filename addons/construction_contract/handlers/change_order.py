@@ -129,12 +129,17 @@ class ChangeOrderHandler(EventHandler):
         change_order = self._existing(ctx, values)
         if change_order and not self._already_done(ctx, change_order):
             self._check_changeable(change_order)
-        total = sum(line[2]["amount"] for line in values["line_ids"][1:])
+        total, currency = self.approval_amount(ctx)
         return ctx.env._(
-            "%(action)s change order %(number)s \"%(title)s\" (%(kind)s, %(total).2f)",
+            "%(action)s change order %(number)s \"%(title)s\" (%(kind)s, %(total)s)",
             action=ctx.env._(self.verb_label).capitalize(), number=values["number"], title=values["title"],
-            kind=ctx.env._("prime") if values["kind"] == "prime" else ctx.env._("commitment"), total=total,
+            kind=ctx.env._("prime") if values["kind"] == "prime" else ctx.env._("commitment"),
+            total=currency.format(total),
         )
+
+    def approval_amount(self, ctx):
+        project = ctx.find("project.project", ctx.data["project_id"])
+        return sum(line["amount"] for line in ctx.data["lines"]), project.currency_id or ctx.company.currency_id
 
     def _already_done(self, _ctx, _change_order):
         return False

@@ -1,9 +1,12 @@
+import json
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
+from ..sync.context import HandlerContext
+from ..sync.errors import SyncError
 from .access import readable
 from .construction_sync_event import IGNORABLE, RETRYABLE, STALE_WINDOW_DAYS
 from .construction_sync_event_hourly import hour_of
@@ -22,6 +25,12 @@ ELIGIBLE = {
     "reject": ("awaiting_approval",),
     "apply_anyway": ("stale",),
 }
+# The list's approvals view (get_exceptions(state="awaiting_approval")).
+APPROVAL = "awaiting_approval"
+# States in which an event is still on its way: an outcome is final once none is left in them.
+RUNNING_STATES = ("pending", "processing")
+# How many different reasons an outcome names (the largest groups first).
+OUTCOME_REASONS = 3
 ORDERS = {
     "received_desc": "received_at desc, id desc",
     "received_asc": "received_at asc, id asc",
@@ -177,7 +186,7 @@ class ConstructionSyncCockpit(models.AbstractModel):
         )
         return {
             "total": Event.search_count(domain),
-            "rows": [self._row(event) for event in events],
+            "rows": self._rows(events),
         }
 
     @api.model
@@ -271,26 +280,98 @@ class ConstructionSyncCockpit(models.AbstractModel):
         return {"replayed": len(events)}
 
     @api.model
-    def _row(self, event):
-        """An event as a line of the exceptions list (the detail panel starts from it too)."""
+    def _rows(self, events):
+        """Events as lines of the exceptions list: a page's object names and labels are looked
+        up together, a few queries per page whatever its size."""
+        Event = self.env["construction.sync.event"]
+        states = dict(Event._fields["state"]._description_selection(self.env))
+        classes = dict(Event._fields["error_class"]._description_selection(self.env))
+        names = self._object_names(events)
+        return [self._row(event, states, classes, names) for event in events]
+
+    @api.model
+    def _row(self, event, states, classes, names):
+        """An event as a line of the exceptions list (the detail panel starts from it too), with
+        the selection labels and object names _rows read for the page."""
+        model, _sep, external_id = (event.object_key or "").partition(":")
         return {
             "id": event.id,
             "system": event.system_id.name,
             "event_type": event.event_type,
             "webhook_id": event.webhook_id,
             "object_key": event.object_key or "",
+            # "Change Order PCO-014 ...": the model as Odoo names it and the record's own name;
+            # the external id (the sending platform's number) is object_key's second half.
+            "object_label": self._object_label(model, external_id, names.get((event.system_id.id, model, external_id))),
+            "external_id": external_id,
             "state": event.state,
+            "state_label": states.get(event.state, event.state),
             "error_class": event.error_class or None,
+            "error_class_label": classes.get(event.error_class) if event.error_class else None,
             "error_message": event.error_message or event.approval_summary or "",
             "received_at": fields.Datetime.to_string(event.received_at),
             "attempts": event.attempts,
             "assignee": event.user_id.name or None,
-            "approval": event.state == "awaiting_approval",
+            "approval": event.state == APPROVAL,
             # Accept and Reject take the right the event's handler names (event._check_approver),
             # which is not always the integration manager's.
             "can_decide": event.can_decide,
+            "amount": self._approval_amount(event) if event.state == APPROVAL else None,
             "stale": self._stale_reason(event),
         }
+
+    @api.model
+    def _object_names(self, events):
+        """{(system id, model, external id): display name} of the records the events' objects
+        are mapped to, read in one query per model."""
+        keys = {}
+        for event in events:
+            model, _sep, external_id = (event.object_key or "").partition(":")
+            if model in self.env and external_id:
+                keys.setdefault(model, set()).add((event.system_id.id, external_id))
+        names = {}
+        Mapping = self.env["construction.sync.mapping"].sudo()
+        for model, wanted in keys.items():
+            mappings = Mapping.search([
+                ("res_model", "=", model),
+                ("system_id", "in", list({system_id for system_id, _external_id in wanted})),
+                ("external_id", "in", list({external_id for _system_id, external_id in wanted})),
+            ])
+            ids = {mapping.res_id for mapping in mappings if mapping.res_id}
+            # The user's own rights: a record they may not read keeps its external id only.
+            records = {
+                record.id: record.display_name
+                for record in self.env[model].browse(ids).exists()._filtered_access("read")
+            } if ids else {}
+            for mapping in mappings:
+                if mapping.res_id in records:
+                    names[(mapping.system_id.id, model, mapping.external_id)] = records[mapping.res_id]
+        return names
+
+    @api.model
+    def _object_label(self, model, external_id, name):
+        if not model:
+            return external_id
+        description = self.env["ir.model"].sudo()._get(model).name if model in self.env else model
+        return "%s %s" % (description, name or external_id)
+
+    @api.model
+    def _approval_amount(self, event):
+        """The amount an approver decides on, from the event's handler (EventHandler.approval_amount),
+        with its currency's ISO code for the cockpit to format; None when the event names none."""
+        handler = self.env["construction.sync.handler"]._get(event.event_type)
+        if not handler:
+            return None
+        try:
+            data = json.loads(event.sudo().payload)["data"]
+            amount = handler.approval_amount(HandlerContext(self.env, event, handler, data))
+        except (SyncError, AccessError, ValueError, KeyError, TypeError):
+            # The amount is a help for the reader; the approval itself checks everything again.
+            return None
+        if not amount:
+            return None
+        value, currency = amount
+        return {"value": currency.round(value), "currency": currency.name}
 
     @api.model
     def _stale_reason(self, event):
@@ -334,14 +415,15 @@ class ConstructionSyncCockpit(models.AbstractModel):
         is_manager = self.env.user.has_group("construction_sync.group_manager")
         mapping_model, _sep, mapping_external_id = (event.waiting_for or "").partition(":")
         return {
-            **self._row(event),
+            **self._rows(event)[0],
             "error_message": event.error_message or "",
             "approval_summary": event.approval_summary or "",
             "traceback": (event.sudo().error_traceback or None) if is_manager else None,
             "payload": event.payload_pretty or "",
             "waiting_for": {"model": mapping_model, "external_id": mapping_external_id} if event.waiting_for else None,
             "watermark": self._watermark(event),
-            "record": {"model": event.res_model, "id": event.res_id, "name": event.record_ref.display_name}
+            "record": {"model": event.res_model, "id": event.res_id, "name": event.record_ref.display_name,
+                       "external_id": self._record_external_id(event)}
             if event.record_ref else None,
             "audit": [{
                 "at": fields.Datetime.to_string(entry.at),
@@ -351,6 +433,47 @@ class ConstructionSyncCockpit(models.AbstractModel):
                 "to_state": entry.to_state or None,
                 "message": entry.message or "",
             } for entry in event.audit_ids.sorted(lambda a: (a.at, a.id), reverse=True)],
+        }
+
+    @api.model
+    def _record_external_id(self, event):
+        """The sending platform's number of the record the event produced (SC-3105 beside the
+        purchase order's P00013), from its mapping; None when it is the record's own name."""
+        mapping = self.env["construction.sync.mapping"].sudo().search([
+            ("system_id", "=", event.system_id.id), ("res_model", "=", event.res_model),
+            ("res_id", "=", event.res_id),
+        ], limit=1)
+        return mapping.external_id or None
+
+    @api.model
+    def get_outcome(self, event_ids):
+        """What became of events the user acted on (a bulk retry's, once the runners had them):
+        how many are in each state, how many are still on their way, and the commonest reasons
+        of those still failing. One aggregate query over the ids, within the user's rules."""
+        self._check_access()
+        Event = self.env["construction.sync.event"]
+        ids = [int(event_id) for event_id in event_ids][:SELECT_ALL_MAX]
+        query = Event._search([("id", "in", ids)])
+        columns = [SQL.identifier(Event._table, name) for name in ("state", "error_class", "error_message")]
+        query.groupby = SQL(", ").join(columns)
+        self.env.cr.execute(query.select(*columns, SQL("count(*)")))
+        states, reasons = {}, []
+        classes = dict(Event._fields["error_class"]._description_selection(self.env))
+        for state, error_class, message, count in self.env.cr.fetchall():
+            states[state] = states.get(state, 0) + count
+            if state in ("failed", "dead"):
+                reasons.append({
+                    "error_class": error_class or None,
+                    "error_class_label": classes.get(error_class) if error_class else None,
+                    "message": (message or "").strip(),
+                    "count": count,
+                })
+        reasons.sort(key=lambda reason: (-reason["count"], reason["message"]))
+        return {
+            "total": sum(states.values()),
+            "states": states,
+            "running": sum(states.get(state, 0) for state in RUNNING_STATES),
+            "reasons": reasons[:OUTCOME_REASONS],
         }
 
     @api.model

@@ -37,6 +37,11 @@ class EventHandler:
         returns the sentence an approver reads. Runs before an approval gate."""
         return "%s %s" % (self.event_type, self.object_external_id(ctx.data))
 
+    def approval_amount(self, _ctx):
+        """The amount an approver decides on, as (amount, res.currency record), for the cockpit's
+        approval queue; None when the event carries no amount. Reads, never writes."""
+        return None
+
     def apply(self, ctx):
         """Writes the event into Odoo; returns the record it produced or updated."""
         raise NotImplementedError

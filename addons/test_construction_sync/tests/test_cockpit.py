@@ -92,6 +92,59 @@ class TestCockpitQueries(SyncCase):
         with self.assertRaises(AccessError):
             self.Cockpit.with_user(self.user_plain).get_overview()
 
+    def test_rows_say_states_classes_and_objects_as_odoo_names_them(self):
+        row, = self.Cockpit.with_user(self.user_integration).get_exceptions(system_id=self.system.id)["rows"]
+        self.assertEqual((row["state"], row["state_label"]), ("failed", "Failed"))
+        self.assertEqual((row["error_class"], row["error_class_label"]), ("data", "Data"))
+        # Nothing is mapped to P-77 yet: the model's name and the platform's id.
+        self.assertEqual((row["object_label"], row["external_id"]), ("Sync Test Site P-77", "P-77"))
+        self.assertIsNone(row["amount"], "not an approval item")
+        # Once an object is mapped, its record's own name; the platform's id stays beside it.
+        site = self.env[SITE_MODEL].create({"name": "Riverside Site"})
+        self.Mapping.create({"system_id": self.system.id, "res_model": SITE_MODEL, "external_id": "P-77",
+                             "res_id": site.id})
+        row, = self.Cockpit.get_exceptions(system_id=self.system.id)["rows"]
+        self.assertEqual((row["object_label"], row["external_id"]), ("Sync Test Site Riverside Site", "P-77"))
+
+    def test_the_outcome_of_a_bulk_retry_is_followed_to_its_end(self):
+        # 25 failing events: more than a request applies itself, so the runners get them.
+        failing = self.waiting
+        for index in range(24):
+            failing |= self.deliver(SITE, {"id": "P-9%02d" % index, "name": "Job %s" % index, "customer_id": "C-77"})
+        self.drain()
+        self.assertEqual(set(failing.mapped("state")), {"failed"})
+        as_user = self.Cockpit.with_user(self.user_integration)
+        results = as_user.act("retry", failing.ids, skip_ineligible=True)
+        self.assertEqual({r["state"] for r in results}, {"pending"}, "handed to the runners, not applied inline")
+        self.drain()
+        # As if the runners had not reached five of them yet: the end is not told before they have.
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE construction_sync_event SET state = 'pending' WHERE id = ANY(%s)",
+                            (failing[:5].ids,))
+        outcome = as_user.get_outcome(failing.ids)
+        self.assertEqual((outcome["total"], outcome["running"], outcome["states"]),
+                         (25, 5, {"failed": 20, "pending": 5}))
+        self.env.cr.execute("UPDATE construction_sync_event SET state = 'failed' WHERE id = ANY(%s)",
+                            (failing[:5].ids,))
+        outcome = as_user.get_outcome(failing.ids)
+        self.assertEqual((outcome["total"], outcome["running"], outcome["states"]), (25, 0, {"failed": 25}))
+        reason, = outcome["reasons"]
+        self.assertEqual((reason["error_class"], reason["error_class_label"], reason["count"]), ("data", "Data", 25))
+        self.assertIn("C-77", reason["message"])
+
+    def test_the_approvals_view_lists_only_items_awaiting_approval(self):
+        self.system.setting_ids.filtered(lambda s: s.event_type == CONTACT).requires_approval = True
+        approval = self.deliver(CONTACT, {"id": "C-50", "name": "Needs a yes", "kind": "vendor"})
+        self.drain()
+        self.assertEqual(approval.state, "awaiting_approval")
+        page = self.Cockpit.get_exceptions(system_id=self.system.id, state="awaiting_approval")
+        # The contact queued in setUp waits for approval too.
+        self.assertEqual(sorted(row["id"] for row in page["rows"]), sorted((approval | self.queued).ids))
+        self.assertEqual(page["rows"][0]["state_label"], "Awaiting Approval")
+        self.assertIsNone(page["rows"][0]["amount"], "the test event type names no amount")
+        self.assertEqual(self.Cockpit.get_exceptions(system_id=self.system.id)["total"], 3,
+                         "the exceptions view still lists the failure and the approval item")
+
 
 @tagged("post_install", "-at_install")
 class TestCockpitTrends(SyncCase):

@@ -6,6 +6,7 @@ import {
     formatBusinessAge,
     type BusinessHours,
 } from "../../../web_src/core/aging";
+import { english } from "../words";
 
 const BERLIN = defaultBusinessHours("Europe/Berlin");
 
@@ -75,6 +76,6 @@ describe("formatBusinessAge", () => {
         [3_600, "1 h"],
         [45 * 3_600 + 59, "45 h"],
     ])("%i seconds reads %s", (seconds, expected) => {
-        expect(formatBusinessAge(seconds)).toBe(expected);
+        expect(formatBusinessAge(seconds, english)).toBe(expected);
     });
 });

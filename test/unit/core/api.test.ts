@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { CockpitApi, CockpitDataError, type OrmCall } from "../../../web_src/core/api";
 import { summariseOutcome } from "../../../web_src/core/format";
+import { english } from "../words";
 
 const system = {
     id: 1,
@@ -24,14 +25,19 @@ const row = {
     event_type: "project.upserted",
     webhook_id: "msg_1",
     object_key: "project.project:P-200",
+    object_label: "Project P-200",
+    external_id: "P-200",
     state: "failed",
+    state_label: "Failed",
     error_class: "data",
+    error_class_label: "Data",
     error_message: "Unknown customer 'C-20'",
     received_at: "2026-11-23 08:16:00",
     attempts: 1,
     assignee: null,
     approval: false,
     can_decide: false,
+    amount: null,
     stale: null,
 };
 
@@ -117,9 +123,11 @@ describe("CockpitApi", () => {
         const approval = {
             ...row,
             state: "awaiting_approval",
+            state_label: "Awaiting approval",
             error_class: null,
             approval: true,
             can_decide: true,
+            amount: null,
         };
         const api = new CockpitApi(
             answering({ get_exceptions: { total: 2, rows: [row, approval] } }).call
@@ -152,8 +160,12 @@ describe("event detail", () => {
             event_type: "project.upserted",
             webhook_id: "msg_1",
             object_key: "project.project:P-200",
+            object_label: "Project P-200",
+            external_id: "P-200",
             state: "failed",
+            state_label: "Failed",
             error_class: "data",
+            error_class_label: "Data",
             error_message: "Unknown customer",
             approval_summary: "",
             traceback: null,
@@ -163,6 +175,7 @@ describe("event detail", () => {
             assignee: null,
             approval: false,
             can_decide: false,
+            amount: null,
             stale: null,
             waiting_for: { model: "res.partner", external_id: "C-20" },
             watermark: null,
@@ -191,13 +204,13 @@ describe("event detail", () => {
 
 describe("summariseOutcome", () => {
     test("counts applied, queued and still failing events", () => {
-        expect(summariseOutcome(["done", "done", "failed", "pending"])).toBe(
+        expect(summariseOutcome(["done", "done", "failed", "pending"], english)).toBe(
             "2 applied, 1 queued, 1 still failing"
         );
-        expect(summariseOutcome(["ignored", "awaiting_approval"])).toBe(
+        expect(summariseOutcome(["ignored", "awaiting_approval"], english)).toBe(
             "1 closed, 1 awaiting approval"
         );
-        expect(summariseOutcome([])).toBe("nothing changed");
+        expect(summariseOutcome([], english)).toBe("nothing changed");
     });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { DateTime } from "luxon";
 import { formatAge } from "../../../web_src/core/format";
+import { english } from "../words";
 import { localInputToServer, parseServerDatetime, toLocalInput } from "../../../web_src/core/luxon";
 
 const reference = DateTime.fromISO("2026-11-23T12:00:00Z");
@@ -16,11 +17,11 @@ describe("formatAge", () => {
         [86_400, "1 d"],
         [10 * 86_400 + 5, "10 d"],
     ])("%i seconds reads %s", (seconds, expected) => {
-        expect(formatAge(reference.minus({ seconds }), reference)).toBe(expected);
+        expect(formatAge(reference.minus({ seconds }), reference, english)).toBe(expected);
     });
 
     test("a timestamp in the future (clock skew) reads as zero, not negative", () => {
-        expect(formatAge(reference.plus({ minutes: 3 }), reference)).toBe("0 s");
+        expect(formatAge(reference.plus({ minutes: 3 }), reference, english)).toBe("0 s");
     });
 });
 

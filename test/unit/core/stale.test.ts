@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { CockpitApi, type OrmCall } from "../../../web_src/core/api";
 import { summariseOutcome } from "../../../web_src/core/format";
+import { english } from "../words";
 import { formatServerDatetime } from "../../../web_src/core/luxon";
 
 // Stale events in the cockpit (issue 12): counted per system, listed in their own view with the
@@ -28,14 +29,19 @@ const staleRow = {
     event_type: "partner.upserted",
     webhook_id: "msg_late",
     object_key: "res.partner:C-9",
+    object_label: "Contact C-9",
+    external_id: "C-9",
     state: "stale",
+    state_label: "Stale",
     error_class: null,
+    error_class_label: null,
     error_message: "",
     received_at: "2026-11-23 08:16:00",
     attempts: 1,
     assignee: null,
     approval: false,
     can_decide: false,
+    amount: null,
     stale: {
         watermark: "9999-12-31 23:00:00",
         event_id: 4,
@@ -112,7 +118,7 @@ describe("stale events", () => {
             get_exception_ids: [9],
         });
         const api = new CockpitApi(call);
-        const page = await api.exceptions({ stale: true, systemId: 1, offset: 0, limit: 50 });
+        const page = await api.exceptions({ view: "stale", systemId: 1, offset: 0, limit: 50 });
         expect(page.rows[0]?.stale?.webhook_id).toBe("msg_future");
         expect(calls[0]).toEqual([
             "construction.sync.cockpit",
@@ -120,14 +126,14 @@ describe("stale events", () => {
             [],
             expect.objectContaining({ state: "stale", system_id: 1 }),
         ]);
-        expect(await api.exceptionIds({ stale: true })).toEqual([9]);
+        expect(await api.exceptionIds({ view: "stale" })).toEqual([9]);
         expect(calls[1]).toEqual([
             "construction.sync.cockpit",
             "get_exception_ids",
             [],
             expect.objectContaining({ state: "stale" }),
         ]);
-        await api.exceptions({ stale: false, offset: 0, limit: 50 });
+        await api.exceptions({ view: "exceptions", offset: 0, limit: 50 });
         expect(calls[2]?.[3]).toEqual(expect.objectContaining({ state: null }));
     });
 
@@ -181,8 +187,8 @@ describe("stale events", () => {
     });
 
     test("an outcome counts stale events as stale, not as failing", () => {
-        expect(summariseOutcome(["stale", "done"])).toBe("1 applied, 1 stale");
-        expect(summariseOutcome(["stale", "failed"])).toBe("1 stale, 1 still failing");
+        expect(summariseOutcome(["stale", "done"], english)).toBe("1 applied, 1 stale");
+        expect(summariseOutcome(["stale", "failed"], english)).toBe("1 stale, 1 still failing");
     });
 
     test("a watermark reads in the reader's time zone, to the second, even in year 9999", () => {

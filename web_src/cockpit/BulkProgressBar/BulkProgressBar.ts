@@ -1,7 +1,8 @@
 import { Component } from "@odoo/owl";
 import { _t } from "../translation";
+import { words } from "../words";
 import { percentDone, type BulkProgress } from "../../core/bulk";
-import { summariseOutcome } from "../../core/format";
+import { summariseCounts } from "../../core/format";
 
 interface Props {
     progress: BulkProgress;
@@ -28,11 +29,7 @@ export class BulkProgressBar extends Component<Props> {
 
     get outcome(): string {
         const { states, skipped, failed, cancelled, processed, total } = this.props.progress;
-        const parts = [
-            summariseOutcome(
-                Object.entries(states).flatMap(([state, count]) => Array(count).fill(state))
-            ),
-        ];
+        const parts = [summariseCounts(states, words)];
         if (skipped) parts.push(_t("%s skipped (no longer in a state for this action)", skipped));
         if (failed) parts.push(_t("%s refused", failed));
         if (cancelled) parts.push(_t("cancelled after %s of %s", processed, total));

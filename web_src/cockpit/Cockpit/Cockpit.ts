@@ -1,6 +1,9 @@
 import { Component, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { _t } from "../translation";
+import { words } from "../words";
+import { browser } from "@web/core/browser/browser";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import { user } from "@web/core/user";
 import {
     useService,
     type ActionService,
@@ -13,12 +16,14 @@ import {
     type CockpitAction,
     type ExceptionFilters,
     type ExceptionOrder,
+    type ListView,
     type ReplayRange,
 } from "../../core/api";
 import { emptyProgress, errorMessage, runInChunks, type BulkProgress } from "../../core/bulk";
-import { summariseOutcome } from "../../core/format";
+import { describeOutcome, summariseOutcome } from "../../core/format";
 import {
     ChangedNotificationSchema,
+    type ActionResult,
     type ErrorClass,
     type EventDetail as Detail,
     type ExceptionRow,
@@ -40,11 +45,18 @@ interface State {
     loading: boolean;
     busy: boolean;
     error: string | null;
+    /** The outcome of the person's last action; it stays in view (sticky) until dismissed. */
     notice: string | null;
+    /** The same outcome on each row acted on, for the rows still in the list. */
+    outcomes: Record<number, string>;
+    /** Events of the last action still being applied (a bulk retry goes to the runners): the
+     * cockpit asks what became of them until none is left, then says it. */
+    following: { ids: number[]; verb: string } | null;
+    running: number;
     systems: SystemHealth[];
     isManager: boolean;
-    /** The list shows the stale events of the last `staleDays` days instead of the exceptions. */
-    stale: boolean;
+    /** Exceptions, the approval items among them, or the stale events of the last `staleDays`. */
+    view: ListView;
     staleDays: number;
     selectedSystemId: number | null;
     errorClass: ErrorClass | null;
@@ -67,13 +79,15 @@ interface State {
     trends: Trends | null;
     trendDays: 7 | 30;
     trendsError: string | null;
+    /** Trends open or collapsed, remembered per user in this browser. */
+    trendsOpen: boolean;
     showReplay: boolean;
     /** Odoo's bus is connected: changes arrive as they happen, polling is off. */
     live: boolean;
 }
 
 type FilterKey =
-    | "stale"
+    | "view"
     | "selectedSystemId"
     | "errorClass"
     | "assignee"
@@ -88,6 +102,43 @@ const POLL_MS = 30_000;
 // Bus notifications arrive once per runner commit at most; a burst of them refreshes once.
 const REFRESH_DEBOUNCE_MS = 1_000;
 const CHANGED = "construction_sync/changed";
+// While events of the person's last action are still being applied, asked again this often.
+const FOLLOW_MS = 2_000;
+
+/** Where the trends' open or collapsed state is kept: per user, in this browser. */
+function trendsKey(): string {
+    return `construction_sync.cockpit.trends_open.${user.userId}`;
+}
+
+/** The past participle of an action, for "601 retried: …" (literal _t calls, so they are extracted). */
+function actionDone(action: CockpitAction): string {
+    const labels: Record<CockpitAction, () => string> = {
+        retry: () => _t("retried"),
+        assign_me: () => _t("assigned to you"),
+        ignore: () => _t("ignored"),
+        note: () => _t("noted"),
+        accept: () => _t("accepted"),
+        reject: () => _t("rejected"),
+        apply_anyway: () => _t("applied anyway"),
+        reset_watermark: () => _t("reset"),
+    };
+    return labels[action]();
+}
+
+/** What an action did to one event, shown on its row. */
+function rowOutcome(result: ActionResult[number]): string {
+    const labels: Partial<Record<string, () => string>> = {
+        done: () => _t("Applied."),
+        pending: () => _t("Queued: being applied."),
+        processing: () => _t("Queued: being applied."),
+        awaiting_approval: () => _t("Awaiting approval."),
+        ignored: () => _t("Closed."),
+        stale: () => _t("Stale: older than what was applied."),
+    };
+    const label = labels[result.state];
+    // The row's Why column shows the new reason beside it.
+    return label ? label() : _t("Still failing.");
+}
 
 /** The verb on the button, translated when asked (literal _t calls, so they are extracted). */
 function actionLabel(action: CockpitAction): string {
@@ -130,6 +181,7 @@ export class Cockpit extends Component<Props> {
     private timer: ReturnType<typeof setInterval> | undefined;
     private refreshTimer: ReturnType<typeof setTimeout> | undefined;
     private refreshPending = false;
+    private followTimer: ReturnType<typeof setTimeout> | undefined;
     // Filters, polling and bus messages each start a reload; answers can come back out of
     // order, and only the newest request's answer matches what the filters show.
     private reloadSeq = 0;
@@ -147,9 +199,12 @@ export class Cockpit extends Component<Props> {
             busy: false,
             error: null,
             notice: null,
+            outcomes: {},
+            following: null,
+            running: 0,
             systems: [],
             isManager: false,
-            stale: false,
+            view: "exceptions",
             staleDays: 7,
             selectedSystemId: null,
             errorClass: null,
@@ -171,6 +226,7 @@ export class Cockpit extends Component<Props> {
             trends: null,
             trendDays: 7,
             trendsError: null,
+            trendsOpen: browser.localStorage.getItem(trendsKey()) === "1",
             showReplay: false,
             live: false,
         });
@@ -195,6 +251,8 @@ export class Cockpit extends Component<Props> {
         onWillUnmount(() => {
             clearInterval(this.timer);
             clearTimeout(this.refreshTimer);
+            clearTimeout(this.followTimer);
+            this.state.following = null;
             this.bus.unsubscribe(CHANGED, onChanged);
             for (const type of ["connect", "reconnect", "disconnect"]) {
                 this.bus.removeEventListener(type, onConnection);
@@ -204,6 +262,30 @@ export class Cockpit extends Component<Props> {
 
     private updateLive(): void {
         this.state.live = this.bus.workerState === "CONNECTED";
+    }
+
+    get liveLabel(): string {
+        return this.state.live ? _t("● Live") : _t("Polling every 30 s: not live");
+    }
+
+    get liveTitle(): string {
+        return this.state.live
+            ? _t("Changes appear as the runners apply events.")
+            : _t(
+                  "Odoo's live updates (the bus websocket) are not connected, so the cockpit asks the server every 30 seconds. With several workers, the websocket needs a proxy that sends /websocket to Odoo's gevent port (see the README)."
+              );
+    }
+
+    get locale(): string | undefined {
+        return document.documentElement.lang || undefined;
+    }
+
+    toggleTrends(): void {
+        this.state.trendsOpen = !this.state.trendsOpen;
+        browser.localStorage.setItem(trendsKey(), this.state.trendsOpen ? "1" : "0");
+        if (this.state.trendsOpen) {
+            void this.loadTrends();
+        }
     }
 
     /** A bus message: events of these systems changed state somewhere (a runner, a colleague). */
@@ -240,7 +322,7 @@ export class Cockpit extends Component<Props> {
 
     get filters(): ExceptionFilters {
         return {
-            stale: this.state.stale,
+            view: this.state.view,
             systemId: this.state.selectedSystemId,
             errorClass: this.state.errorClass,
             assignee: this.state.assignee,
@@ -252,6 +334,10 @@ export class Cockpit extends Component<Props> {
 
     async loadTrends(days: 7 | 30 = this.state.trendDays): Promise<void> {
         this.state.trendDays = days;
+        if (!this.state.trendsOpen) {
+            // Collapsed: nothing is drawn, so nothing is asked; opening them loads them.
+            return;
+        }
         try {
             this.state.trends = await this.api.trends(days, this.state.selectedSystemId);
             this.state.trendsError = null;
@@ -380,7 +466,14 @@ export class Cockpit extends Component<Props> {
             this.state.notice =
                 action === "reset_watermark"
                     ? _t("Watermark reset: the object's next update applies.")
-                    : summariseOutcome(results.map((result) => result.state));
+                    : summariseOutcome(
+                          results.map((result) => result.state),
+                          words
+                      );
+            this.state.outcomes = Object.fromEntries(
+                results.map((result) => [result.id, rowOutcome(result)])
+            );
+            this.follow(results, actionDone(action));
             this.state.text = "";
             await this.reload();
             if (this.state.detail && eventIds.includes(this.state.detail.id)) {
@@ -397,6 +490,85 @@ export class Cockpit extends Component<Props> {
         }
     }
 
+    /**
+     * Follows the events of an action that are still on their way (a bulk retry is applied by
+     * the runners, not in the request) until none is left, then says what became of all of
+     * them: "601 retried: 0 applied, 601 still failing (Business: …)".
+     */
+    follow(results: ReadonlyArray<{ id: number; state: string }>, verb: string): void {
+        clearTimeout(this.followTimer);
+        const running = results.filter(
+            (result) => result.state === "pending" || result.state === "processing"
+        );
+        if (!running.length) {
+            this.state.following = null;
+            this.state.running = 0;
+            return;
+        }
+        this.state.following = { ids: results.map((result) => result.id), verb };
+        this.state.running = running.length;
+        this.state.notice = this.followingNotice(results.length, verb, running.length);
+        this.followTimer = setTimeout(() => void this.checkFollowed(), FOLLOW_MS);
+    }
+
+    private followingNotice(total: number, verb: string, running: number): string {
+        return _t("%s %s: %s still being applied…", total, verb, running);
+    }
+
+    private async checkFollowed(): Promise<void> {
+        const following = this.state.following;
+        if (!following) {
+            return;
+        }
+        try {
+            const outcome = await this.api.outcome(following.ids);
+            if (this.state.following !== following) {
+                return;
+            }
+            this.state.running = outcome.running;
+            if (outcome.running) {
+                this.state.notice = this.followingNotice(
+                    outcome.total,
+                    following.verb,
+                    outcome.running
+                );
+                this.followTimer = setTimeout(() => void this.checkFollowed(), FOLLOW_MS);
+                return;
+            }
+            this.state.notice = describeOutcome(outcome, following.verb, words);
+            this.state.following = null;
+            this.refresh();
+        } catch (error) {
+            this.state.following = null;
+            this.state.running = 0;
+            this.state.error = errorMessage(error);
+        }
+    }
+
+    dismissNotice(): void {
+        this.state.notice = null;
+        this.state.outcomes = {};
+    }
+
+    /** The approval items the Approvals tab lists: the selected system's, or every system's. */
+    get approvalCount(): number {
+        return this.visibleSystems.reduce((sum, system) => sum + system.awaiting_approval, 0);
+    }
+
+    /** Events of the visible systems still queued: the list never says "nothing waits" while
+     * retried events may still come back. */
+    get queued(): number {
+        const queued = this.visibleSystems.reduce((sum, system) => sum + system.queue_depth, 0);
+        return Math.max(this.state.running, this.state.view === "stale" ? 0 : queued);
+    }
+
+    private get visibleSystems(): SystemHealth[] {
+        return this.state.systems.filter(
+            (system) =>
+                this.state.selectedSystemId === null || system.id === this.state.selectedSystemId
+        );
+    }
+
     /** Apply anyway or Reset watermark, from a stale event's detail (managers). */
     staleAction(action: StaleAction, eventId: number, reason: string): Promise<boolean> {
         return this.act(action, [eventId], reason);
@@ -411,11 +583,7 @@ export class Cockpit extends Component<Props> {
 
     /** The stale events the Stale tab lists: the selected system's, or every system's. */
     get staleCount(): number {
-        const systems = this.state.systems.filter(
-            (system) =>
-                this.state.selectedSystemId === null || system.id === this.state.selectedSystemId
-        );
-        return systems.reduce((sum, system) => sum + system.stale, 0);
+        return this.visibleSystems.reduce((sum, system) => sum + system.stale, 0);
     }
 
     async actOnSelection(action: CockpitAction): Promise<void> {
@@ -483,17 +651,23 @@ export class Cockpit extends Component<Props> {
         const text = this.state.text || undefined;
         this.state.bulkLabel = _t("%s: every matching event", label);
         Object.assign(this.state.bulk, emptyProgress(this.state.total), { running: true });
+        const results: ActionResult = [];
         try {
             const ids = await this.api.exceptionIds(this.filters);
             await runInChunks(
                 ids,
-                (chunk) => this.api.act(action, chunk, text, true),
+                async (chunk) => {
+                    const answer = await this.api.act(action, chunk, text, true);
+                    results.push(...answer);
+                    return answer;
+                },
                 this.state.bulk
             );
         } catch (error) {
             this.state.bulk.running = false;
             this.state.bulk.errors.push(errorMessage(error));
         }
+        this.follow(results, actionDone(action));
         this.state.allMatching = false;
         this.state.selectedIds = [];
         this.state.text = "";

@@ -1,5 +1,6 @@
 import { Component, onWillUpdateProps, useState } from "@odoo/owl";
 import { _t } from "../translation";
+import { formatMoney } from "../../core/format";
 import { formatServerDatetime } from "../../core/luxon";
 import type { EventDetail as Detail } from "../../core/schemas";
 import { staleReason } from "../stale";
@@ -46,6 +47,12 @@ export class EventDetail extends Component<Props> {
 
     get staleReason(): string {
         return staleReason(this.props.detail);
+    }
+
+    /** The approval item's amount with its currency, in the reader's locale. */
+    get amount(): string {
+        const amount = this.props.detail.amount;
+        return amount ? formatMoney(amount, document.documentElement.lang || undefined) : "";
     }
 
     /** The object's watermark now, and what a reset sets it back to. */

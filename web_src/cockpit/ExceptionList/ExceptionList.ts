@@ -1,16 +1,26 @@
 import { Component, onPatched, useRef, useState } from "@odoo/owl";
 import { _t } from "../translation";
+import { words } from "../words";
 import { businessSeconds, defaultBusinessHours, formatBusinessAge } from "../../core/aging";
-import { formatAge } from "../../core/format";
+import type { ListView } from "../../core/api";
+import { formatAge, formatMoney } from "../../core/format";
 import { now, parseServerDatetime } from "../../core/luxon";
 import type { ExceptionRow } from "../../core/schemas";
 import { staleReason } from "../stale";
 
 interface Props {
     rows: ExceptionRow[];
-    /** The Stale view: stale events of the last `staleDays` days instead of the exceptions. */
-    stale: boolean;
+    /** Exceptions, the approval items among them, or the stale events of the last `staleDays`. */
+    view: ListView;
     staleDays: number;
+    /** What the person's last action did to each row acted on, shown on that row. */
+    outcomes: Record<number, string>;
+    /** Events still being applied (retried, queued): while there are, the list is not "empty". */
+    running: number;
+    /** The detail panel is open beside the list: the columns it repeats are left out. */
+    narrow: boolean;
+    /** The user's language as a BCP 47 tag, for amounts. */
+    locale: string | undefined;
     total: number;
     offset: number;
     limit: number;
@@ -33,8 +43,12 @@ export class ExceptionList extends Component<Props> {
     static override template = "construction_sync.ExceptionList";
     static override props = {
         rows: { type: Array },
-        stale: { type: Boolean },
+        view: { type: String },
         staleDays: { type: Number },
+        outcomes: { type: Object },
+        running: { type: Number },
+        narrow: { type: Boolean },
+        locale: { type: String, optional: true },
         total: { type: Number },
         offset: { type: Number },
         limit: { type: Number },
@@ -100,17 +114,58 @@ export class ExceptionList extends Component<Props> {
         const reference = now();
         const since = parseServerDatetime(row.received_at);
         const hours = defaultBusinessHours(reference.zoneName ?? "UTC");
-        return formatBusinessAge(businessSeconds(since, reference, hours));
+        return formatBusinessAge(businessSeconds(since, reference, hours), words);
     }
 
     age(row: ExceptionRow): string {
-        return formatAge(parseServerDatetime(row.received_at), now());
+        return formatAge(parseServerDatetime(row.received_at), now(), words);
+    }
+
+    get stale(): boolean {
+        return this.props.view === "stale";
     }
 
     get title(): string {
-        return this.props.stale
-            ? _t("Stale events of the last %s days", this.props.staleDays)
-            : _t("Exceptions");
+        const titles: Record<ListView, () => string> = {
+            exceptions: () => _t("Exceptions"),
+            approvals: () => _t("Awaiting approval"),
+            stale: () => _t("Stale events of the last %s days", this.props.staleDays),
+        };
+        return titles[this.props.view]();
+    }
+
+    /** Amounts show once a row on the page has one (the approvals of change orders, say). */
+    get showAmount(): boolean {
+        return this.props.rows.some((row) => row.amount);
+    }
+
+    amount(row: ExceptionRow): string {
+        return row.amount ? formatMoney(row.amount, this.props.locale) : "";
+    }
+
+    /** The platform's id under the record's name, unless the name already says it. */
+    externalId(row: ExceptionRow): string {
+        return row.external_id && !row.object_label.includes(row.external_id)
+            ? row.external_id
+            : "";
+    }
+
+    get emptyText(): string {
+        if (this.props.running) {
+            return _t(
+                "%s events are still being applied: those that fail again come back here.",
+                this.props.running
+            );
+        }
+        const texts: Record<ListView, () => string> = {
+            exceptions: () => _t("Nothing waits for you here: every delivered event was applied."),
+            approvals: () => _t("No item awaits approval."),
+            stale: () =>
+                _t(
+                    "No stale event: no delivery was older than what was already applied about its object."
+                ),
+        };
+        return texts[this.props.view]();
     }
 
     /** The Why column: the error or approval summary, or for a stale event the watermark it was
@@ -133,7 +188,7 @@ export class ExceptionList extends Component<Props> {
 
     get pageLabel(): string {
         const last = Math.min(this.props.total, this.props.offset + this.props.rows.length);
-        return `${this.props.offset + 1}–${last} of ${this.props.total}`;
+        return _t("%s–%s of %s", this.props.offset + 1, last, this.props.total);
     }
 
     get hasPrevious(): boolean {

@@ -7,10 +7,13 @@ import type { EventState, Trends } from "../../core/schemas";
 import { breakdownChart, hourlyChart } from "../../core/trends";
 
 interface Props {
+    /** Collapsed, only the title shows: the list is what people open the cockpit for. */
+    open: boolean;
     trends: Trends | null;
     days: 7 | 30;
     error: string | null;
     onDays: (days: 7 | 30) => void;
+    onToggle: () => void;
 }
 
 /**
@@ -20,10 +23,12 @@ interface Props {
 export class TrendsPanel extends Component<Props> {
     static override template = "construction_sync.TrendsPanel";
     static override props = {
+        open: { type: Boolean },
         trends: { type: [Object, { value: null }] },
         days: { type: Number },
         error: { type: [String, { value: null }] },
         onDays: { type: Function },
+        onToggle: { type: Function },
     };
 
     declare props: Props;
@@ -36,16 +41,38 @@ export class TrendsPanel extends Component<Props> {
 
     override setup(): void {
         this.state = useState({ libraryReady: false, libraryError: null });
-        onMounted(async () => {
-            try {
-                await loadBundle("web.chartjs_lib");
-                this.state.libraryReady = true;
-            } catch (error) {
-                this.state.libraryError = error instanceof Error ? error.message : String(error);
+        onMounted(() => {
+            if (this.props.open) {
+                void this.loadLibrary();
             }
         });
-        onPatched(() => this.draw());
+        onPatched(() => {
+            if (this.props.open) {
+                void this.loadLibrary();
+                this.draw();
+            } else {
+                // Collapsed: the canvases are gone, so are their charts.
+                this.destroy();
+            }
+        });
         onWillUnmount(() => this.destroy());
+    }
+
+    private loading = false;
+
+    private async loadLibrary(): Promise<void> {
+        if (this.state.libraryReady || this.loading) {
+            return;
+        }
+        this.loading = true;
+        try {
+            await loadBundle("web.chartjs_lib");
+            this.state.libraryReady = true;
+        } catch (error) {
+            this.state.libraryError = error instanceof Error ? error.message : String(error);
+        } finally {
+            this.loading = false;
+        }
     }
 
     get empty(): boolean {

@@ -5,13 +5,32 @@
 import { registry } from "@web/core/registry";
 
 // web_src/cockpit/Cockpit/Cockpit.ts
-import { Component as Component7, onMounted as onMounted2, onWillStart, onWillUnmount as onWillUnmount2, useState as useState5 } from "@odoo/owl";
+import { Component as Component7, onMounted as onMounted2, onWillStart, onWillUnmount as onWillUnmount2, useState as useState6 } from "@odoo/owl";
 
 // web_src/cockpit/translation.ts
 import { _t } from "@web/core/l10n/translation";
 
+// web_src/cockpit/words.ts
+var words = {
+  days: (count2) => _t("%s d", count2),
+  hours: (count2) => _t("%s h", count2),
+  minutes: (count2) => _t("%s min", count2),
+  seconds: (count2) => _t("%s s", count2),
+  applied: (count2) => _t("%s applied", count2),
+  queued: (count2) => _t("%s queued", count2),
+  closed: (count2) => _t("%s closed", count2),
+  awaitingApproval: (count2) => _t("%s awaiting approval", count2),
+  stale: (count2) => _t("%s stale", count2),
+  stillFailing: (count2) => _t("%s still failing", count2),
+  nothingChanged: () => _t("nothing changed"),
+  reason: (errorClass, message) => _t("%s: %s", errorClass, message),
+  outcome: (total, verb, parts) => _t("%s %s: %s", total, verb, parts)
+};
+
 // web_src/cockpit/Cockpit/Cockpit.ts
+import { browser } from "@web/core/browser/browser";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import { user } from "@web/core/user";
 import {
   useService
 } from "@web/core/utils/hooks";
@@ -44,6 +63,9 @@ var Cached = class {
 };
 function cached(getter) {
   return new Cached(getter);
+}
+function nullish(input) {
+  return input === null || input === void 0;
 }
 function cleanRegex(source) {
   const start = source.startsWith("^") ? 1 : 0;
@@ -269,6 +291,27 @@ function finalizeIssue(iss, ctx, config2) {
     full.input = iss.input;
   }
   return full;
+}
+var highSurrogate = /[\uD800-\uDBFF]/;
+function codePointLength(str) {
+  const units = str.length;
+  if (!highSurrogate.test(str))
+    return units;
+  let count2 = units;
+  for (let i = 0; i < units - 1; i++) {
+    if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
+      count2--;
+      i++;
+    }
+  }
+  return count2;
+}
+function getLengthableOrigin(input) {
+  if (Array.isArray(input))
+    return "array";
+  if (typeof input === "string")
+    return "string";
+  return "unknown";
 }
 function members(proto, table) {
   for (const key in table) {
@@ -601,6 +644,10 @@ var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   inst._zod.def = def;
   (_a2 = inst._zod).onattach ?? (_a2.onattach = []);
 });
+var _whenHasLength = (payload) => {
+  const val = payload.value;
+  return !nullish(val) && val.length !== void 0;
+};
 var numericOriginMap = {
   number: "number",
   bigint: "bigint",
@@ -693,6 +740,29 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
         continue: !def.abort
       });
     }
+  };
+});
+var $ZodCheckLengthEquals = /* @__PURE__ */ $constructor("$ZodCheckLengthEquals", (inst, def) => {
+  var _a2;
+  $ZodCheck.init(inst, def);
+  (_a2 = inst._zod.def).when ?? (_a2.when = _whenHasLength);
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    const units = input.length;
+    const length = typeof input === "string" && units >= def.length && units <= def.length * 2 ? codePointLength(input) : units;
+    if (length === def.length)
+      return;
+    const origin = getLengthableOrigin(input);
+    const tooBig = length > def.length;
+    payload.issues.push({
+      origin,
+      ...tooBig ? { code: "too_big", maximum: def.length } : { code: "too_small", minimum: def.length },
+      inclusive: true,
+      exact: true,
+      input: payload.value,
+      inst,
+      continue: !def.abort
+    });
   };
 });
 var $ZodCheckStringFormat = /* @__PURE__ */ $constructor("$ZodCheckStringFormat", (inst, def) => {
@@ -1254,6 +1324,161 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
     });
   };
 });
+var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
+  $ZodType.init(inst, def);
+  const memo = globalConfig.memoizer;
+  memo?.attach(inst);
+  inst._zod.parse = (payload, ctx) => {
+    const input = payload.value;
+    if (!isPlainObject(input)) {
+      payload.issues.push({
+        expected: "record",
+        code: "invalid_type",
+        input,
+        inst
+      });
+      return payload;
+    }
+    const proms = [];
+    const values = def.keyType._zod.values;
+    if (values && !def.partial) {
+      payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+      const recordKeys = /* @__PURE__ */ new Set();
+      for (const key of values) {
+        if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
+          recordKeys.add(typeof key === "number" ? key.toString() : key);
+          if (key === "__proto__")
+            continue;
+          const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+          if (keyResult instanceof Promise) {
+            throw new Error("Async schemas not supported in object keys currently");
+          }
+          if (keyResult.issues.length) {
+            payload.issues.push({
+              code: "invalid_key",
+              origin: "record",
+              issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
+              input: key,
+              path: [key],
+              inst
+            });
+            continue;
+          }
+          const outKey = keyResult.value;
+          if (outKey === "__proto__")
+            continue;
+          const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
+          if (result instanceof Promise) {
+            proms.push(result.then((result2) => {
+              if (result2.issues.length) {
+                payload.issues.push(...prefixIssues(key, result2.issues));
+              }
+              payload.value[outKey] = result2.value;
+            }));
+          } else {
+            if (result.issues.length) {
+              payload.issues.push(...prefixIssues(key, result.issues));
+            }
+            payload.value[outKey] = result.value;
+          }
+        }
+      }
+      let unrecognized;
+      for (const key in input) {
+        if (!recordKeys.has(key)) {
+          if (def.mode === "loose") {
+            if (key === "__proto__")
+              continue;
+            payload.value[key] = input[key];
+          } else {
+            unrecognized = unrecognized ?? [];
+            unrecognized.push(key);
+          }
+        }
+      }
+      if (unrecognized && unrecognized.length > 0) {
+        payload.issues.push({
+          code: "unrecognized_keys",
+          input,
+          inst,
+          keys: unrecognized,
+          continue: true
+        });
+      }
+    } else {
+      payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+      let unrecognized;
+      for (const key of Reflect.ownKeys(input)) {
+        if (key === "__proto__")
+          continue;
+        if (!Object.prototype.propertyIsEnumerable.call(input, key))
+          continue;
+        let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+        if (keyResult instanceof Promise) {
+          throw new Error("Async schemas not supported in object keys currently");
+        }
+        const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+        if (checkNumericKey) {
+          const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
+          if (retryResult instanceof Promise) {
+            throw new Error("Async schemas not supported in object keys currently");
+          }
+          if (retryResult.issues.length === 0) {
+            keyResult = retryResult;
+          }
+        }
+        if (keyResult.issues.length) {
+          if (def.mode === "loose") {
+            payload.value[key] = input[key];
+          } else if (values) {
+            unrecognized = unrecognized ?? [];
+            unrecognized.push(key);
+          } else {
+            payload.issues.push({
+              code: "invalid_key",
+              origin: "record",
+              issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
+              input: key,
+              path: [key],
+              inst
+            });
+          }
+          continue;
+        }
+        const outKey = keyResult.value;
+        if (outKey === "__proto__")
+          continue;
+        const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
+        if (result instanceof Promise) {
+          proms.push(result.then((result2) => {
+            if (result2.issues.length) {
+              payload.issues.push(...prefixIssues(key, result2.issues));
+            }
+            payload.value[outKey] = result2.value;
+          }));
+        } else {
+          if (result.issues.length) {
+            payload.issues.push(...prefixIssues(key, result.issues));
+          }
+          payload.value[outKey] = result.value;
+        }
+      }
+      if (unrecognized && unrecognized.length > 0) {
+        payload.issues.push({
+          code: "unrecognized_keys",
+          input,
+          inst,
+          keys: unrecognized,
+          continue: true
+        });
+      }
+    }
+    if (proms.length) {
+      return Promise.all(proms).then(() => payload);
+    }
+    return payload;
+  };
+});
 var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
   $ZodType.init(inst, def);
   const values = getEnumValues(def.entries);
@@ -1373,6 +1598,14 @@ function _positive(params) {
 // @__NO_SIDE_EFFECTS__
 function _nonnegative(params) {
   return /* @__PURE__ */ _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _length(length, params) {
+  return new $ZodCheckLengthEquals({
+    check: "length_equals",
+    ...normalizeParams(params),
+    length
+  });
 }
 // @__NO_SIDE_EFFECTS__
 function _regex(pattern, params) {
@@ -1508,6 +1741,20 @@ function union(options, params) {
     ...normalizeParams(params)
   });
 }
+var ZodMiniRecord = /* @__PURE__ */ $constructor("ZodMiniRecord", (inst, def) => {
+  $ZodRecord.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function partialRecord(keyType, valueType, params) {
+  return new ZodMiniRecord({
+    type: "record",
+    keyType,
+    valueType,
+    ...normalizeParams(params),
+    partial: true
+  });
+}
 var ZodMiniEnum = /* @__PURE__ */ $constructor("ZodMiniEnum", (inst, def) => {
   $ZodEnum.init(inst, def);
   ZodMiniType.init(inst, def);
@@ -1589,14 +1836,22 @@ var StaleReasonSchema = object({
   webhook_id: nullable(string2()),
   received_at: nullable(serverDatetime)
 });
+var MoneySchema = object({ value: number2(), currency: string2().check(_length(3)) });
 var ExceptionRowSchema = object({
   id: int(),
   system: string2(),
   event_type: string2(),
   webhook_id: string2(),
   object_key: string2(),
+  /** "Change Order PCO-014 Add fire sprinkler zone": the model's and the record's names. */
+  object_label: string2(),
+  /** The sending platform's id of the object (the second half of object_key). */
+  external_id: string2(),
   state: EventStateSchema,
+  /** The state and error class as Odoo's own lists name them, in the user's language. */
+  state_label: string2(),
   error_class: nullable(ErrorClassSchema),
+  error_class_label: nullable(string2()),
   error_message: string2(),
   received_at: serverDatetime,
   attempts: count,
@@ -1604,6 +1859,8 @@ var ExceptionRowSchema = object({
   approval: boolean2(),
   /** Awaiting approval, and this user holds the right its handler names to accept or reject it. */
   can_decide: boolean2(),
+  /** What an approval item is about in money (a change order's total), when its event says. */
+  amount: nullable(MoneySchema),
   /** Only for stale events whose watermark was recorded. */
   stale: nullable(StaleReasonSchema)
 });
@@ -1638,7 +1895,15 @@ var EventDetailSchema = extend2(ExceptionRowSchema, {
       reset_to_webhook_id: nullable(string2())
     })
   ),
-  record: nullable(object({ model: string2(), id: int(), name: string2() })),
+  record: nullable(
+    object({
+      model: string2(),
+      id: int(),
+      name: string2(),
+      /** The platform's number of the record (SC-3105 beside the purchase order P00013). */
+      external_id: nullable(string2())
+    })
+  ),
   audit: array(AuditEntrySchema)
 });
 var TrendsSchema = object({
@@ -1648,6 +1913,19 @@ var TrendsSchema = object({
   by_hour: array(object({ hour: serverDatetime, state: EventStateSchema, count })),
   by_error_class: array(object({ key: string2(), count })),
   by_event_type: array(object({ key: string2(), count }))
+});
+var OutcomeSchema = object({
+  total: count,
+  states: partialRecord(EventStateSchema, count),
+  running: count,
+  reasons: array(
+    object({
+      error_class: nullable(ErrorClassSchema),
+      error_class_label: nullable(string2()),
+      message: string2(),
+      count
+    })
+  )
 });
 var ExceptionIdsSchema = array(int());
 var ReplayResultSchema = object({ replayed: count });
@@ -1708,6 +1986,11 @@ var CockpitApi = class {
     });
     return parse2(ReplayResultSchema, answer, "a replay result");
   }
+  /** What became of events acted on; asked again while some are still on their way. */
+  async outcome(eventIds) {
+    const answer = await this.call(MODEL, "get_outcome", [[...eventIds]]);
+    return parse2(OutcomeSchema, answer, "an outcome");
+  }
   async event(eventId) {
     return parse2(EventDetailSchema, await this.call(MODEL, "get_event", [eventId]), "an event");
   }
@@ -1719,9 +2002,14 @@ var CockpitApi = class {
     return parse2(ActionResultSchema, answer, "action results");
   }
 };
+var VIEW_STATES = {
+  exceptions: null,
+  approvals: "awaiting_approval",
+  stale: "stale"
+};
 function filterKwargs(filters) {
   return {
-    state: filters.stale ? "stale" : null,
+    state: VIEW_STATES[filters.view ?? "exceptions"],
     system_id: filters.systemId ?? null,
     error_class: filters.errorClass ?? null,
     assignee: filters.assignee ?? null,
@@ -1793,34 +2081,77 @@ function errorMessage(error) {
 
 // web_src/core/format.ts
 var UNITS = [
-  ["d", 86400],
-  ["h", 3600],
-  ["min", 60]
+  [86400, "days"],
+  [3600, "hours"],
+  [60, "minutes"]
 ];
-function formatAge(since, reference) {
+function formatAge(since, reference, words2) {
   const seconds = Math.max(0, Math.floor(reference.diff(since, "seconds").seconds));
-  for (const [unit, size] of UNITS) {
+  for (const [size, unit] of UNITS) {
     if (seconds >= size) {
-      return `${Math.floor(seconds / size)} ${unit}`;
+      return words2[unit](Math.floor(seconds / size));
     }
   }
-  return `${seconds} s`;
+  return words2.seconds(seconds);
 }
-function summariseOutcome(states) {
-  const applied = states.filter((state) => state === "done").length;
-  const queued = states.filter((state) => state === "pending" || state === "processing").length;
-  const closed = states.filter((state) => state === "ignored").length;
-  const waiting = states.filter((state) => state === "awaiting_approval").length;
-  const stale = states.filter((state) => state === "stale").length;
-  const failing = states.length - applied - queued - closed - waiting - stale;
+var OUTCOME_PARTS = [
+  [["done"], "applied"],
+  [["pending", "processing"], "queued"],
+  [["ignored"], "closed"],
+  [["awaiting_approval"], "awaitingApproval"],
+  [["stale"], "stale"]
+];
+function countStates(states) {
+  const counts = {};
+  for (const state of states) {
+    counts[state] = (counts[state] ?? 0) + 1;
+  }
+  return counts;
+}
+function summariseOutcome(states, words2) {
+  return summariseCounts(countStates(states), words2);
+}
+function summariseCounts(counts, words2) {
+  const total = Object.values(counts).reduce((sum, count2) => sum + count2, 0);
+  let known = 0;
   const parts = [];
-  if (applied) parts.push(`${applied} applied`);
-  if (queued) parts.push(`${queued} queued`);
-  if (closed) parts.push(`${closed} closed`);
-  if (waiting) parts.push(`${waiting} awaiting approval`);
-  if (stale) parts.push(`${stale} stale`);
-  if (failing) parts.push(`${failing} still failing`);
-  return parts.join(", ") || "nothing changed";
+  for (const [states, label] of OUTCOME_PARTS) {
+    const count2 = states.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+    known += count2;
+    if (count2) parts.push(words2[label](count2));
+  }
+  if (total - known) parts.push(words2.stillFailing(total - known));
+  return parts.join(", ") || words2.nothingChanged();
+}
+function describeOutcome(outcome, verb, words2) {
+  const applied = outcome.states.done ?? 0;
+  const failing = (outcome.states.failed ?? 0) + (outcome.states.dead ?? 0);
+  const rest = Object.fromEntries(
+    Object.entries(outcome.states).filter(
+      ([state]) => state !== "done" && state !== "failed" && state !== "dead"
+    )
+  );
+  const parts = [words2.applied(applied), words2.stillFailing(failing)];
+  if (Object.values(rest).some(Boolean)) parts.push(summariseCounts(rest, words2));
+  const reasons = outcome.reasons.map(
+    (reason) => reason.error_class_label ? words2.reason(reason.error_class_label, shorten(reason.message)) : shorten(reason.message)
+  ).filter(Boolean);
+  const why = failing && reasons.length ? ` (${reasons.join("; ")})` : "";
+  return words2.outcome(outcome.total, verb, parts.join(", ")) + why;
+}
+function shorten(message, max = 120) {
+  const line = message.split("\n")[0]?.trim() ?? "";
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+function formatMoney(money, locale) {
+  try {
+    return new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency: money.currency
+    }).format(money.value);
+  } catch {
+    return `${money.value.toFixed(2)} ${money.currency}`;
+  }
 }
 
 // web_src/cockpit/BulkProgressBar/BulkProgressBar.ts
@@ -1838,11 +2169,7 @@ var BulkProgressBar = class extends Component {
   }
   get outcome() {
     const { states, skipped, failed, cancelled, processed, total } = this.props.progress;
-    const parts = [
-      summariseOutcome(
-        Object.entries(states).flatMap(([state, count2]) => Array(count2).fill(state))
-      )
-    ];
+    const parts = [summariseCounts(states, words)];
     if (skipped) parts.push(_t("%s skipped (no longer in a state for this action)", skipped));
     if (failed) parts.push(_t("%s refused", failed));
     if (cancelled) parts.push(_t("cancelled after %s of %s", processed, total));
@@ -1919,6 +2246,11 @@ var EventDetail = class extends Component2 {
   get staleReason() {
     return staleReason(this.props.detail);
   }
+  /** The approval item's amount with its currency, in the reader's locale. */
+  get amount() {
+    const amount = this.props.detail.amount;
+    return amount ? formatMoney(amount, document.documentElement.lang || void 0) : "";
+  }
   /** The object's watermark now, and what a reset sets it back to. */
   get watermarkLine() {
     const watermark = this.props.detail.watermark;
@@ -1986,11 +2318,11 @@ function businessSeconds(from, to, hours) {
   }
   return Math.floor(total / 1e3);
 }
-function formatBusinessAge(seconds) {
+function formatBusinessAge(seconds, words2) {
   if (seconds < 3600) {
-    return `${Math.floor(seconds / 60)} min`;
+    return words2.minutes(Math.floor(seconds / 60));
   }
-  return `${Math.floor(seconds / 3600)} h`;
+  return words2.hours(Math.floor(seconds / 3600));
 }
 
 // web_src/cockpit/ExceptionList/ExceptionList.ts
@@ -1999,8 +2331,12 @@ var ExceptionList = class extends Component3 {
   static template = "construction_sync.ExceptionList";
   static props = {
     rows: { type: Array },
-    stale: { type: Boolean },
+    view: { type: String },
     staleDays: { type: Number },
+    outcomes: { type: Object },
+    running: { type: Number },
+    narrow: { type: Boolean },
+    locale: { type: String, optional: true },
     total: { type: Number },
     offset: { type: Number },
     limit: { type: Number },
@@ -2056,13 +2392,48 @@ var ExceptionList = class extends Component3 {
     const reference = now();
     const since = parseServerDatetime(row.received_at);
     const hours = defaultBusinessHours(reference.zoneName ?? "UTC");
-    return formatBusinessAge(businessSeconds(since, reference, hours));
+    return formatBusinessAge(businessSeconds(since, reference, hours), words);
   }
   age(row) {
-    return formatAge(parseServerDatetime(row.received_at), now());
+    return formatAge(parseServerDatetime(row.received_at), now(), words);
+  }
+  get stale() {
+    return this.props.view === "stale";
   }
   get title() {
-    return this.props.stale ? _t("Stale events of the last %s days", this.props.staleDays) : _t("Exceptions");
+    const titles = {
+      exceptions: () => _t("Exceptions"),
+      approvals: () => _t("Awaiting approval"),
+      stale: () => _t("Stale events of the last %s days", this.props.staleDays)
+    };
+    return titles[this.props.view]();
+  }
+  /** Amounts show once a row on the page has one (the approvals of change orders, say). */
+  get showAmount() {
+    return this.props.rows.some((row) => row.amount);
+  }
+  amount(row) {
+    return row.amount ? formatMoney(row.amount, this.props.locale) : "";
+  }
+  /** The platform's id under the record's name, unless the name already says it. */
+  externalId(row) {
+    return row.external_id && !row.object_label.includes(row.external_id) ? row.external_id : "";
+  }
+  get emptyText() {
+    if (this.props.running) {
+      return _t(
+        "%s events are still being applied: those that fail again come back here.",
+        this.props.running
+      );
+    }
+    const texts = {
+      exceptions: () => _t("Nothing waits for you here: every delivered event was applied."),
+      approvals: () => _t("No item awaits approval."),
+      stale: () => _t(
+        "No stale event: no delivery was older than what was already applied about its object."
+      )
+    };
+    return texts[this.props.view]();
   }
   /** The Why column: the error or approval summary, or for a stale event the watermark it was
    * older than. */
@@ -2080,7 +2451,7 @@ var ExceptionList = class extends Component3 {
   }
   get pageLabel() {
     const last = Math.min(this.props.total, this.props.offset + this.props.rows.length);
-    return `${this.props.offset + 1}–${last} of ${this.props.total}`;
+    return _t("%s–%s of %s", this.props.offset + 1, last, this.props.total);
   }
   get hasPrevious() {
     return this.props.offset > 0;
@@ -2091,20 +2462,65 @@ var ExceptionList = class extends Component3 {
 };
 
 // web_src/cockpit/HealthStrip/HealthStrip.ts
-import { Component as Component4 } from "@odoo/owl";
+import { Component as Component4, useState as useState3 } from "@odoo/owl";
+
+// web_src/core/systems.ts
+function orderSystems(systems) {
+  return [...systems].sort(
+    (a, b) => Number(b.alert) - Number(a.alert) || b.open_failures - a.open_failures || a.name.localeCompare(b.name)
+  );
+}
+function filterSystems(systems, filter) {
+  const text = filter.text.trim().toLowerCase();
+  return systems.filter(
+    (system) => (!filter.unhealthyOnly || system.alert) && (!text || system.name.toLowerCase().includes(text) || system.code.toLowerCase().includes(text))
+  );
+}
+function unhealthyCount(systems) {
+  return systems.filter((system) => system.alert).length;
+}
+
+// web_src/cockpit/HealthStrip/HealthStrip.ts
+var COMPACT_FROM = 8;
 var HealthStrip = class extends Component4 {
   static template = "construction_sync.HealthStrip";
   static props = {
     systems: { type: Array },
     staleDays: { type: Number },
     selectedId: { type: [Number, { value: null }] },
-    onSelect: { type: Function }
+    onSelect: { type: Function },
+    onApprovals: { type: Function }
   };
+  state;
+  setup() {
+    this.state = useState3({ text: "", unhealthyOnly: false });
+  }
+  get compact() {
+    return this.props.systems.length >= COMPACT_FROM;
+  }
+  get unhealthy() {
+    return unhealthyCount(this.props.systems);
+  }
+  /** The cards shown: unhealthy first; in the compact row, those the filter keeps (the
+   * selected system always stays, so its card can be clicked off again). */
+  get shown() {
+    const ordered = orderSystems(this.props.systems);
+    if (!this.compact) {
+      return ordered;
+    }
+    const kept = new Set(filterSystems(ordered, this.state).map((system) => system.id));
+    return ordered.filter(
+      (system) => kept.has(system.id) || system.id === this.props.selectedId
+    );
+  }
+  get summary() {
+    return _t("%s systems, %s unhealthy", this.props.systems.length, this.unhealthy);
+  }
   lastDelivery(system) {
-    return system.last_delivery_at ? `${formatAge(parseServerDatetime(system.last_delivery_at), now())} ago` : "never";
+    return system.last_delivery_at ? _t("%s ago", formatAge(parseServerDatetime(system.last_delivery_at), now(), words)) : _t("never");
   }
   oldestPending(system) {
-    return system.oldest_pending_seconds === null ? "—" : formatAge(now().minus({ seconds: system.oldest_pending_seconds }), now());
+    return system.oldest_pending_seconds === null ? "—" : formatAge(now().minus({ seconds: system.oldest_pending_seconds }), now(), words);
   }
   staleTitle(system) {
     return _t(
@@ -2113,13 +2529,36 @@ var HealthStrip = class extends Component4 {
       this.props.staleDays
     );
   }
+  compactTitle(system) {
+    return _t(
+      "%s: %s received in 24 h, %s failed (%s %), queue %s, %s awaiting approval, %s stale",
+      system.name,
+      system.received_24h,
+      system.failed_24h,
+      system.error_rate,
+      system.queue_depth,
+      system.awaiting_approval,
+      system.stale
+    );
+  }
   select(system) {
     this.props.onSelect(this.props.selectedId === system.id ? null : system.id);
+  }
+  /** Enter on a card's approvals count opens that system's approvals, not the card. */
+  onApprovalsKey(ev, system) {
+    if (ev.key === "Enter") {
+      ev.stopPropagation();
+      ev.preventDefault();
+      this.props.onApprovals(system.id);
+    }
+  }
+  onText(ev) {
+    this.state.text = ev.target.value;
   }
 };
 
 // web_src/cockpit/ReplayPanel/ReplayPanel.ts
-import { Component as Component5, useState as useState3 } from "@odoo/owl";
+import { Component as Component5, useState as useState4 } from "@odoo/owl";
 var ReplayPanel = class extends Component5 {
   static template = "construction_sync.ReplayPanel";
   static props = {
@@ -2133,7 +2572,7 @@ var ReplayPanel = class extends Component5 {
   setup() {
     const zone = this.zone;
     const first = this.props.systemId ?? this.props.systems[0]?.id;
-    this.state = useState3({
+    this.state = useState4({
       systemId: first ? String(first) : "",
       eventType: "",
       from: toLocalInput(now().minus({ days: 1 }), zone),
@@ -2180,7 +2619,7 @@ var ReplayPanel = class extends Component5 {
 };
 
 // web_src/cockpit/TrendsPanel/TrendsPanel.ts
-import { Component as Component6, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState4 } from "@odoo/owl";
+import { Component as Component6, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState5 } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 
 // web_src/core/chart.ts
@@ -2272,11 +2711,27 @@ function hourlyChart(trends, zone, labels) {
     }
   };
 }
+function wrapLabel(label, max = 18) {
+  if (label.length <= max) {
+    return label;
+  }
+  const lines = [];
+  let line = "";
+  for (const piece of label.split(/(?<=[._ ])/)) {
+    if (line && line.length + piece.length > max) {
+      lines.push(line.trimEnd());
+      line = "";
+    }
+    line += piece;
+  }
+  lines.push(line.trimEnd());
+  return lines;
+}
 function breakdownChart(rows, label, keyLabel = (key) => key) {
   return {
     type: "bar",
     data: {
-      labels: rows.map((row) => keyLabel(row.key)),
+      labels: rows.map((row) => wrapLabel(keyLabel(row.key))),
       datasets: [
         { label, data: rows.map((row) => row.count), backgroundColor: COLORS.failed }
       ]
@@ -2295,10 +2750,12 @@ function breakdownChart(rows, label, keyLabel = (key) => key) {
 var TrendsPanel = class extends Component6 {
   static template = "construction_sync.TrendsPanel";
   static props = {
+    open: { type: Boolean },
     trends: { type: [Object, { value: null }] },
     days: { type: Number },
     error: { type: [String, { value: null }] },
-    onDays: { type: Function }
+    onDays: { type: Function },
+    onToggle: { type: Function }
   };
   charts = [];
   drawn = null;
@@ -2307,17 +2764,36 @@ var TrendsPanel = class extends Component6 {
   byEventType = useRef2("byEventType");
   state;
   setup() {
-    this.state = useState4({ libraryReady: false, libraryError: null });
-    onMounted(async () => {
-      try {
-        await loadBundle("web.chartjs_lib");
-        this.state.libraryReady = true;
-      } catch (error) {
-        this.state.libraryError = error instanceof Error ? error.message : String(error);
+    this.state = useState5({ libraryReady: false, libraryError: null });
+    onMounted(() => {
+      if (this.props.open) {
+        void this.loadLibrary();
       }
     });
-    onPatched2(() => this.draw());
+    onPatched2(() => {
+      if (this.props.open) {
+        void this.loadLibrary();
+        this.draw();
+      } else {
+        this.destroy();
+      }
+    });
     onWillUnmount(() => this.destroy());
+  }
+  loading = false;
+  async loadLibrary() {
+    if (this.state.libraryReady || this.loading) {
+      return;
+    }
+    this.loading = true;
+    try {
+      await loadBundle("web.chartjs_lib");
+      this.state.libraryReady = true;
+    } catch (error) {
+      this.state.libraryError = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.loading = false;
+    }
   }
   get empty() {
     return !!this.props.trends && !this.props.trends.by_hour.length;
@@ -2390,6 +2866,35 @@ var PAGE_SIZE = 50;
 var POLL_MS = 3e4;
 var REFRESH_DEBOUNCE_MS = 1e3;
 var CHANGED = "construction_sync/changed";
+var FOLLOW_MS = 2e3;
+function trendsKey() {
+  return `construction_sync.cockpit.trends_open.${user.userId}`;
+}
+function actionDone(action) {
+  const labels = {
+    retry: () => _t("retried"),
+    assign_me: () => _t("assigned to you"),
+    ignore: () => _t("ignored"),
+    note: () => _t("noted"),
+    accept: () => _t("accepted"),
+    reject: () => _t("rejected"),
+    apply_anyway: () => _t("applied anyway"),
+    reset_watermark: () => _t("reset")
+  };
+  return labels[action]();
+}
+function rowOutcome(result) {
+  const labels = {
+    done: () => _t("Applied."),
+    pending: () => _t("Queued: being applied."),
+    processing: () => _t("Queued: being applied."),
+    awaiting_approval: () => _t("Awaiting approval."),
+    ignored: () => _t("Closed."),
+    stale: () => _t("Stale: older than what was applied.")
+  };
+  const label = labels[result.state];
+  return label ? label() : _t("Still failing.");
+}
 function actionLabel(action) {
   const labels = {
     retry: () => _t("Retry"),
@@ -2422,6 +2927,7 @@ var Cockpit = class extends Component7 {
   timer;
   refreshTimer;
   refreshPending = false;
+  followTimer;
   // Filters, polling and bus messages each start a reload; answers can come back out of
   // order, and only the newest request's answer matches what the filters show.
   reloadSeq = 0;
@@ -2433,14 +2939,17 @@ var Cockpit = class extends Component7 {
     this.api = new CockpitApi(
       (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
     );
-    this.state = useState5({
+    this.state = useState6({
       loading: true,
       busy: false,
       error: null,
       notice: null,
+      outcomes: {},
+      following: null,
+      running: 0,
       systems: [],
       isManager: false,
-      stale: false,
+      view: "exceptions",
       staleDays: 7,
       selectedSystemId: null,
       errorClass: null,
@@ -2462,6 +2971,7 @@ var Cockpit = class extends Component7 {
       trends: null,
       trendDays: 7,
       trendsError: null,
+      trendsOpen: browser.localStorage.getItem(trendsKey()) === "1",
       showReplay: false,
       live: false
     });
@@ -2485,6 +2995,8 @@ var Cockpit = class extends Component7 {
     onWillUnmount2(() => {
       clearInterval(this.timer);
       clearTimeout(this.refreshTimer);
+      clearTimeout(this.followTimer);
+      this.state.following = null;
       this.bus.unsubscribe(CHANGED, onChanged);
       for (const type of ["connect", "reconnect", "disconnect"]) {
         this.bus.removeEventListener(type, onConnection);
@@ -2493,6 +3005,24 @@ var Cockpit = class extends Component7 {
   }
   updateLive() {
     this.state.live = this.bus.workerState === "CONNECTED";
+  }
+  get liveLabel() {
+    return this.state.live ? _t("● Live") : _t("Polling every 30 s: not live");
+  }
+  get liveTitle() {
+    return this.state.live ? _t("Changes appear as the runners apply events.") : _t(
+      "Odoo's live updates (the bus websocket) are not connected, so the cockpit asks the server every 30 seconds. With several workers, the websocket needs a proxy that sends /websocket to Odoo's gevent port (see the README)."
+    );
+  }
+  get locale() {
+    return document.documentElement.lang || void 0;
+  }
+  toggleTrends() {
+    this.state.trendsOpen = !this.state.trendsOpen;
+    browser.localStorage.setItem(trendsKey(), this.state.trendsOpen ? "1" : "0");
+    if (this.state.trendsOpen) {
+      void this.loadTrends();
+    }
   }
   /** A bus message: events of these systems changed state somewhere (a runner, a colleague). */
   onChanged(payload) {
@@ -2525,7 +3055,7 @@ var Cockpit = class extends Component7 {
   }
   get filters() {
     return {
-      stale: this.state.stale,
+      view: this.state.view,
       systemId: this.state.selectedSystemId,
       errorClass: this.state.errorClass,
       assignee: this.state.assignee,
@@ -2536,6 +3066,9 @@ var Cockpit = class extends Component7 {
   }
   async loadTrends(days = this.state.trendDays) {
     this.state.trendDays = days;
+    if (!this.state.trendsOpen) {
+      return;
+    }
     try {
       this.state.trends = await this.api.trends(days, this.state.selectedSystemId);
       this.state.trendsError = null;
@@ -2641,7 +3174,14 @@ var Cockpit = class extends Component7 {
     this.state.notice = null;
     try {
       const results = await this.api.act(action, eventIds, text);
-      this.state.notice = action === "reset_watermark" ? _t("Watermark reset: the object's next update applies.") : summariseOutcome(results.map((result) => result.state));
+      this.state.notice = action === "reset_watermark" ? _t("Watermark reset: the object's next update applies.") : summariseOutcome(
+        results.map((result) => result.state),
+        words
+      );
+      this.state.outcomes = Object.fromEntries(
+        results.map((result) => [result.id, rowOutcome(result)])
+      );
+      this.follow(results, actionDone(action));
       this.state.text = "";
       await this.reload();
       if (this.state.detail && eventIds.includes(this.state.detail.id)) {
@@ -2657,6 +3197,77 @@ var Cockpit = class extends Component7 {
       this.afterWork();
     }
   }
+  /**
+   * Follows the events of an action that are still on their way (a bulk retry is applied by
+   * the runners, not in the request) until none is left, then says what became of all of
+   * them: "601 retried: 0 applied, 601 still failing (Business: …)".
+   */
+  follow(results, verb) {
+    clearTimeout(this.followTimer);
+    const running = results.filter(
+      (result) => result.state === "pending" || result.state === "processing"
+    );
+    if (!running.length) {
+      this.state.following = null;
+      this.state.running = 0;
+      return;
+    }
+    this.state.following = { ids: results.map((result) => result.id), verb };
+    this.state.running = running.length;
+    this.state.notice = this.followingNotice(results.length, verb, running.length);
+    this.followTimer = setTimeout(() => void this.checkFollowed(), FOLLOW_MS);
+  }
+  followingNotice(total, verb, running) {
+    return _t("%s %s: %s still being applied…", total, verb, running);
+  }
+  async checkFollowed() {
+    const following = this.state.following;
+    if (!following) {
+      return;
+    }
+    try {
+      const outcome = await this.api.outcome(following.ids);
+      if (this.state.following !== following) {
+        return;
+      }
+      this.state.running = outcome.running;
+      if (outcome.running) {
+        this.state.notice = this.followingNotice(
+          outcome.total,
+          following.verb,
+          outcome.running
+        );
+        this.followTimer = setTimeout(() => void this.checkFollowed(), FOLLOW_MS);
+        return;
+      }
+      this.state.notice = describeOutcome(outcome, following.verb, words);
+      this.state.following = null;
+      this.refresh();
+    } catch (error) {
+      this.state.following = null;
+      this.state.running = 0;
+      this.state.error = errorMessage(error);
+    }
+  }
+  dismissNotice() {
+    this.state.notice = null;
+    this.state.outcomes = {};
+  }
+  /** The approval items the Approvals tab lists: the selected system's, or every system's. */
+  get approvalCount() {
+    return this.visibleSystems.reduce((sum, system) => sum + system.awaiting_approval, 0);
+  }
+  /** Events of the visible systems still queued: the list never says "nothing waits" while
+   * retried events may still come back. */
+  get queued() {
+    const queued = this.visibleSystems.reduce((sum, system) => sum + system.queue_depth, 0);
+    return Math.max(this.state.running, this.state.view === "stale" ? 0 : queued);
+  }
+  get visibleSystems() {
+    return this.state.systems.filter(
+      (system) => this.state.selectedSystemId === null || system.id === this.state.selectedSystemId
+    );
+  }
   /** Apply anyway or Reset watermark, from a stale event's detail (managers). */
   staleAction(action, eventId, reason) {
     return this.act(action, [eventId], reason);
@@ -2669,10 +3280,7 @@ var Cockpit = class extends Component7 {
   }
   /** The stale events the Stale tab lists: the selected system's, or every system's. */
   get staleCount() {
-    const systems = this.state.systems.filter(
-      (system) => this.state.selectedSystemId === null || system.id === this.state.selectedSystemId
-    );
-    return systems.reduce((sum, system) => sum + system.stale, 0);
+    return this.visibleSystems.reduce((sum, system) => sum + system.stale, 0);
   }
   async actOnSelection(action) {
     if (this.state.allMatching) {
@@ -2728,17 +3336,23 @@ var Cockpit = class extends Component7 {
     const text = this.state.text || void 0;
     this.state.bulkLabel = _t("%s: every matching event", label);
     Object.assign(this.state.bulk, emptyProgress(this.state.total), { running: true });
+    const results = [];
     try {
       const ids = await this.api.exceptionIds(this.filters);
       await runInChunks(
         ids,
-        (chunk) => this.api.act(action, chunk, text, true),
+        async (chunk) => {
+          const answer = await this.api.act(action, chunk, text, true);
+          results.push(...answer);
+          return answer;
+        },
         this.state.bulk
       );
     } catch (error) {
       this.state.bulk.running = false;
       this.state.bulk.errors.push(errorMessage(error));
     }
+    this.follow(results, actionDone(action));
     this.state.allMatching = false;
     this.state.selectedIds = [];
     this.state.text = "";
