@@ -29,6 +29,8 @@ SLOW_CLAIM_SECONDS = 0.5
 # Times a runner applies again, each in a new transaction, an event that met a write conflict
 # with another runner, before the conflict counts as a transient failure.
 CONFLICT_ROUNDS = 3
+# Done events the purge deletes per transaction.
+PURGE_CHUNK = 10_000
 
 
 class ConstructionSyncRunner(models.AbstractModel):
@@ -246,20 +248,40 @@ class ConstructionSyncRunner(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _cron_purge(self):
+    def _cron_purge(self, chunk=PURGE_CHUNK, commit=False):
         """Deletes done events past their system's retention (audit rows go with them by
-        cascade). Failed, dead and every other state are kept."""
-        self.env.cr.execute(
-            """
-            DELETE FROM construction_sync_event e
-             USING construction_sync_system s
-             WHERE s.id = e.system_id
-               AND e.state = 'done'
-               AND e.finished_at < (statement_timestamp() at time zone 'utc')
-                                   - make_interval(days => s.done_retention_days)
-            """
-        )
-        purged = self.env.cr.rowcount
+        cascade). Failed, dead and every other state are kept.
+
+        In chunks of `chunk` events, committed one by one when `commit` (the cron): a month of a
+        busy system is millions of rows, and one DELETE of them all would hold its transaction
+        (and the WAL it writes) for many minutes, and start over from nothing after a restart.
+        The received_at bound only restates that an event is received before it finishes: it
+        lets each chunk walk the (system, received_at) index from the oldest rows instead of
+        scanning the table."""
+        purged = 0
+        while True:
+            self.env.cr.execute(
+                """
+                DELETE FROM construction_sync_event
+                 WHERE id IN (
+                    SELECT e.id
+                      FROM construction_sync_system s
+                      JOIN construction_sync_event e
+                        ON e.system_id = s.id
+                       AND e.received_at < (statement_timestamp() at time zone 'utc')
+                                           - make_interval(days => s.done_retention_days)
+                     WHERE e.state = 'done'
+                       AND e.finished_at < (statement_timestamp() at time zone 'utc')
+                                           - make_interval(days => s.done_retention_days)
+                     LIMIT %s)
+                """,
+                (chunk,),
+            )
+            purged += self.env.cr.rowcount
+            if commit:
+                self.env.cr.commit()
+            if self.env.cr.rowcount < chunk:
+                break
         _logger.info("purged %s done events", purged)
         self.env["construction.sync.rate.bucket"]._purge()
         return purged
