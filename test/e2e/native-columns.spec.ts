@@ -35,11 +35,10 @@ async function cutCells(page: Page, name: string): Promise<string[]> {
 
 test("a project's contract values carry the currency symbol, as its budget does", async ({
     page,
+    request,
 }) => {
-    // As admin: the project form reads project.collaborator, which an accountant without the
-    // Project User group may not (an access error unrelated to these fields).
     const problems = watchConsole(page);
-    await login(page);
+    await login(page, await createPersona(request, "accountant"));
     await openMenu(page, "Construction", "Contracts", "Projects");
     await page.locator(".o_searchview_input").fill("Riverside Medical");
     await page.keyboard.press("Enter");
