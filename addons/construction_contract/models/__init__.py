@@ -11,6 +11,7 @@ from . import construction_pay_application
 from . import construction_pay_application_line
 from . import construction_retention_balance
 from . import construction_sync_handler
+from . import construction_sync_handler_hold
 from . import purchase_order
 from . import purchase_order_line
 from . import res_config_settings

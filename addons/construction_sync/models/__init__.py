@@ -1,5 +1,6 @@
 from . import construction_sync_record_ref_mixin
 from . import construction_sync_handler
+from . import construction_sync_handler_hold
 from . import construction_sync_system
 from . import construction_sync_event_setting
 from . import construction_sync_event
@@ -20,3 +21,8 @@ from . import construction_sync_subscription
 from . import construction_sync_outbox
 from . import construction_sync_outbox_attempt
 from . import construction_sync_trace
+from . import construction_sync_alert_rule
+from . import construction_sync_alert
+from . import construction_sync_anomaly
+from . import construction_sync_triage
+from . import construction_sync_metrics

@@ -26,12 +26,15 @@ class ConstructionSyncTrace(models.AbstractModel):
             entries.append({
                 "at": event.received_at, "kind": "inbound", "id": event.id, "title": event.event_type,
                 "state": event.state, "detail": event.webhook_id, "system": event.system_id.name,
+                # The sender's correlation id (issue #19): what ties this record to its other systems.
+                "correlation_id": event.correlation_id or "",
             })
             for audit in event.audit_ids:
                 entries.append({
                     "at": audit.at, "kind": "audit", "id": audit.id,
                     "title": dict(audit._fields["action"]._description_selection(self.env)).get(audit.action),
                     "state": audit.to_state, "detail": audit.message or "", "system": event.system_id.name,
+                    "correlation_id": event.correlation_id or "",
                 })
         messages = self.env["construction.sync.outbox"].search(
             [("res_model", "=", res_model), ("res_id", "=", record.id)])
@@ -39,6 +42,7 @@ class ConstructionSyncTrace(models.AbstractModel):
             entries.append({
                 "at": message.created_at, "kind": "outbound", "id": message.id, "title": message.event_type,
                 "state": message.state, "detail": message.webhook_id, "system": message.subscription_id.name,
+                "correlation_id": "",
             })
             for attempt in message.attempt_ids:
                 entries.append({
@@ -46,7 +50,7 @@ class ConstructionSyncTrace(models.AbstractModel):
                     "state": "delivered" if attempt.success else "failed",
                     "detail": "HTTP %s, %s ms%s" % (attempt.status, attempt.latency_ms,
                                                     ", %s" % attempt.error if attempt.error else ""),
-                    "system": message.subscription_id.name,
+                    "system": message.subscription_id.name, "correlation_id": "",
                 })
         # To the second: outbound messages are stamped to the second, events and audits finer; within
         # one second what came in is listed before what went out.
@@ -60,7 +64,8 @@ class ConstructionSyncTrace(models.AbstractModel):
     def _inbound_events(self, record):
         """Events that produced the record, and events about the external objects mapped to it."""
         Event = self.env["construction.sync.event"]
-        domain = [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        # "&" explicit: the mappings below prepend "|" terms, which must OR with both conditions.
+        domain = ["&", ("res_model", "=", record._name), ("res_id", "=", record.id)]
         mappings = self.env["construction.sync.mapping"].search(
             [("res_model", "=", record._name), ("res_id", "=", record.id)])
         for mapping in mappings:

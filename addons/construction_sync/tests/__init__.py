@@ -13,4 +13,9 @@ from . import test_flood
 from . import test_secrets
 from . import test_mapping_form
 from . import test_rate_limit
+from . import test_alerts
+from . import test_anomaly
+from . import test_triage
+from . import test_metrics
 from . import test_outbound_registry
+from . import test_trace_correlation
