@@ -5,7 +5,7 @@
 // beside the ORM ceiling, signed intake under a flood of malformed unsigned deliveries,
 // deliveries during a PostgreSQL restart, a kill -9 of every Odoo process while it drains 10 000
 // events (and the time from the restart to the first event applied), the cockpit on 1 000 000
-// events, outbound events against Odoo's webhook server action, ten sustained minutes of mixed single and batch deliveries on top of those (rate per
+// events (and alerts, anomalies and metrics on them), outbound events against Odoo's webhook server action, ten sustained minutes of mixed single and batch deliveries on top of those (rate per
 // minute, Odoo's memory while 100 000 events drain), and two Odoo nodes on one database. Started
 // by scripts/bench, which prepares the cluster and the database. Exits 1 when a target is missed.
 import { spawn, spawnSync } from "node:child_process";
@@ -18,6 +18,7 @@ import { benchPgRestart } from "./pg-restart.mjs";
 import { Sender } from "./sender.mjs";
 import { sql } from "./sql.mjs";
 import { benchMonth } from "./month.mjs";
+import { benchOperations } from "./operations.mjs";
 import { benchOutbound } from "./outbound.mjs";
 import { benchSustained } from "./sustained.mjs";
 import { benchTwoNodes } from "./two-nodes.mjs";
@@ -36,6 +37,8 @@ const KILL_EVENTS = Number(process.env.BENCH_KILL_EVENTS ?? 10_000);
 const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 1_000_000);
 const SUSTAINED_SECONDS = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 600);
 const TWO_NODES_SECONDS = Number(process.env.BENCH_TWO_NODES_SECONDS ?? 20);
+const OUTBOUND_MESSAGES = Number(process.env.BENCH_OUTBOUND_MESSAGES ?? 2000);
+const OUTBOUND_OUTAGE_SECONDS = Number(process.env.BENCH_OUTBOUND_OUTAGE_SECONDS ?? 60);
 const FLOOD_PER_MINUTE = Number(process.env.BENCH_FLOOD_PER_MINUTE ?? 1000);
 
 let odoo = null;
@@ -474,6 +477,14 @@ async function main() {
         baseUrl: BASE,
         systemIds: [intakeSystem.id, processSystem.id, killSystem.id],
     });
+    // On the cockpit's 1 000 000 events, with 90 days of hourly rollups added.
+    const operations = await benchOperations({
+        client,
+        db: DB,
+        baseUrl: BASE,
+        systemIds: [intakeSystem.id, processSystem.id, killSystem.id],
+        fill: false,
+    });
 
     const sustained = await benchSustained({
         db: DB,
@@ -484,7 +495,12 @@ async function main() {
     });
 
     console.log("\nOutbound events: the outbox vs Odoo's webhook server action, one receiver");
-    const outbound = await benchOutbound({ client, db: DB });
+    const outbound = await benchOutbound({
+        client,
+        db: DB,
+        messages: OUTBOUND_MESSAGES,
+        outageSeconds: OUTBOUND_OUTAGE_SECONDS,
+    });
 
     const month = await benchMonth({
         db: DB,
@@ -569,6 +585,9 @@ async function main() {
         sustained.rssGrowth < 50 && sustained.queued === 0,
         `${sustained.rssGrowth.toFixed(0).padStart(7)} MB (< 50 MB while ${sustained.drained.toLocaleString("en")} events drained)`
     );
+    for (const { label, ms, target, ok: passed } of operations) {
+        check(label, passed, `${ms.toFixed(0).padStart(7)} ms (< ${target} ms)`);
+    }
     for (const { name, ok: passed, detail } of outbound.targets) {
         check(`outbound: ${name}`, passed, detail);
     }
