@@ -6,3 +6,4 @@ from . import res_company
 from . import res_config_settings
 from . import account_move
 from . import construction_sync_publisher
+from . import construction_sync_reconcile

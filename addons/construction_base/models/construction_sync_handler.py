@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..handlers import partner, project, cost_code
+from ..handlers import partner, project, cost_code, reconcile
 
 
 class ConstructionSyncHandler(models.AbstractModel):
@@ -8,4 +8,5 @@ class ConstructionSyncHandler(models.AbstractModel):
 
     @api.model
     def _handler_classes(self):
-        return super()._handler_classes() + partner.HANDLERS + project.HANDLERS + cost_code.HANDLERS
+        return (super()._handler_classes() + partner.HANDLERS + project.HANDLERS + cost_code.HANDLERS
+                + reconcile.HANDLERS)

@@ -7,3 +7,4 @@ from . import purchase_order
 from . import account_move
 from . import account_payment_register
 from . import construction_sync_handler
+from . import construction_sync_reconcile

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..handlers import compliant_contract, vendor_compliance
+from ..handlers import compliant_contract, reconcile, vendor_compliance
 
 
 class ConstructionSyncHandler(models.AbstractModel):
@@ -11,4 +11,4 @@ class ConstructionSyncHandler(models.AbstractModel):
         # The contract's commitment and invoice events wait for the vendor's compliance: their
         # handlers are replaced by subclasses checking it first (see handlers/compliant_contract.py).
         classes = [compliant_contract.REPLACES.get(cls, cls) for cls in super()._handler_classes()]
-        return classes + vendor_compliance.HANDLERS
+        return classes + vendor_compliance.HANDLERS + reconcile.HANDLERS

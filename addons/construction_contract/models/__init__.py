@@ -18,3 +18,4 @@ from . import res_config_settings
 # The job cost view reads the tables of the models above: it is created last.
 from . import construction_job_cost
 from . import construction_sync_publisher
+from . import construction_sync_reconcile

@@ -12,3 +12,4 @@ from . import maintenance_equipment
 from . import maintenance_request
 from . import res_company
 from . import construction_sync_publisher
+from . import construction_sync_reconcile

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..handlers import equipment, rental
+from ..handlers import equipment, reconcile, rental
 
 
 class ConstructionSyncHandler(models.AbstractModel):
@@ -8,4 +8,4 @@ class ConstructionSyncHandler(models.AbstractModel):
 
     @api.model
     def _handler_classes(self):
-        return super()._handler_classes() + equipment.HANDLERS + rental.HANDLERS
+        return super()._handler_classes() + equipment.HANDLERS + rental.HANDLERS + reconcile.HANDLERS

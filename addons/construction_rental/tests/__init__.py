@@ -6,3 +6,4 @@ from . import test_rental_invoice_lines
 from . import test_rental_periods
 from . import test_rental_rate_change
 from . import test_outbound_events
+from . import test_reconcile_rental

@@ -6,3 +6,4 @@ from . import purchase_order
 from . import purchase_order_line
 from . import stock_picking
 from . import construction_sync_publisher
+from . import construction_sync_reconcile

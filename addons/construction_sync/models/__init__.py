@@ -26,3 +26,12 @@ from . import construction_sync_alert
 from . import construction_sync_anomaly
 from . import construction_sync_triage
 from . import construction_sync_metrics
+from . import construction_sync_reconcile
+from . import construction_sync_reconcile_run
+from . import construction_sync_reconcile_page
+from . import construction_sync_difference
+from . import construction_sync_control_total
+from . import construction_sync_reconcile_schedule
+from . import construction_sync_sequence_gap
+from . import construction_sync_system_reconcile
+from . import construction_sync_reconcile_publisher

@@ -2,6 +2,7 @@
 registry so that the published payload schemas are exactly the ones the intake enforces."""
 
 from .envelope import DEFAULT_FUTURE_TOLERANCE, MAX_BATCH_EVENTS, TIMESTAMP_FLOOR
+from .reconcile import OPENAPI_DESCRIPTION as RECONCILIATION_DESCRIPTION, SEQUENCE_SCHEMA
 from .strict_json import MAX_DEPTH
 
 FLOOR = TIMESTAMP_FLOOR.isoformat() + "Z"
@@ -88,6 +89,7 @@ def _event_schema(event_type, handler):
                                          "unless configured) after the webhook-timestamp: else 422 invalid_timestamp."
                                          % (FLOOR, DEFAULT_FUTURE_TOLERANCE)},
             "data": handler.schema,
+            "sequence": SEQUENCE_SCHEMA,
         },
         "examples": [{"type": event_type, "timestamp": "2026-11-23T08:15:00Z", "data": handler.example}],
         "x-object-model": handler.object_model,
@@ -160,7 +162,8 @@ def document(base_url, handlers, publishers=None):
             "title": "construction_sync webhooks",
             "version": "1",
             "description": "Standard Webhooks v1 deliveries of construction events into Odoo. "
-                           "Deliveries are verified, validated and stored, then applied asynchronously.",
+                           "Deliveries are verified, validated and stored, then applied asynchronously. "
+                           + RECONCILIATION_DESCRIPTION,
         },
         "servers": [{"url": base_url}],
         "paths": {

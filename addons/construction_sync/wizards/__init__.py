@@ -3,3 +3,4 @@ from . import construction_sync_replay_wizard
 from . import construction_sync_watermark_reset_wizard
 from . import construction_sync_outbox_replay_wizard
 from . import construction_sync_trace_wizard
+from . import construction_sync_difference_ignore_wizard
