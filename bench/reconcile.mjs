@@ -20,6 +20,7 @@
 // Standalone against a running server (psql reaches its database through CSYNC_PG* as in sql.mjs):
 //     BENCH_URL=http://127.0.0.1:8190 BENCH_DB=mydb [BENCH_ODOO_PGID=1234] [BENCH_OBJECTS=100000] \
 //         node bench/reconcile.mjs
+import { setInterval, clearInterval } from "node:timers";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -76,7 +77,12 @@ async function seed(db, systemId, objects) {
 /** The snapshot's objects, with the differences planted every 1/rate objects. */
 function snapshotObjects(objects, rate, version, newer) {
     const every = Math.round(1 / rate);
-    const planted = { missing_in_odoo: 0, unknown_at_source: 0, older_in_odoo: 0, value_mismatch: 0 };
+    const planted = {
+        missing_in_odoo: 0,
+        unknown_at_source: 0,
+        older_in_odoo: 0,
+        value_mismatch: 0,
+    };
     const list = [];
     for (let n = 1; n <= objects; n++) {
         let id = `B-${n}`;
@@ -104,13 +110,25 @@ function snapshotObjects(objects, rate, version, newer) {
     return { list, planted };
 }
 
-export async function benchReconcile({ client, db, baseUrl, odooPgid, objects = 100_000, rate = 0.01 }) {
-    console.log(`\nReconciliation: a ${objects.toLocaleString("en")}-object project snapshot, ${rate * 100} % different`);
+export async function benchReconcile({
+    client,
+    db,
+    baseUrl,
+    odooPgid,
+    objects = 100_000,
+    rate = 0.01,
+}) {
+    console.log(
+        `\nReconciliation: a ${objects.toLocaleString("en")}-object project snapshot, ${rate * 100} % different`
+    );
     const code = `bench-rc-${randomUUID().slice(0, 8)}`;
     const systemId = await client.call("construction.sync.system", "create", [
         { name: "Benchmark reconciliation", code, max_body_bytes: 10 * 1024 * 1024 },
     ]);
-    const [{ secret }] = await client.call("construction.sync.system", "read", [[systemId], ["secret"]]);
+    const [{ secret }] = await client.call("construction.sync.system", "read", [
+        [systemId],
+        ["secret"],
+    ]);
     const sign = signer(secret);
     await seed(db, systemId, objects);
 
@@ -222,9 +240,21 @@ export async function benchReconcile({ client, db, baseUrl, odooPgid, objects = 
     console.log(JSON.stringify(figures, null, 2));
     const same = Object.keys(planted).every((kind) => (found[kind] ?? 0) === planted[kind]);
     const targets = [
-        { name: "snapshot compared without a failed page", ok: failed.length === 0, detail: failed[0]?.[0] ?? "" },
-        { name: "differences found are exactly those planted", ok: same, detail: JSON.stringify({ planted, found }) },
-        { name: `compared in under ${TARGET_SECONDS} s`, ok: seconds < TARGET_SECONDS, detail: `${figures.seconds} s` },
+        {
+            name: "snapshot compared without a failed page",
+            ok: failed.length === 0,
+            detail: failed[0]?.[0] ?? "",
+        },
+        {
+            name: "differences found are exactly those planted",
+            ok: same,
+            detail: JSON.stringify({ planted, found }),
+        },
+        {
+            name: `compared in under ${TARGET_SECONDS} s`,
+            ok: seconds < TARGET_SECONDS,
+            detail: `${figures.seconds} s`,
+        },
         {
             name: `memory flat (peak within ${FLAT_MB} MB of the start)`,
             ok: Number.isNaN(rssBefore) || rssPeak - rssBefore < FLAT_MB,

@@ -1,13 +1,15 @@
 // npm run bench: throughput ratios of the webhook intake and the processor, measured in one run
 // against one Odoo (2 HTTP workers, 2 cron workers) on the bench's own PostgreSQL cluster with
 // PostgreSQL's durable defaults, every system with a rate limit (high, but counted on every
-// delivery): short bursts (intake with the limit on and off), processing with one and two runners
-// beside the ORM ceiling, signed intake under a flood of malformed unsigned deliveries,
+// delivery): short bursts (intake with the limit on and off), processing with one and two cron
+// workers beside the ORM ceiling, signed intake under a flood of malformed unsigned deliveries,
 // deliveries during a PostgreSQL restart, a kill -9 of every Odoo process while it drains 10 000
 // events (and the time from the restart to the first event applied), the cockpit on 1 000 000
-// events (and alerts, anomalies and metrics on them), outbound events against Odoo's webhook server action, ten sustained minutes of mixed single and batch deliveries on top of those (rate per
-// minute, Odoo's memory while 100 000 events drain), and two Odoo nodes on one database. Started
-// by scripts/bench, which prepares the cluster and the database. Exits 1 when a target is missed.
+// events (and alerts, anomalies and metrics on them), outbound events against Odoo's webhook
+// server action, a contractor's month, ten sustained minutes of mixed single and batch
+// deliveries on top of those (rate per minute, Odoo's memory while 100 000 events drain), two
+// Odoo nodes on one database, and a 100 000-object reconciliation snapshot. Started by
+// scripts/bench, which prepares the cluster and the database. Exits 1 when a target is missed.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
@@ -15,6 +17,7 @@ import { benchCockpit } from "./cockpit.mjs";
 import { benchFlood } from "./flood.mjs";
 import { OdooClient, request, signer, waitFor } from "./odoo-client.mjs";
 import { benchPgRestart } from "./pg-restart.mjs";
+import { benchReconcile } from "./reconcile.mjs";
 import { Sender } from "./sender.mjs";
 import { sql } from "./sql.mjs";
 import { benchMonth } from "./month.mjs";
@@ -37,6 +40,7 @@ const KILL_EVENTS = Number(process.env.BENCH_KILL_EVENTS ?? 10_000);
 const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 1_000_000);
 const SUSTAINED_SECONDS = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 600);
 const TWO_NODES_SECONDS = Number(process.env.BENCH_TWO_NODES_SECONDS ?? 20);
+const RECONCILE_OBJECTS = Number(process.env.BENCH_RECONCILE_OBJECTS ?? 100_000);
 const OUTBOUND_MESSAGES = Number(process.env.BENCH_OUTBOUND_MESSAGES ?? 2000);
 const OUTBOUND_OUTAGE_SECONDS = Number(process.env.BENCH_OUTBOUND_OUTAGE_SECONDS ?? 60);
 const FLOOD_PER_MINUTE = Number(process.env.BENCH_FLOOD_PER_MINUTE ?? 1000);
@@ -523,6 +527,15 @@ async function main() {
         await stopNode(second, "SIGTERM");
     }
 
+    // Last: it adds 100 000 projects to the database.
+    const reconcile = await benchReconcile({
+        client,
+        db: DB,
+        baseUrl: BASE,
+        odooPgid: odoo.pid,
+        objects: RECONCILE_OBJECTS,
+    });
+
     const targets = [
         ["single intake vs JSON-RPC create", single / jsonrpc, 3],
         ["single intake vs trivial route", single / trivial, 0.5],
@@ -602,6 +615,9 @@ async function main() {
             rate >= 20 && state.failed === 0,
             `${rate.toFixed(1).padStart(7)} /s (>= 20 /s${state.failed ? `, ${state.failed} NOT applied` : ""})`
         );
+    }
+    for (const { name, ok: passed, detail } of reconcile.targets) {
+        check(`reconciliation: ${name}`, passed, detail);
     }
     check(
         "two nodes: lost / duplicated",
