@@ -288,11 +288,11 @@ export async function benchMonth({ db, client, createSystem }) {
             state = await queuedOrDone(db, system.id, type);
         }
         const seconds = (Date.now() - phaseStart) / 1000;
-        // The runners' time: from the phase's first claim to its last event applied (a phase of 40
-        // events would otherwise be measured by the runner's wake-up and the poll above).
+        // From the phase's first event stored to its last applied, read from the events: the
+        // poll above would add up to its interval to a phase of 40 events.
         const [[busy]] = await sql(
             db,
-            `SELECT extract(epoch FROM max(finished_at) - min(started_at))
+            `SELECT extract(epoch FROM max(finished_at) - min(received_at))
                FROM construction_sync_event WHERE system_id = ${system.id} AND event_type = '${type}'`
         );
         const rate = objects.length / Math.max(Number(busy) || seconds, 0.001);
@@ -307,7 +307,7 @@ export async function benchMonth({ db, client, createSystem }) {
             note = `  (${state.failed} NOT applied: ${String(sample).slice(0, 160)})`;
         }
         console.log(
-            `  ${type.padEnd(34)} ${String(objects.length).padStart(6)} events ${seconds.toFixed(1).padStart(7)} s ${rate.toFixed(1).padStart(8)} /s applying${note}`
+            `  ${type.padEnd(34)} ${String(objects.length).padStart(6)} events ${seconds.toFixed(1).padStart(7)} s ${rate.toFixed(1).padStart(8)} /s${note}`
         );
     }
     const seconds = (Date.now() - started) / 1000;
