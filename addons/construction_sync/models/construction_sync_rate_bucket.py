@@ -1,18 +1,23 @@
 import os
+import socket
 import threading
 
 from odoo import api, fields, models
 
 # The window a system's rate_limit_per_minute applies to.
 WINDOW_SECONDS = 60
-# Rows one second of one system's deliveries is spread over. Each Odoo worker (or server thread)
-# increments its own row, so concurrent deliveries do not queue behind one row lock until commit;
-# with 16 shards two workers rarely share one.
-SHARDS = 16
+# Rows of a system older than this are left to the purge cron, the newer ones to the workers that
+# wrote them (each deletes its own): the two never delete the same row.
+ORPHAN_SECONDS = 3600
 
 
 def _shard():
-    return hash((os.getpid(), threading.get_ident())) % SHARDS
+    """This worker's own row per system and second: the process and thread it runs in. A worker
+    runs one transaction at a time, so no two transactions ever update one row: under REPEATABLE
+    READ two upserts of one row conflict ("could not serialize access"), and rows shared by a few
+    shards did under a threaded server's concurrent deliveries. The host name makes two nodes'
+    workers differ, and Python salts the hash of a text per process."""
+    return hash((socket.gethostname(), os.getpid(), threading.get_ident())) & 0x7FFFFFFF
 
 
 class ConstructionSyncRateBucket(models.Model):
@@ -20,7 +25,7 @@ class ConstructionSyncRateBucket(models.Model):
 
     Counted in the delivery's own transaction, so a delivery that rolls back is not counted and
     the limit holds across workers and nodes. Checking costs the same at any traffic: the sum of
-    at most WINDOW_SECONDS x SHARDS small rows through the unique index, where counting the stored
+    at most WINDOW_SECONDS rows per worker through the unique index, where counting the stored
     events of the last minute grew with the very traffic the limit is meant to cap."""
 
     _name = "construction.sync.rate.bucket"
@@ -38,12 +43,12 @@ class ConstructionSyncRateBucket(models.Model):
 
     @api.model
     def _purge(self):
-        """Rows of systems that sent nothing since their last minute ended (a worker removes a
-        busy system's own old rows as it goes)."""
+        """Rows of workers gone for an hour (a restarted process, a recycled worker): the live
+        ones delete their own as they go."""
         self.env.cr.execute(
             "DELETE FROM construction_sync_rate_bucket WHERE second_at <= (statement_timestamp() at time zone 'utc')"
             " - make_interval(secs => %s)",
-            (WINDOW_SECONDS,),
+            (ORPHAN_SECONDS,),
         )
 
     @api.model
@@ -52,6 +57,7 @@ class ConstructionSyncRateBucket(models.Model):
         WINDOW_SECONDS. Returns None when counted, else the seconds until the oldest of those
         leaves the window (at least 1). Concurrent deliveries at the boundary may each see the
         count before the others' increments: a soft limit, overshooting by a few at most."""
+        shard = _shard()
         self.env.cr.execute(
             """
             WITH now_ AS (
@@ -72,23 +78,22 @@ class ConstructionSyncRateBucket(models.Model):
                    (SELECT bool_or(inserted) FROM bump)
               FROM recent, now_
             """,
-            {"system": system_id, "window": WINDOW_SECONDS, "shard": _shard(), "limit": limit},
+            {"system": system_id, "window": WINDOW_SECONDS, "shard": shard, "limit": limit},
         )
         hits, seconds_left, inserted = self.env.cr.fetchone()
         if inserted:
-            # A worker's first delivery in a new second: the rows that left the window go, so the
-            # table holds about a minute of rows whatever the traffic, with no cron to wait for.
-            # SKIP LOCKED: a row another worker is deleting is left to it, never waited for.
+            # A worker's first delivery in a new second: its rows that left the window go, so the
+            # table holds about a minute of rows per worker whatever the traffic, with no cron to
+            # wait for. Only its own rows: nobody else writes or deletes them.
             self.env.cr.execute(
                 """
                 DELETE FROM construction_sync_rate_bucket
-                 WHERE id IN (SELECT id FROM construction_sync_rate_bucket
-                               WHERE system_id = %s
-                                 AND second_at <= date_trunc('second', statement_timestamp() at time zone 'utc')
-                                                  - make_interval(secs => %s)
-                                 FOR UPDATE SKIP LOCKED)
+                 WHERE system_id = %(system)s AND shard = %(shard)s
+                   AND second_at <= date_trunc('second', statement_timestamp() at time zone 'utc')
+                                    - make_interval(secs => %(window)s)
+                   AND second_at > (statement_timestamp() at time zone 'utc') - make_interval(secs => %(orphan)s)
                 """,
-                (system_id, WINDOW_SECONDS),
+                {"system": system_id, "shard": shard, "window": WINDOW_SECONDS, "orphan": ORPHAN_SECONDS},
             )
         if hits < limit:
             return None

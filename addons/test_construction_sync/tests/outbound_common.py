@@ -4,6 +4,7 @@ library) on a loopback port."""
 
 import json
 import os
+import socket
 import subprocess
 import time
 import urllib.request
@@ -11,7 +12,6 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests.common import TransactionCase
-from odoo.tools import config
 
 from odoo.addons.construction_sync.tests.common import SECRET, SyncWorldMixin
 
@@ -19,8 +19,18 @@ CHANGED = "test_contact.changed"
 RATED = "test_contact.rated"
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 RECEIVER = os.path.join(ROOT, "test", "outbound", "receiver.mjs")
-# Loopback port of the receiver: beside Odoo's own test port, so parallel databases' runs differ.
-RECEIVER_PORT = int(os.environ.get("CSYNC_OUTBOUND_RECEIVER_PORT") or (config["http_port"] + 1))
+
+
+def _free_port():
+    """A loopback port nobody listens on now: the test tiers run Odoo servers on fixed ports
+    beside each other (the one after this server's is another tier's), so none is assumed free."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# Loopback port of the receiver, chosen once per test process.
+RECEIVER_PORT = int(os.environ.get("CSYNC_OUTBOUND_RECEIVER_PORT") or _free_port())
 OTHER_SECRET = "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY"  # 24 bytes "ABCDEFGHIJKLMNOPQRSTUVWX"
 
 
