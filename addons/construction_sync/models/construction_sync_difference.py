@@ -63,6 +63,7 @@ class ConstructionSyncDifference(models.Model):
     resolved_by = fields.Many2one("res.users", readonly=True)
     resolved_at = fields.Datetime(readonly=True)
     event_id = fields.Many2one("construction.sync.event", string="Applied Through", readonly=True,
+                               index="btree_not_null",
                                ondelete="set null")
 
     @api.depends("object_type", "external_id", "kind", "field_name")

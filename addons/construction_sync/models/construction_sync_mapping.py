@@ -32,7 +32,10 @@ class ConstructionSyncMapping(models.Model):
     last_source_timestamp = fields.Datetime(
         readonly=True, help="Source timestamp of the last event applied about this object."
     )
-    last_event_id = fields.Many2one("construction.sync.event", readonly=True, ondelete="set null")
+    # Indexed: purging a done event clears the mappings that name it, a scan of every mapping per
+    # purged event without the index.
+    last_event_id = fields.Many2one("construction.sync.event", readonly=True, ondelete="set null",
+                                    index="btree_not_null")
 
     _sql_constraints = [
         ("mapping_uniq", "unique(system_id, res_model, external_id)",
