@@ -65,6 +65,12 @@ const PERSONAS = {
         ["construction_sync", "group_user"],
         ["account", "group_account_invoice"],
     ],
+    // An integration manager: the cockpit with the manager's actions (ignore, replay, apply a
+    // stale event anyway, retry or replay an outbound message), the construction screens read.
+    integrationManager: [
+        ["construction_sync", "group_manager"],
+        ["construction_base", "group_user"],
+    ],
     // A buyer: purchase orders, their receipts and returns (Inventory User), the construction
     // screens they read.
     buyer: [

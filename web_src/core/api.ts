@@ -38,7 +38,8 @@ export class CockpitDataError extends Error {
     }
 }
 
-function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+/** A server answer checked against its schema; the panels beside the inbound list use it too. */
+export function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
     const result = schema.safeParse(value);
     if (!result.success) {
         throw new CockpitDataError(what, result.error.issues);

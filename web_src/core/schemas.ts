@@ -4,8 +4,8 @@
 // cockpit uses (the classic API pulled in 600 kB).
 import * as z from "zod/mini";
 
-const serverDatetime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/));
-const count = z.int().check(z.nonnegative());
+export const serverDatetime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/));
+export const count = z.int().check(z.nonnegative());
 
 export const SystemHealthSchema = z.object({
     id: z.int(),

@@ -505,3 +505,20 @@ class ConstructionSyncCockpit(models.AbstractModel):
         if events:
             events._notify_changed()
         return [{"id": e.id, "state": e.state, "error_message": e.error_message or ""} for e in events]
+
+    @api.model
+    def get_available(self, calls):
+        """Which of the [model, method] pairs in `calls` this database can answer. Optional addons
+        add figures the cockpit shows beside the engine's (vendor compliance, held bills); the
+        cockpit asks first and calls only those, so a database without them shows nothing
+        instead of an error. Private methods are never offered: RPC cannot call them."""
+        self._check_access()
+        if not isinstance(calls, (list, tuple)) or not all(
+                isinstance(call, (list, tuple)) and len(call) == 2 and all(isinstance(part, str) for part in call)
+                for call in calls):
+            raise UserError(_("Ask for available cockpit calls as a list of [model, method] pairs."))
+        return [
+            [model, method] for model, method in calls
+            if model in self.env and not method.startswith("_")
+            and callable(getattr(self.env[model], method, None))
+        ]

@@ -19,6 +19,7 @@ import {
     type ListView,
     type ReplayRange,
 } from "../../core/api";
+import { AlertsApi } from "../../core/alerts";
 import { emptyProgress, errorMessage, runInChunks, type BulkProgress } from "../../core/bulk";
 import { describeOutcome, summariseOutcome } from "../../core/format";
 import {
@@ -30,16 +31,25 @@ import {
     type SystemHealth,
     type Trends,
 } from "../../core/schemas";
+import { AlertsPanel } from "../AlertsPanel/AlertsPanel";
 import { BulkProgressBar } from "../BulkProgressBar/BulkProgressBar";
+import { CompliancePanel } from "../CompliancePanel/CompliancePanel";
 import { EventDetail, type StaleAction } from "../EventDetail/EventDetail";
 import { ExceptionList } from "../ExceptionList/ExceptionList";
 import { HealthStrip } from "../HealthStrip/HealthStrip";
+import { OutboundPanel } from "../OutboundPanel/OutboundPanel";
+import { ReconciliationPanel } from "../ReconciliationPanel/ReconciliationPanel";
 import { ReplayPanel } from "../ReplayPanel/ReplayPanel";
 import { TrendsPanel } from "../TrendsPanel/TrendsPanel";
 
 interface Props {
     action: { id?: number; name?: string };
 }
+
+/** What the list area shows: the inbound events (exceptions, approvals, stale: the first
+ * screen), the outbound subscriptions and their failed deliveries, the open alerts, or the
+ * reconciliation figures. */
+type CockpitPanel = "inbound" | "outbound" | "alerts" | "reconciliation";
 
 interface State {
     loading: boolean;
@@ -84,6 +94,9 @@ interface State {
     showReplay: boolean;
     /** Odoo's bus is connected: changes arrive as they happen, polling is off. */
     live: boolean;
+    panel: CockpitPanel;
+    /** Open alerts of every system, for the Alerts tab's badge; null until known. */
+    openAlerts: number | null;
 }
 
 type FilterKey =
@@ -169,12 +182,17 @@ export class Cockpit extends Component<Props> {
         TrendsPanel,
         ReplayPanel,
         BulkProgressBar,
+        OutboundPanel,
+        AlertsPanel,
+        CompliancePanel,
+        ReconciliationPanel,
     };
     static override props = { ...standardActionServiceProps };
 
     declare props: Props;
     state!: State;
     private api!: CockpitApi;
+    private alerts!: AlertsApi;
     private actionService!: ActionService;
     private dialog!: DialogService;
     private bus!: BusService;
@@ -192,6 +210,9 @@ export class Cockpit extends Component<Props> {
         this.dialog = useService("dialog");
         this.bus = useService("bus_service");
         this.api = new CockpitApi((model, method, args, kwargs) =>
+            orm.call(model, method, args, kwargs)
+        );
+        this.alerts = new AlertsApi((model, method, args, kwargs) =>
             orm.call(model, method, args, kwargs)
         );
         this.state = useState<State>({
@@ -229,6 +250,8 @@ export class Cockpit extends Component<Props> {
             trendsOpen: browser.localStorage.getItem(trendsKey()) === "1",
             showReplay: false,
             live: false,
+            panel: "inbound",
+            openAlerts: null,
         });
         const onChanged = (payload: unknown) => this.onChanged(payload);
         const onConnection = () => this.updateLive();
@@ -236,6 +259,7 @@ export class Cockpit extends Component<Props> {
         onMounted(() => {
             // Trends come after the list is on screen: the list is what people open it for.
             void this.loadTrends();
+            void this.loadAlertCount();
             this.bus.subscribe(CHANGED, onChanged);
             for (const type of ["connect", "reconnect", "disconnect"]) {
                 this.bus.addEventListener(type, onConnection);
@@ -312,6 +336,7 @@ export class Cockpit extends Component<Props> {
         this.refreshPending = false;
         void this.reload();
         void this.loadTrends();
+        void this.loadAlertCount();
     }
 
     private afterWork(): void {
@@ -388,6 +413,27 @@ export class Cockpit extends Component<Props> {
             if (seq === this.reloadSeq) {
                 this.state.loading = false;
             }
+        }
+    }
+
+    /** One of the inbound views (exceptions, approvals, stale), back from another panel. */
+    async showView(view: ListView): Promise<void> {
+        this.state.panel = "inbound";
+        await this.filter({ view });
+    }
+
+    showPanel(panel: Exclude<CockpitPanel, "inbound">): void {
+        this.state.panel = panel;
+        this.state.detail = null;
+    }
+
+    /** The Alerts tab's badge. Without it the tab still opens and shows the alerts or why they
+     * could not be read, so a failure here leaves the badge out rather than a second message. */
+    async loadAlertCount(): Promise<void> {
+        try {
+            this.state.openAlerts = (await this.alerts.open()).length;
+        } catch {
+            this.state.openAlerts = null;
         }
     }
 

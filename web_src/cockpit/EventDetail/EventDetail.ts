@@ -3,6 +3,7 @@ import { _t } from "../translation";
 import { formatMoney } from "../../core/format";
 import { formatServerDatetime } from "../../core/luxon";
 import type { EventDetail as Detail } from "../../core/schemas";
+import { RecordTrace } from "../RecordTrace/RecordTrace";
 import { staleReason } from "../stale";
 
 /** What a manager can do about a stale event; the server checks the right and the company. */
@@ -22,6 +23,7 @@ interface Props {
 /** One event in full: the reason in plain words, the payload, the trail, the way to fix it. */
 export class EventDetail extends Component<Props> {
     static override template = "construction_sync.EventDetail";
+    static components = { RecordTrace };
     static override props = {
         detail: { type: Object },
         isManager: { type: Boolean },

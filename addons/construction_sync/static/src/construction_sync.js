@@ -5,7 +5,7 @@
 import { registry } from "@web/core/registry";
 
 // web_src/cockpit/Cockpit/Cockpit.ts
-import { Component as Component7, onMounted as onMounted2, onWillStart, onWillUnmount as onWillUnmount2, useState as useState6 } from "@odoo/owl";
+import { Component as Component12, onMounted as onMounted2, onWillStart as onWillStart5, onWillUnmount as onWillUnmount2, useState as useState11 } from "@odoo/owl";
 
 // web_src/cockpit/translation.ts
 import { _t } from "@web/core/l10n/translation";
@@ -32,7 +32,7 @@ import { browser } from "@web/core/browser/browser";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { user } from "@web/core/user";
 import {
-  useService
+  useService as useService6
 } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
@@ -636,6 +636,7 @@ var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 var anyString = /^[\s\S]{0,}$/;
 var number = /^-?\d+(?:\.\d+)?$/;
 var boolean = /^(?:true|false)$/i;
+var _null = /^null$/i;
 
 // node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
@@ -1012,6 +1013,23 @@ var $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
     return payload;
   };
 });
+var $ZodNull = /* @__PURE__ */ $constructor("$ZodNull", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = _null;
+  inst._zod.values = /* @__PURE__ */ new Set([null]);
+  inst._zod.parse = (payload, _ctx) => {
+    const input = payload.value;
+    if (input === null)
+      return payload;
+    payload.issues.push({
+      expected: "null",
+      code: "invalid_type",
+      input,
+      inst
+    });
+    return payload;
+  };
+});
 function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
@@ -1324,6 +1342,129 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
     });
   };
 });
+var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
+  $ZodType.init(inst, def);
+  const items = def.items;
+  const memo = globalConfig.memoizer;
+  memo?.attach(inst);
+  inst._zod.parse = (payload, ctx) => {
+    const input = payload.value;
+    if (!Array.isArray(input)) {
+      payload.issues.push({
+        input,
+        inst,
+        expected: "tuple",
+        code: "invalid_type"
+      });
+      return payload;
+    }
+    payload.value = memo ? memo.alloc(inst, payload, [], ctx) : [];
+    const proms = [];
+    const optinStart = getTupleOptStart(items, "optin");
+    const optoutStart = getTupleOptStart(items, "optout");
+    if (!def.rest) {
+      if (input.length < optinStart) {
+        payload.issues.push({
+          code: "too_small",
+          minimum: optinStart,
+          inclusive: true,
+          input,
+          inst,
+          origin: "array"
+        });
+        return payload;
+      }
+      if (input.length > items.length) {
+        payload.issues.push({
+          code: "too_big",
+          maximum: items.length,
+          inclusive: true,
+          input,
+          inst,
+          origin: "array"
+        });
+      }
+    }
+    const itemResults = new Array(items.length);
+    const abortEarly = def.rest ? ctx?.abortEarly : void 0;
+    let itemAborted = false;
+    for (let i = 0; i < items.length; i++) {
+      const r = items[i]._zod.run({ value: input[i], issues: [] }, ctx);
+      if (r instanceof Promise) {
+        proms.push(r.then((rr) => {
+          itemResults[i] = rr;
+        }));
+      } else {
+        itemResults[i] = r;
+        if (abortEarly && !itemAborted && r.issues.length)
+          itemAborted = aborted(r);
+      }
+    }
+    if (def.rest && !itemAborted) {
+      let i = items.length - 1;
+      const rest = input.slice(items.length);
+      let seen = payload.issues.length;
+      for (const el of rest) {
+        if (abortEarly && payload.issues.length !== seen) {
+          if (aborted(payload, seen))
+            break;
+          seen = payload.issues.length;
+        }
+        i++;
+        const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
+        if (result instanceof Promise) {
+          proms.push(result.then((r) => handleTupleResult(r, payload, i)));
+        } else {
+          handleTupleResult(result, payload, i);
+        }
+      }
+    }
+    if (proms.length) {
+      return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items, input, optoutStart));
+    }
+    return handleTupleResults(itemResults, payload, items, input, optoutStart);
+  };
+});
+function getTupleOptStart(items, key) {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+    if (!omittable)
+      return i + 1;
+  }
+  return 0;
+}
+function handleTupleResult(result, final, index) {
+  if (result.issues.length) {
+    final.issues.push(...prefixIssues(index, result.issues));
+  }
+  final.value[index] = result.value;
+}
+function handleTupleResults(itemResults, final, items, input, optoutStart) {
+  for (let i = 0; i < items.length; i++) {
+    const r = itemResults[i];
+    const isPresent = i < input.length;
+    if (!isPresent && i >= optoutStart && items[i]._zod.optin === "optional") {
+      final.value.length = i;
+      break;
+    }
+    if (r.issues.length) {
+      if (!isPresent && i >= optoutStart) {
+        final.value.length = i;
+        break;
+      }
+      final.issues.push(...prefixIssues(i, r.issues));
+    }
+    final.value[i] = r.value;
+  }
+  for (let i = final.value.length - 1; i >= input.length; i--) {
+    if (items[i]._zod.optout === "optional" && final.value[i] === void 0) {
+      final.value.length = i;
+    } else {
+      break;
+    }
+  }
+  return final;
+}
 var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
   $ZodType.init(inst, def);
   const memo = globalConfig.memoizer;
@@ -1574,6 +1715,13 @@ function _boolean(Class, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _null2(Class, params) {
+  return new Class({
+    type: "null",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _gt(value, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
@@ -1699,6 +1847,14 @@ var ZodMiniBoolean = /* @__PURE__ */ $constructor("ZodMiniBoolean", (inst, def) 
 function boolean2(params) {
   return _boolean(ZodMiniBoolean, params);
 }
+var ZodMiniNull = /* @__PURE__ */ $constructor("ZodMiniNull", (inst, def) => {
+  $ZodNull.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function _null3(params) {
+  return _null2(ZodMiniNull, params);
+}
 var ZodMiniArray = /* @__PURE__ */ $constructor("ZodMiniArray", (inst, def) => {
   $ZodArray.init(inst, def);
   ZodMiniType.init(inst, def);
@@ -1741,10 +1897,43 @@ function union(options, params) {
     ...normalizeParams(params)
   });
 }
+var ZodMiniTuple = /* @__PURE__ */ $constructor("ZodMiniTuple", (inst, def) => {
+  $ZodTuple.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function tuple(items, _paramsOrRest, _params) {
+  const hasRest = _paramsOrRest instanceof $ZodType;
+  const params = hasRest ? _params : _paramsOrRest;
+  const rest = hasRest ? _paramsOrRest : null;
+  return new ZodMiniTuple({
+    type: "tuple",
+    items,
+    rest,
+    ...normalizeParams(params)
+  });
+}
 var ZodMiniRecord = /* @__PURE__ */ $constructor("ZodMiniRecord", (inst, def) => {
   $ZodRecord.init(inst, def);
   ZodMiniType.init(inst, def);
 });
+// @__NO_SIDE_EFFECTS__
+function record(keyType, valueType, params) {
+  if (!valueType || !valueType._zod) {
+    return new ZodMiniRecord({
+      type: "record",
+      keyType: /* @__PURE__ */ string2(),
+      valueType: keyType,
+      ...normalizeParams(valueType)
+    });
+  }
+  return new ZodMiniRecord({
+    type: "record",
+    keyType,
+    valueType,
+    ...normalizeParams(params)
+  });
+}
 // @__NO_SIDE_EFFECTS__
 function partialRecord(keyType, valueType, params) {
   return new ZodMiniRecord({
@@ -2019,6 +2208,46 @@ function filterKwargs(filters) {
   };
 }
 
+// web_src/core/alerts.ts
+var ALERT_MODEL = "construction.sync.alert";
+var OpenAlertSchema = object({
+  id: int(),
+  system_id: int(),
+  system: string2(),
+  kind: string2(),
+  /** The kind as the alert rules' list names it, in the user's language. */
+  kind_label: nullable(string2()),
+  /** What within the rule alerts ("" for one-per-system conditions). */
+  key: string2(),
+  message: string2(),
+  value: number2(),
+  opened_at: serverDatetime,
+  last_seen_at: nullable(serverDatetime)
+});
+var OpenAlertsSchema = array(OpenAlertSchema);
+var AlertsApi = class {
+  constructor(call) {
+    this.call = call;
+  }
+  call;
+  /** Newest first, those of the user's companies only; of one system when given. */
+  async open(systemId) {
+    const answer = await this.call(ALERT_MODEL, "get_open_alerts", [], {
+      system_id: systemId ?? null
+    });
+    return parse2(OpenAlertsSchema, answer, "open alerts");
+  }
+};
+function alertTimelineAction(alertId) {
+  return {
+    type: "ir.actions.act_window",
+    res_model: ALERT_MODEL,
+    res_id: alertId,
+    views: [[false, "form"]],
+    target: "current"
+  };
+}
+
 // web_src/core/bulk.ts
 var CHUNK_SIZE = 500;
 function emptyProgress(total = 0) {
@@ -2154,31 +2383,9 @@ function formatMoney(money, locale) {
   }
 }
 
-// web_src/cockpit/BulkProgressBar/BulkProgressBar.ts
-import { Component } from "@odoo/owl";
-var BulkProgressBar = class extends Component {
-  static template = "construction_sync.BulkProgressBar";
-  static props = {
-    progress: { type: Object },
-    label: { type: String },
-    onCancel: { type: Function },
-    onDismiss: { type: Function }
-  };
-  get percent() {
-    return percentDone(this.props.progress);
-  }
-  get outcome() {
-    const { states, skipped, failed, cancelled, processed, total } = this.props.progress;
-    const parts = [summariseCounts(states, words)];
-    if (skipped) parts.push(_t("%s skipped (no longer in a state for this action)", skipped));
-    if (failed) parts.push(_t("%s refused", failed));
-    if (cancelled) parts.push(_t("cancelled after %s of %s", processed, total));
-    return parts.join("; ");
-  }
-};
-
-// web_src/cockpit/EventDetail/EventDetail.ts
-import { Component as Component2, onWillUpdateProps, useState } from "@odoo/owl";
+// web_src/cockpit/AlertsPanel/AlertsPanel.ts
+import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
+import { useService } from "@web/core/utils/hooks";
 
 // web_src/core/luxon.ts
 function luxon() {
@@ -2211,6 +2418,390 @@ function toLocalInput(moment, zone) {
   return moment.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
 }
 
+// web_src/cockpit/AlertsPanel/AlertsPanel.ts
+var AlertsPanel = class extends Component {
+  static template = "construction_sync.AlertsPanel";
+  static props = {
+    systemId: { type: [Number, { value: null }] },
+    onCount: { type: Function }
+  };
+  state;
+  api;
+  actionService;
+  setup() {
+    const orm = useService("orm");
+    this.actionService = useService("action");
+    this.api = new AlertsApi(
+      (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
+    );
+    this.state = useState({ loading: true, error: null, alerts: [] });
+    onWillStart(() => this.reload());
+    onWillUpdateProps(async (next) => {
+      if (next.systemId !== this.props.systemId) {
+        await this.reload(next.systemId);
+      }
+    });
+  }
+  async reload(systemId = this.props.systemId) {
+    this.state.loading = true;
+    this.state.error = null;
+    try {
+      this.state.alerts = await this.api.open(systemId);
+      if (systemId === null) {
+        this.props.onCount(this.state.alerts.length);
+      }
+    } catch (error) {
+      this.state.error = errorMessage(error);
+    } finally {
+      this.state.loading = false;
+    }
+  }
+  async openTimeline(alert) {
+    await this.actionService.doAction(alertTimelineAction(alert.id));
+  }
+  openedAgo(alert) {
+    const reference = now();
+    return formatAge(parseServerDatetime(alert.opened_at), reference, words);
+  }
+  when(value) {
+    return value ? formatServerDatetime(value) : "";
+  }
+};
+
+// web_src/cockpit/BulkProgressBar/BulkProgressBar.ts
+import { Component as Component2 } from "@odoo/owl";
+var BulkProgressBar = class extends Component2 {
+  static template = "construction_sync.BulkProgressBar";
+  static props = {
+    progress: { type: Object },
+    label: { type: String },
+    onCancel: { type: Function },
+    onDismiss: { type: Function }
+  };
+  get percent() {
+    return percentDone(this.props.progress);
+  }
+  get outcome() {
+    const { states, skipped, failed, cancelled, processed, total } = this.props.progress;
+    const parts = [summariseCounts(states, words)];
+    if (skipped) parts.push(_t("%s skipped (no longer in a state for this action)", skipped));
+    if (failed) parts.push(_t("%s refused", failed));
+    if (cancelled) parts.push(_t("cancelled after %s of %s", processed, total));
+    return parts.join("; ");
+  }
+};
+
+// web_src/cockpit/CompliancePanel/CompliancePanel.ts
+import { Component as Component3, onWillStart as onWillStart2, useState as useState2 } from "@odoo/owl";
+import { useService as useService2 } from "@web/core/utils/hooks";
+
+// web_src/core/compliance.ts
+var SUMMARY = [
+  "construction.vendor.compliance",
+  "cockpit_compliance_summary"
+];
+var HELD_BILLS = ["account.move", "cockpit_held_bills"];
+var BlockedActionSchema = _enum(["commitment", "bill", "payment", "receipt"]);
+var ComplianceSummarySchema = object({
+  /** False for a cockpit user who may not read vendor compliance: the card is hidden. */
+  allowed: boolean2(),
+  expiring: count,
+  /** Vendors blocked now for at least one action. */
+  blocking: count,
+  /** The window of "expiring" (30 days). */
+  days: int().check(_positive()),
+  by_vendor: array(
+    object({
+      id: int(),
+      vendor: string2(),
+      company: string2(),
+      expiring: count,
+      blocked_actions: array(BlockedActionSchema),
+      reasons: string2()
+    })
+  )
+});
+var HeldBillSchema = object({
+  id: int(),
+  name: union([string2(), literal(false)]),
+  ref: union([string2(), literal(false)]),
+  vendor: string2(),
+  project: union([string2(), literal(false)]),
+  state: _enum(["draft", "posted"]),
+  currency: string2().check(_length(3)),
+  amount_untaxed: number2(),
+  /** How much more the bill asks than was ordered and received. */
+  difference: number2(),
+  details: string2()
+});
+var HeldBillsSchema = array(HeldBillSchema);
+var AvailableSchema = array(tuple([string2(), string2()]));
+var ComplianceApi = class {
+  constructor(call) {
+    this.call = call;
+  }
+  call;
+  async figures() {
+    const answer = await this.call("construction.sync.cockpit", "get_available", [
+      [SUMMARY, HELD_BILLS]
+    ]);
+    const available = parse2(AvailableSchema, answer, "available calls").map(
+      ([model, method]) => `${model}.${method}`
+    );
+    const has = (call) => available.includes(call.join("."));
+    const [summary, bills] = await Promise.all([
+      has(SUMMARY) ? this.summary() : null,
+      has(HELD_BILLS) ? this.heldBills() : null
+    ]);
+    return { summary, bills };
+  }
+  async summary() {
+    const answer = await this.call(...SUMMARY);
+    const summary = parse2(ComplianceSummarySchema, answer, "a compliance summary");
+    return summary.allowed ? summary : null;
+  }
+  async heldBills() {
+    return parse2(HeldBillsSchema, await this.call(...HELD_BILLS), "held bills");
+  }
+};
+function billLabel(bill) {
+  return bill.name || bill.ref || `#${bill.id}`;
+}
+
+// web_src/cockpit/CompliancePanel/CompliancePanel.ts
+var VENDORS_SHOWN = 8;
+var CompliancePanel = class extends Component3 {
+  static template = "construction_sync.CompliancePanel";
+  static props = { onOpenRecord: { type: Function } };
+  state;
+  api;
+  setup() {
+    const orm = useService2("orm");
+    this.api = new ComplianceApi(
+      (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
+    );
+    this.state = useState2({ loading: true, error: null, summary: null, bills: null });
+    onWillStart2(() => this.reload());
+  }
+  async reload() {
+    this.state.loading = true;
+    this.state.error = null;
+    try {
+      Object.assign(this.state, await this.api.figures());
+    } catch (error) {
+      this.state.error = errorMessage(error);
+    } finally {
+      this.state.loading = false;
+    }
+  }
+  /** Nothing to show (neither addon installed, nothing this user may read, no bill held): the
+   * panel renders nothing at all. */
+  get empty() {
+    return !this.state.summary && !this.state.bills?.length;
+  }
+  get vendors() {
+    return this.state.summary?.by_vendor.slice(0, VENDORS_SHOWN) ?? [];
+  }
+  get moreVendors() {
+    return Math.max(0, (this.state.summary?.by_vendor.length ?? 0) - VENDORS_SHOWN);
+  }
+  blockedLabel(vendor) {
+    const labels = {
+      commitment: () => _t("commitments"),
+      bill: () => _t("bills"),
+      payment: () => _t("payments"),
+      receipt: () => _t("receipts")
+    };
+    return vendor.blocked_actions.map((action) => labels[action]()).join(", ");
+  }
+  billLabel(bill) {
+    return billLabel(bill);
+  }
+  money(value, currency) {
+    return formatMoney({ value, currency }, document.documentElement.lang || void 0);
+  }
+  billState(bill) {
+    return bill.state === "draft" ? _t("Draft") : _t("Posted");
+  }
+};
+
+// web_src/cockpit/EventDetail/EventDetail.ts
+import { Component as Component5, onWillUpdateProps as onWillUpdateProps3, useState as useState4 } from "@odoo/owl";
+
+// web_src/cockpit/RecordTrace/RecordTrace.ts
+import { Component as Component4, onWillUpdateProps as onWillUpdateProps2, useState as useState3 } from "@odoo/owl";
+import { useService as useService3 } from "@web/core/utils/hooks";
+
+// web_src/core/outbound.ts
+var SubscriptionHealthSchema = object({
+  id: int(),
+  name: string2(),
+  system_id: int(),
+  endpoint_url: string2(),
+  active: boolean2(),
+  disabled_at: nullable(serverDatetime),
+  disabled_reason: nullable(string2()),
+  /** When its deliveries started failing in a row (null while they succeed). */
+  failing_since: nullable(serverDatetime),
+  queue_depth: count,
+  oldest_queued_seconds: nullable(int()),
+  /** Queued messages that failed at least once and wait for their next attempt. */
+  failing: count,
+  dead: count,
+  failures_24h: count,
+  delivered_24h: count
+});
+var OutboundHealthSchema = array(SubscriptionHealthSchema);
+var OutboxStateSchema = _enum(["pending", "sending", "delivered", "dead"]);
+var FailedDeliverySchema = object({
+  id: int(),
+  webhook_id: string2(),
+  subscription_id: int(),
+  subscription: string2(),
+  event_type: string2(),
+  state: OutboxStateSchema,
+  attempts: count,
+  /** HTTP status of the last attempt; 0 when the receiver did not answer. */
+  last_status: count,
+  last_error: nullable(string2()),
+  created_at: serverDatetime,
+  next_attempt_at: nullable(serverDatetime),
+  res_model: nullable(string2()),
+  res_id: nullable(int())
+});
+var FailedDeliveriesSchema = object({
+  total: count,
+  rows: array(FailedDeliverySchema)
+});
+var OutboxActResultSchema = object({ done: count });
+var TraceKindSchema = _enum(["inbound", "audit", "outbound", "attempt"]);
+var TraceEntrySchema = object({
+  at: serverDatetime,
+  kind: TraceKindSchema,
+  id: int(),
+  title: nullable(string2()),
+  state: union([string2(), literal(false), _null3()]),
+  detail: string2(),
+  system: string2()
+});
+var TraceSchema = array(TraceEntrySchema);
+var OutboundApi = class {
+  constructor(call) {
+    this.call = call;
+  }
+  call;
+  async health(systemId) {
+    const answer = await this.call(
+      "construction.sync.subscription",
+      "get_outbound_health",
+      [],
+      {
+        system_id: systemId ?? null
+      }
+    );
+    return parse2(OutboundHealthSchema, answer, "outbound health");
+  }
+  async failedDeliveries(query = {}) {
+    const answer = await this.call("construction.sync.outbox", "get_failed_deliveries", [], {
+      subscription_id: query.subscriptionId ?? null,
+      offset: query.offset ?? 0,
+      limit: query.limit ?? 50
+    });
+    return parse2(FailedDeliveriesSchema, answer, "failed deliveries");
+  }
+  /** How many messages went back to the queue. */
+  async act(action, messageIds) {
+    const answer = await this.call("construction.sync.outbox", "act", [
+      action,
+      [...messageIds]
+    ]);
+    return parse2(OutboxActResultSchema, answer, "an outbound action result").done;
+  }
+  async trace(resModel, resId) {
+    const answer = await this.call("construction.sync.trace", "get_trace", [resModel, resId]);
+    return parse2(TraceSchema, answer, "a record trace");
+  }
+};
+function outboxActions(state) {
+  const allowed = {
+    pending: ["retry"],
+    sending: [],
+    delivered: ["replay"],
+    dead: ["retry", "replay"]
+  };
+  return allowed[state];
+}
+function subscriptionStatus(health) {
+  if (!health.active || health.disabled_at) return "disabled";
+  if (health.dead) return "dead";
+  if (health.failing || health.failing_since) return "failing";
+  return "healthy";
+}
+var STATUS_RANK = {
+  disabled: 0,
+  dead: 1,
+  failing: 2,
+  healthy: 3
+};
+function orderSubscriptions(rows) {
+  return [...rows].sort(
+    (a, b) => STATUS_RANK[subscriptionStatus(a)] - STATUS_RANK[subscriptionStatus(b)] || b.dead - a.dead || b.failing - a.failing || a.name.localeCompare(b.name)
+  );
+}
+function subscriptionsOf(rows, systemId) {
+  return systemId === null ? [...rows] : rows.filter((row) => row.system_id === systemId);
+}
+
+// web_src/cockpit/RecordTrace/RecordTrace.ts
+var RecordTrace = class extends Component4 {
+  static template = "construction_sync.RecordTrace";
+  static props = {
+    resModel: { type: String },
+    resId: { type: Number }
+  };
+  state;
+  api;
+  setup() {
+    const orm = useService3("orm");
+    this.api = new OutboundApi(
+      (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
+    );
+    this.state = useState3({ open: false, loading: false, error: null, entries: null });
+    onWillUpdateProps2((next) => {
+      if (next.resModel !== this.props.resModel || next.resId !== this.props.resId) {
+        Object.assign(this.state, { open: false, error: null, entries: null });
+      }
+    });
+  }
+  async toggle() {
+    this.state.open = !this.state.open;
+    if (!this.state.open || this.state.entries) {
+      return;
+    }
+    this.state.loading = true;
+    this.state.error = null;
+    try {
+      this.state.entries = await this.api.trace(this.props.resModel, this.props.resId);
+    } catch (error) {
+      this.state.error = errorMessage(error);
+    } finally {
+      this.state.loading = false;
+    }
+  }
+  kindLabel(kind) {
+    const labels = {
+      inbound: () => _t("In"),
+      audit: () => _t("Step"),
+      outbound: () => _t("Out"),
+      attempt: () => _t("Attempt")
+    };
+    return labels[kind]();
+  }
+  when(entry) {
+    return formatServerDatetime(entry.at);
+  }
+};
+
 // web_src/cockpit/stale.ts
 function staleReason(row) {
   const reason = row.stale;
@@ -2222,8 +2813,9 @@ function staleReason(row) {
 }
 
 // web_src/cockpit/EventDetail/EventDetail.ts
-var EventDetail = class extends Component2 {
+var EventDetail = class extends Component5 {
   static template = "construction_sync.EventDetail";
+  static components = { RecordTrace };
   static props = {
     detail: { type: Object },
     isManager: { type: Boolean },
@@ -2236,8 +2828,8 @@ var EventDetail = class extends Component2 {
   };
   state;
   setup() {
-    this.state = useState({ reason: "" });
-    onWillUpdateProps((next) => {
+    this.state = useState4({ reason: "" });
+    onWillUpdateProps3((next) => {
       if (next.detail.id !== this.props.detail.id) {
         this.state.reason = "";
       }
@@ -2290,7 +2882,7 @@ var EventDetail = class extends Component2 {
 };
 
 // web_src/cockpit/ExceptionList/ExceptionList.ts
-import { Component as Component3, onPatched, useRef, useState as useState2 } from "@odoo/owl";
+import { Component as Component6, onPatched, useRef, useState as useState5 } from "@odoo/owl";
 
 // web_src/core/aging.ts
 function defaultBusinessHours(zone) {
@@ -2327,7 +2919,7 @@ function formatBusinessAge(seconds, words2) {
 
 // web_src/cockpit/ExceptionList/ExceptionList.ts
 var MOVES = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 };
-var ExceptionList = class extends Component3 {
+var ExceptionList = class extends Component6 {
   static template = "construction_sync.ExceptionList";
   static props = {
     rows: { type: Array },
@@ -2353,7 +2945,7 @@ var ExceptionList = class extends Component3 {
   state;
   grid = useRef("grid");
   setup() {
-    this.state = useState2({ focused: 0 });
+    this.state = useState5({ focused: 0 });
     onPatched(() => {
       const row = this.grid.el?.querySelector(".o_csync_focused");
       row?.scrollIntoView?.({ block: "nearest" });
@@ -2462,7 +3054,7 @@ var ExceptionList = class extends Component3 {
 };
 
 // web_src/cockpit/HealthStrip/HealthStrip.ts
-import { Component as Component4, useState as useState3 } from "@odoo/owl";
+import { Component as Component7, useState as useState6 } from "@odoo/owl";
 
 // web_src/core/systems.ts
 function orderSystems(systems) {
@@ -2482,7 +3074,7 @@ function unhealthyCount(systems) {
 
 // web_src/cockpit/HealthStrip/HealthStrip.ts
 var COMPACT_FROM = 8;
-var HealthStrip = class extends Component4 {
+var HealthStrip = class extends Component7 {
   static template = "construction_sync.HealthStrip";
   static props = {
     systems: { type: Array },
@@ -2493,7 +3085,7 @@ var HealthStrip = class extends Component4 {
   };
   state;
   setup() {
-    this.state = useState3({ text: "", unhealthyOnly: false });
+    this.state = useState6({ text: "", unhealthyOnly: false });
   }
   get compact() {
     return this.props.systems.length >= COMPACT_FROM;
@@ -2557,9 +3149,319 @@ var HealthStrip = class extends Component4 {
   }
 };
 
+// web_src/cockpit/OutboundPanel/OutboundPanel.ts
+import { Component as Component8, onWillStart as onWillStart3, onWillUpdateProps as onWillUpdateProps4, useState as useState7 } from "@odoo/owl";
+import { useService as useService4 } from "@web/core/utils/hooks";
+var PAGE_SIZE = 50;
+var OutboundPanel = class extends Component8 {
+  static template = "construction_sync.OutboundPanel";
+  static props = {
+    systemId: { type: [Number, { value: null }] },
+    isManager: { type: Boolean },
+    onOpenRecord: { type: Function }
+  };
+  state;
+  api;
+  setup() {
+    const orm = useService4("orm");
+    this.api = new OutboundApi(
+      (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
+    );
+    this.state = useState7({
+      loading: true,
+      error: null,
+      subscriptions: [],
+      subscriptionId: null,
+      rows: [],
+      total: 0,
+      offset: 0,
+      outcomes: {},
+      busyIds: []
+    });
+    onWillStart3(() => this.reload());
+    onWillUpdateProps4(async (next) => {
+      if (next.systemId !== this.props.systemId) {
+        this.state.subscriptionId = null;
+        this.state.offset = 0;
+        await this.reload(next.systemId);
+      }
+    });
+  }
+  /** The subscriptions of the selected system, those needing a person first. */
+  get shown() {
+    return orderSubscriptions(subscriptionsOf(this.state.subscriptions, this.props.systemId));
+  }
+  /** Failed deliveries are listed per subscription (the server filters by subscription only). */
+  get listTitle() {
+    const selected = this.state.subscriptions.find(
+      (subscription) => subscription.id === this.state.subscriptionId
+    );
+    return selected ? _t("Failed deliveries to %s", selected.name) : _t("Failed deliveries, all subscriptions");
+  }
+  get pageLabel() {
+    const last = Math.min(this.state.offset + PAGE_SIZE, this.state.total);
+    return _t("%s-%s of %s", this.state.offset + 1, last, this.state.total);
+  }
+  get hasPrevious() {
+    return this.state.offset > 0;
+  }
+  get hasNext() {
+    return this.state.offset + PAGE_SIZE < this.state.total;
+  }
+  async reload(systemId = this.props.systemId) {
+    this.state.loading = true;
+    this.state.error = null;
+    try {
+      const [subscriptions, page] = await Promise.all([
+        this.api.health(systemId),
+        this.api.failedDeliveries({
+          subscriptionId: this.state.subscriptionId,
+          offset: this.state.offset,
+          limit: PAGE_SIZE
+        })
+      ]);
+      this.state.subscriptions = subscriptions;
+      this.state.rows = page.rows;
+      this.state.total = page.total;
+      this.state.outcomes = {};
+    } catch (error) {
+      this.state.error = errorMessage(error);
+    } finally {
+      this.state.loading = false;
+    }
+  }
+  async selectSubscription(subscriptionId) {
+    this.state.subscriptionId = this.state.subscriptionId === subscriptionId ? null : subscriptionId;
+    this.state.offset = 0;
+    await this.reload();
+  }
+  async page(step) {
+    this.state.offset = Math.max(0, this.state.offset + step * PAGE_SIZE);
+    await this.reload();
+  }
+  actionsOf(row) {
+    return this.props.isManager ? outboxActions(row.state) : [];
+  }
+  actionLabel(action) {
+    return action === "retry" ? _t("Retry") : _t("Replay");
+  }
+  actionTitle(action) {
+    return action === "retry" ? _t("Send it again now, with the same webhook id.") : _t("Send it once more: a receiver that kept it ignores the copy.");
+  }
+  isBusy(row) {
+    return this.state.busyIds.includes(row.id);
+  }
+  /** Sends one message again; the outcome shows on its row, which stays until the next refresh
+   * (a retried message leaves the failed list at once). */
+  async act(action, row) {
+    this.state.busyIds = [...this.state.busyIds, row.id];
+    try {
+      const done = await this.api.act(action, [row.id]);
+      this.state.outcomes[row.id] = done ? { ok: true, text: _t("Queued again: the runner sends it in a moment.") } : { ok: false, text: _t("Nothing sent: the message no longer exists.") };
+      this.state.subscriptions = await this.api.health(this.props.systemId);
+    } catch (error) {
+      this.state.outcomes[row.id] = { ok: false, text: errorMessage(error) };
+    } finally {
+      this.state.busyIds = this.state.busyIds.filter((id) => id !== row.id);
+    }
+  }
+  status(subscription) {
+    return subscriptionStatus(subscription);
+  }
+  statusLabel(subscription) {
+    const labels = {
+      disabled: () => _t("Disabled"),
+      dead: () => _t("Dead messages"),
+      failing: () => _t("Failing"),
+      healthy: () => _t("Healthy")
+    };
+    return labels[subscriptionStatus(subscription)]();
+  }
+  oldestQueued(subscription) {
+    const seconds = subscription.oldest_queued_seconds;
+    if (seconds === null) {
+      return "—";
+    }
+    const reference = now();
+    return formatAge(reference.minus({ seconds: Math.max(0, seconds) }), reference, words);
+  }
+  when(value) {
+    return value ? formatServerDatetime(value) : "";
+  }
+  stateLabel(row) {
+    return row.state === "dead" ? _t("Dead") : _t("Retrying");
+  }
+  lastAnswer(row) {
+    const status = row.last_status ? _t("HTTP %s", row.last_status) : _t("No answer");
+    return row.last_error ? `${status}: ${row.last_error}` : status;
+  }
+};
+
+// web_src/cockpit/ReconciliationPanel/ReconciliationPanel.ts
+import { Component as Component9, onWillStart as onWillStart4, onWillUpdateProps as onWillUpdateProps5, useState as useState8 } from "@odoo/owl";
+import { useService as useService5 } from "@web/core/utils/hooks";
+
+// web_src/core/reconciliation.ts
+var DIFFERENCE_MODEL = "construction.sync.difference";
+var OPEN_DIFFERENCE_STATES = ["open", "resend_requested"];
+var DifferenceKindSchema = _enum([
+  "missing_in_odoo",
+  "unknown_at_source",
+  "older_in_odoo",
+  "value_mismatch"
+]);
+var SystemReconciliationSchema = object({
+  system_id: int(),
+  system: string2(),
+  /** The last snapshot compared in full; null before the first one. */
+  last_run: nullable(
+    object({
+      id: int(),
+      object_type: string2(),
+      snapshot_id: string2(),
+      as_of: serverDatetime,
+      finished_at: serverDatetime,
+      compared: count,
+      differences: count
+    })
+  ),
+  compared_30_days: count,
+  open_by_kind: record(DifferenceKindSchema, count),
+  open_by_age: object({
+    under_1_day: count,
+    "1_to_7_days": count,
+    over_7_days: count
+  }),
+  /** Differences first found each day, the oldest day first. */
+  trend: array(
+    object({ day: string2().check(_regex(/^\d{4}-\d{2}-\d{2}$/)), found: count })
+  ),
+  missing_snapshots: count,
+  control_total_gaps: count,
+  sequence_gaps: count
+});
+var ReconciliationSchema = array(SystemReconciliationSchema);
+var ReconciliationApi = class {
+  constructor(call) {
+    this.call = call;
+  }
+  call;
+  async overview(systemId) {
+    const answer = await this.call("construction.sync.reconcile", "get_reconciliation", [], {
+      system_id: systemId ?? null
+    });
+    return parse2(ReconciliationSchema, answer, "reconciliation figures");
+  }
+};
+function openDifferences(row) {
+  return Object.values(row.open_by_kind).reduce((sum, value) => sum + value, 0);
+}
+function needsAttention(row) {
+  return openDifferences(row) > 0 || row.missing_snapshots > 0 || row.control_total_gaps > 0 || row.sequence_gaps > 0;
+}
+function orderReconciliation(rows) {
+  return [...rows].sort((a, b) => Number(needsAttention(b)) - Number(needsAttention(a)));
+}
+function trendHeights(trend) {
+  const most = Math.max(0, ...trend.map((day) => day.found));
+  return trend.map(
+    (day) => most === 0 || day.found === 0 ? 0 : Math.max(4, Math.round(day.found / most * 100))
+  );
+}
+function openDifferencesAction(systemId, name) {
+  return {
+    type: "ir.actions.act_window",
+    name,
+    res_model: DIFFERENCE_MODEL,
+    views: [
+      [false, "list"],
+      [false, "form"]
+    ],
+    domain: [
+      ["system_id", "=", systemId],
+      ["state", "in", [...OPEN_DIFFERENCE_STATES]]
+    ],
+    target: "current"
+  };
+}
+
+// web_src/cockpit/ReconciliationPanel/ReconciliationPanel.ts
+var ReconciliationPanel = class extends Component9 {
+  static template = "construction_sync.ReconciliationPanel";
+  static props = { systemId: { type: [Number, { value: null }] } };
+  state;
+  api;
+  actionService;
+  setup() {
+    const orm = useService5("orm");
+    this.actionService = useService5("action");
+    this.api = new ReconciliationApi(
+      (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
+    );
+    this.state = useState8({ loading: true, error: null, rows: [] });
+    onWillStart4(() => this.reload());
+    onWillUpdateProps5(async (next) => {
+      if (next.systemId !== this.props.systemId) {
+        await this.reload(next.systemId);
+      }
+    });
+  }
+  async reload(systemId = this.props.systemId) {
+    this.state.loading = true;
+    this.state.error = null;
+    try {
+      this.state.rows = orderReconciliation(await this.api.overview(systemId));
+    } catch (error) {
+      this.state.error = errorMessage(error);
+    } finally {
+      this.state.loading = false;
+    }
+  }
+  get kinds() {
+    return [
+      { key: "missing_in_odoo", label: _t("Missing in Odoo") },
+      { key: "unknown_at_source", label: _t("Unknown at source") },
+      { key: "older_in_odoo", label: _t("Older in Odoo") },
+      { key: "value_mismatch", label: _t("Value mismatch") }
+    ];
+  }
+  get ages() {
+    return [
+      { key: "under_1_day", label: _t("Under a day") },
+      { key: "1_to_7_days", label: _t("1-7 days") },
+      { key: "over_7_days", label: _t("Over 7 days") }
+    ];
+  }
+  open(row) {
+    return openDifferences(row);
+  }
+  attention(row) {
+    return needsAttention(row);
+  }
+  bars(row) {
+    const heights = trendHeights(row.trend);
+    return row.trend.map((day, index) => ({ ...day, height: heights[index] ?? 0 }));
+  }
+  barTitle(bar) {
+    return _t("%s: %s differences found", bar.day, bar.found);
+  }
+  trendLabel(row) {
+    const total = row.trend.reduce((sum, day) => sum + day.found, 0);
+    return _t("Differences found over 30 days: %s", total);
+  }
+  when(value) {
+    return formatServerDatetime(value);
+  }
+  async openDifferences(row) {
+    await this.actionService.doAction(
+      openDifferencesAction(row.system_id, _t("Open differences: %s", row.system))
+    );
+  }
+};
+
 // web_src/cockpit/ReplayPanel/ReplayPanel.ts
-import { Component as Component5, useState as useState4 } from "@odoo/owl";
-var ReplayPanel = class extends Component5 {
+import { Component as Component10, useState as useState9 } from "@odoo/owl";
+var ReplayPanel = class extends Component10 {
   static template = "construction_sync.ReplayPanel";
   static props = {
     systems: { type: Array },
@@ -2572,7 +3474,7 @@ var ReplayPanel = class extends Component5 {
   setup() {
     const zone = this.zone;
     const first = this.props.systemId ?? this.props.systems[0]?.id;
-    this.state = useState4({
+    this.state = useState9({
       systemId: first ? String(first) : "",
       eventType: "",
       from: toLocalInput(now().minus({ days: 1 }), zone),
@@ -2619,7 +3521,7 @@ var ReplayPanel = class extends Component5 {
 };
 
 // web_src/cockpit/TrendsPanel/TrendsPanel.ts
-import { Component as Component6, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState5 } from "@odoo/owl";
+import { Component as Component11, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState10 } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 
 // web_src/core/chart.ts
@@ -2747,7 +3649,7 @@ function breakdownChart(rows, label, keyLabel = (key) => key) {
 }
 
 // web_src/cockpit/TrendsPanel/TrendsPanel.ts
-var TrendsPanel = class extends Component6 {
+var TrendsPanel = class extends Component11 {
   static template = "construction_sync.TrendsPanel";
   static props = {
     open: { type: Boolean },
@@ -2764,7 +3666,7 @@ var TrendsPanel = class extends Component6 {
   byEventType = useRef2("byEventType");
   state;
   setup() {
-    this.state = useState5({ libraryReady: false, libraryError: null });
+    this.state = useState10({ libraryReady: false, libraryError: null });
     onMounted(() => {
       if (this.props.open) {
         void this.loadLibrary();
@@ -2862,7 +3764,7 @@ var TrendsPanel = class extends Component6 {
 };
 
 // web_src/cockpit/Cockpit/Cockpit.ts
-var PAGE_SIZE = 50;
+var PAGE_SIZE2 = 50;
 var POLL_MS = 3e4;
 var REFRESH_DEBOUNCE_MS = 1e3;
 var CHANGED = "construction_sync/changed";
@@ -2908,7 +3810,7 @@ function actionLabel(action) {
   };
   return labels[action]();
 }
-var Cockpit = class extends Component7 {
+var Cockpit = class extends Component12 {
   static template = "construction_sync.Cockpit";
   static components = {
     HealthStrip,
@@ -2916,11 +3818,16 @@ var Cockpit = class extends Component7 {
     EventDetail,
     TrendsPanel,
     ReplayPanel,
-    BulkProgressBar
+    BulkProgressBar,
+    OutboundPanel,
+    AlertsPanel,
+    CompliancePanel,
+    ReconciliationPanel
   };
   static props = { ...standardActionServiceProps };
   state;
   api;
+  alerts;
   actionService;
   dialog;
   bus;
@@ -2932,14 +3839,17 @@ var Cockpit = class extends Component7 {
   // order, and only the newest request's answer matches what the filters show.
   reloadSeq = 0;
   setup() {
-    const orm = useService("orm");
-    this.actionService = useService("action");
-    this.dialog = useService("dialog");
-    this.bus = useService("bus_service");
+    const orm = useService6("orm");
+    this.actionService = useService6("action");
+    this.dialog = useService6("dialog");
+    this.bus = useService6("bus_service");
     this.api = new CockpitApi(
       (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
     );
-    this.state = useState6({
+    this.alerts = new AlertsApi(
+      (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
+    );
+    this.state = useState11({
       loading: true,
       busy: false,
       error: null,
@@ -2973,13 +3883,16 @@ var Cockpit = class extends Component7 {
       trendsError: null,
       trendsOpen: browser.localStorage.getItem(trendsKey()) === "1",
       showReplay: false,
-      live: false
+      live: false,
+      panel: "inbound",
+      openAlerts: null
     });
     const onChanged = (payload) => this.onChanged(payload);
     const onConnection = () => this.updateLive();
-    onWillStart(() => this.reload());
+    onWillStart5(() => this.reload());
     onMounted2(() => {
       void this.loadTrends();
+      void this.loadAlertCount();
       this.bus.subscribe(CHANGED, onChanged);
       for (const type of ["connect", "reconnect", "disconnect"]) {
         this.bus.addEventListener(type, onConnection);
@@ -3047,6 +3960,7 @@ var Cockpit = class extends Component7 {
     this.refreshPending = false;
     void this.reload();
     void this.loadTrends();
+    void this.loadAlertCount();
   }
   afterWork() {
     if (this.refreshPending) {
@@ -3077,7 +3991,7 @@ var Cockpit = class extends Component7 {
     }
   }
   get pageSize() {
-    return PAGE_SIZE;
+    return PAGE_SIZE2;
   }
   get title() {
     return _t("Integration Cockpit");
@@ -3091,7 +4005,7 @@ var Cockpit = class extends Component7 {
           ...this.filters,
           order: this.state.order,
           offset: this.state.offset,
-          limit: PAGE_SIZE
+          limit: PAGE_SIZE2
         })
       ]);
       if (seq !== this.reloadSeq) {
@@ -3116,6 +4030,24 @@ var Cockpit = class extends Component7 {
       if (seq === this.reloadSeq) {
         this.state.loading = false;
       }
+    }
+  }
+  /** One of the inbound views (exceptions, approvals, stale), back from another panel. */
+  async showView(view) {
+    this.state.panel = "inbound";
+    await this.filter({ view });
+  }
+  showPanel(panel) {
+    this.state.panel = panel;
+    this.state.detail = null;
+  }
+  /** The Alerts tab's badge. Without it the tab still opens and shows the alerts or why they
+   * could not be read, so a failure here leaves the badge out rather than a second message. */
+  async loadAlertCount() {
+    try {
+      this.state.openAlerts = (await this.alerts.open()).length;
+    } catch {
+      this.state.openAlerts = null;
     }
   }
   async filter(changes) {
