@@ -34,11 +34,11 @@ test("an accountant reads the approved change orders and the job cost of a proje
     const concrete = page
         .locator(".o_data_row", { hasText: "03 30 00" })
         .filter({ hasText: "429,400.00" });
-    // Budget 455 000 (+ 25 000 revised), committed 412 000 + 12 x 1 450, billed 108 800 on the
-    // subcontract (the screenshot is month-close.spec.ts's).
+    // Budget 455 000 (+ 25 000 revised), committed 412 000 + 12 x 1 450, actual 108 800 billed on
+    // the subcontract + 3 914 of crew labor (the screenshot is month-close.spec.ts's).
     await expect(concrete).toContainText("455,000.00");
     await expect(concrete).toContainText("480,000.00");
-    await expect(concrete).toContainText("108,800.00");
+    await expect(concrete).toContainText("112,714.00");
     // The sprinkler zone's budget comes from PCO-014 alone.
     await expect(page.locator(".o_data_row", { hasText: "21 13 00" })).toContainText("41,000.00");
     expect(problems).toEqual([]);

@@ -104,13 +104,15 @@ test("an accountant reads a budget revision and what it does to the job cost", a
     await expect(page.locator(".o_group_header")).toHaveCount(1);
     const rows = page.locator(".o_data_row");
     const concreteCost = rows.filter({ hasText: "03 30 00" });
-    // Committed 412 000 + 12 x 1 450; the subcontractor billed 108 800 of it: 22.67 % complete.
-    for (const figure of ["455,000.00", "25,000.00", "480,000.00", "429,400.00", "108,800.00"]) {
+    // Committed 412 000 + 12 x 1 450; actual cost 108 800 billed by the subcontractor plus the
+    // crew week's concrete labor at loaded cost (3 914.00, construction_timesheet's demo).
+    for (const figure of ["455,000.00", "25,000.00", "480,000.00", "429,400.00", "112,714.00"]) {
         await expect(concreteCost).toContainText(figure);
     }
-    // Steel lost 25 000 to concrete and is now projected 4 900 over: 687 500 + 12 400 committed.
+    // Steel lost 25 000 to concrete and is now projected 5 964 over: 687 500 + 12 400 committed
+    // and 1 064 of the crew week's labor.
     const steel = rows.filter({ hasText: "05 12 00" });
-    for (const figure of ["720,000.00", "-25,000.00", "695,000.00", "699,900.00", "-4,900.00"]) {
+    for (const figure of ["720,000.00", "-25,000.00", "695,000.00", "699,900.00", "-5,964.00"]) {
         await expect(steel).toContainText(figure);
     }
     // Painting and sprinklers move by the budget side of the approved change order PCO-014.
