@@ -1,8 +1,10 @@
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
 
 from .common import SyncCase
 
 
+@tagged("post_install", "-at_install")
 class TestCockpitAvailable(SyncCase):
     """The cockpit asks which optional calls a database answers before making them."""
 
