@@ -30,8 +30,17 @@ export async function openMenu(page: Page, app: string, section: string, item: s
     // Exact names: "Construction" would also match "Construction Sync".
     const exactly = (name: string) => new RegExp(`^\\s*${name}\\s*$`);
     await page.locator(".o_app", { hasText: exactly(app) }).click();
-    await page.locator(".o_menu_sections button", { hasText: exactly(section) }).click();
-    await page.locator(".dropdown-item", { hasText: exactly(item) }).click();
+    const sectionButton = page.locator(".o_menu_sections button", { hasText: exactly(section) });
+    const entry = page.locator(".dropdown-item", { hasText: exactly(item) });
+    // A re-render right after the click (the app's first bus message) can close the dropdown
+    // again: open it until the item shows.
+    await expect(async () => {
+        if (!(await entry.isVisible())) {
+            await sectionButton.click();
+        }
+        await expect(entry).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 30_000 });
+    await entry.click();
 }
 
 export const DB = process.env.CSYNC_DB ?? "";

@@ -71,6 +71,16 @@ class TestOutboundFinanceEvents(FinanceCase):
         messages = self.env["construction.sync.outbox"].search([("event_type", "=", "vendor.upserted")]) - messages
         self.assertEqual(messages.subscription_id, self.subscription | other)
 
+    def test_trace_action_on_the_project_form(self):
+        event = self.deliver("project.upserted", {"id": "P-900", "name": "Harbor Point Fire Station 5"})
+        self.drain()
+        project = self.env["project.project"].search([("name", "=", "Harbor Point Fire Station 5")])
+        action = self.env.ref("construction_base.project_project_action_construction_sync_trace")
+        self.assertIn(self.env.ref("construction_sync.group_user"), action.groups_id)
+        result = action.with_context(active_model=project._name, active_id=project.id, active_ids=project.ids).run()
+        wizard = self.env[result["res_model"]].browse(result["res_id"])
+        self.assertIn(event.webhook_id, wizard.trace_html)
+
     def test_invoice_posted_and_payment_changes(self):
         # 3 x 1 234.55 = 3 703.65.
         invoice = self.document("out_invoice", self.customer, 1234.55)
