@@ -72,9 +72,10 @@ class TestOutboundFinanceEvents(FinanceCase):
         self.assertEqual(messages.subscription_id, self.subscription | other)
 
     def test_trace_action_on_the_project_form(self):
-        event = self.deliver("project.upserted", {"id": "P-900", "name": "Harbor Point Fire Station 5"})
+        event = self.deliver("project.upserted", {"id": "P-900", "name": "Traced Library Annex"})
         self.drain()
-        project = self.env["project.project"].search([("name", "=", "Harbor Point Fire Station 5")])
+        project = self.env["project.project"].browse(event.res_id)
+        self.assertEqual(project.name, "Traced Library Annex")
         action = self.env.ref("construction_base.project_project_action_construction_sync_trace")
         self.assertIn(self.env.ref("construction_sync.group_user"), action.groups_id)
         result = action.with_context(active_model=project._name, active_id=project.id, active_ids=project.ids).run()
