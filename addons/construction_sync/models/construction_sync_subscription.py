@@ -4,15 +4,11 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from ..sync import secret_store, signature
 
 _logger = logging.getLogger(__name__)
 
-# Columns of construction_sync_subscription that hold signing secrets as stored (encrypted when
-# the server has construction_sync_secret_key, see sync.secret_store), as on external systems.
-SECRET_FIELDS = ("secret", "previous_secret")
 ALL_TYPES = "*"
 
 
@@ -22,7 +18,7 @@ class ConstructionSyncSubscription(models.Model):
 
     _name = "construction.sync.subscription"
     _description = "Outbound Subscription"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["construction.sync.secret.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "system_id, name, id"
 
     # identity
@@ -75,13 +71,6 @@ class ConstructionSyncSubscription(models.Model):
         ("disable_after_positive", "CHECK(disable_after_hours > 0)", "The failure period must be positive."),
         ("grace_positive", "CHECK(rotation_grace_hours >= 0)", "The grace period cannot be negative."),
     ]
-
-    def init(self):
-        # As on construction_sync_system: the secret columns belong to no stored field.
-        self.env.cr.execute(
-            "ALTER TABLE construction_sync_subscription ADD COLUMN IF NOT EXISTS secret varchar,"
-            " ADD COLUMN IF NOT EXISTS previous_secret varchar"
-        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -156,47 +145,6 @@ class ConstructionSyncSubscription(models.Model):
     # signing secrets (same storage and rotation as construction.sync.system)
     # ------------------------------------------------------------------------------------------
 
-    def _stored_secrets(self):
-        ids = [subscription._origin.id for subscription in self if subscription._origin.id]
-        if not ids:
-            return {}
-        self.flush_model(["previous_secret_valid_until"])
-        self.env.cr.execute(
-            "SELECT id, secret, previous_secret, previous_secret_valid_until FROM construction_sync_subscription"
-            " WHERE id = ANY(%s)", (ids,))
-        return {row[0]: secret_store.StoredSecrets(*row[1:]) for row in self.env.cr.fetchall()}
-
-    def _compute_secrets(self):
-        keys = secret_store.configured_keys()
-        stored = self._stored_secrets()
-        for subscription in self:
-            row = stored.get(subscription._origin.id) or secret_store.StoredSecrets(None, None, None)
-            for name in SECRET_FIELDS:
-                try:
-                    value = secret_store.unseal(getattr(row, name), keys)[0]
-                except secret_store.SecretUnreadable:
-                    _logger.warning("construction_sync: the %s of subscription id %s cannot be decrypted",
-                                    name, subscription._origin.id)
-                    value = None
-                subscription[name] = value or False
-
-    def _inverse_secret(self):
-        self._store_secret("secret")
-
-    def _inverse_previous_secret(self):
-        self._store_secret("previous_secret")
-
-    def _store_secret(self, name):
-        keys = secret_store.configured_keys()
-        for subscription in self:
-            self._write_stored_secrets(subscription.id, {name: secret_store.seal(subscription[name], keys)})
-
-    def _write_stored_secrets(self, subscription_id, values):
-        # Never logged: a failing query would print its parameters (the secret).
-        assignments = SQL(", ").join(SQL("%s = %s", SQL.identifier(column), value) for column, value in values.items())
-        self.env.cr.execute(SQL("UPDATE construction_sync_subscription SET %s WHERE id = %s", assignments,
-                                subscription_id), log_exceptions=False)
-
     def _signing_secrets(self, now=None):
         """The secrets a message is signed with now: the current one, and the previous one during
         its grace after a rotation (receivers that have not switched yet still verify)."""
@@ -209,14 +157,6 @@ class ConstructionSyncSubscription(models.Model):
             secrets.append(secret_store.unseal(stored.previous_secret, keys)[0])
         return [secret for secret in secrets if secret]
 
-    def _export_rows(self, field_paths, *, _is_toplevel_call=True):
-        lines = super()._export_rows(field_paths, _is_toplevel_call=_is_toplevel_call)
-        hidden = [index for index, path in enumerate(field_paths) if path and path[0] in SECRET_FIELDS]
-        for line in lines if hidden else ():
-            for index in hidden:
-                line[index] = ""
-        return lines
-
     def _check_manager(self):
         if not self.env.user.has_group("construction_sync.group_manager"):
             raise UserError(_("Only integration managers can do this on outbound subscriptions."))
@@ -227,14 +167,7 @@ class ConstructionSyncSubscription(models.Model):
         stored = self.sudo()._stored_secrets()
         for subscription in self.sudo():
             grace_until = fields.Datetime.now() + timedelta(hours=subscription.rotation_grace_hours)
-            current = stored[subscription.id].secret
-            if keys and current and not secret_store.is_sealed(current):
-                current = secret_store.seal(current, keys)
-            self._write_stored_secrets(subscription.id, {
-                "previous_secret": current,
-                "secret": secret_store.seal(signature.generate_secret(), keys),
-            })
-            subscription.invalidate_recordset(list(SECRET_FIELDS))
+            subscription._rotate_stored_secret(stored[subscription.id], keys)
             subscription.write({"previous_secret_valid_until": grace_until})
             subscription.message_post(body=_(
                 "Signing secret rotated by %(user)s; messages carry a signature with the previous secret too "

@@ -8,23 +8,23 @@ from datetime import timedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL, file_open
+from odoo.tools import file_open
 from odoo.exceptions import UserError, ValidationError
 
 from ..sync import delivery, envelope, secret_store, signature
+from .construction_sync_secret_mixin import SECRET_FIELDS
 
 _logger = logging.getLogger(__name__)
 
 CODE_PATTERN = r"[a-z0-9][a-z0-9_-]{0,62}"
 # Columns of construction_sync_system that hold signing secrets as stored (sync.secret_store), and
 # the fields of the same names that show them decrypted to integration managers.
-SECRET_FIELDS = ("secret", "previous_secret")
 
 
 class ConstructionSyncSystem(models.Model):
     _name = "construction.sync.system"
     _description = "External System"
-    _inherit = ["mail.thread"]
+    _inherit = ["construction.sync.secret.mixin", "mail.thread"]
     _order = "name, id"
 
     # identity
@@ -104,14 +104,6 @@ class ConstructionSyncSystem(models.Model):
          "The future tolerance must lie between 0 and 86400 seconds (one day)."),
     ]
 
-    def init(self):
-        # The secret columns belong to no stored field (see the fields above): made here, kept as
-        # they are in a database where they were stored fields before.
-        self.env.cr.execute(
-            "ALTER TABLE construction_sync_system ADD COLUMN IF NOT EXISTS secret varchar,"
-            " ADD COLUMN IF NOT EXISTS previous_secret varchar"
-        )
-
     @api.constrains("code")
     def _check_code(self):
         for system in self:
@@ -155,51 +147,6 @@ class ConstructionSyncSystem(models.Model):
     # signing secrets
     # ------------------------------------------------------------------------------------------
 
-    def _stored_secrets(self):
-        """{system id: secret_store.StoredSecrets} of the systems in self saved in the database."""
-        ids = [system._origin.id for system in self if system._origin.id]
-        if not ids:
-            return {}
-        self.flush_model(["previous_secret_valid_until"])
-        self.env.cr.execute(
-            "SELECT id, secret, previous_secret, previous_secret_valid_until FROM construction_sync_system"
-            " WHERE id = ANY(%s)", (ids,),
-        )
-        return {row[0]: secret_store.StoredSecrets(*row[1:]) for row in self.env.cr.fetchall()}
-
-    def _compute_secrets(self):
-        # Only a manager (the fields' groups) or the superuser gets here.
-        keys = secret_store.configured_keys()
-        stored = self._stored_secrets()
-        for system in self:
-            row = stored.get(system._origin.id) or secret_store.StoredSecrets(None, None, None)
-            for name in SECRET_FIELDS:
-                try:
-                    value = secret_store.unseal(getattr(row, name), keys)[0]
-                except secret_store.SecretUnreadable:
-                    _logger.warning("construction_sync: the %s of external system id %s cannot be decrypted "
-                                    "with the configured %s", name, system._origin.id, secret_store.CONFIG_KEY)
-                    value = None
-                system[name] = value or False
-
-    def _inverse_secret(self):
-        self._store_secret("secret")
-
-    def _inverse_previous_secret(self):
-        self._store_secret("previous_secret")
-
-    def _store_secret(self, name):
-        keys = secret_store.configured_keys()
-        for system in self:
-            self._write_stored_secrets(system.id, {name: secret_store.seal(system[name], keys)})
-
-    def _write_stored_secrets(self, system_id, values):
-        """Writes stored values ({column: value as stored}) of one system. Never logged: a failing
-        query would otherwise print its parameters (the secret) with the error."""
-        assignments = SQL(", ").join(SQL("%s = %s", SQL.identifier(column), value) for column, value in values.items())
-        self.env.cr.execute(SQL("UPDATE construction_sync_system SET %s WHERE id = %s", assignments, system_id),
-                            log_exceptions=False)
-
     @api.constrains("secret")
     def _check_secret(self):
         for system in self.sudo():
@@ -211,16 +158,6 @@ class ConstructionSyncSystem(models.Model):
                     "The signing secret of %(system)s must be whsec_ followed by 24 to 64 bytes in base64.",
                     system=system.name,
                 )) from None
-
-    def _export_rows(self, field_paths, *, _is_toplevel_call=True):
-        # Signing secrets are never exported, whoever exports and from whichever model (a path
-        # such as system_id/secret comes here too): their columns come out empty.
-        lines = super()._export_rows(field_paths, _is_toplevel_call=_is_toplevel_call)
-        hidden = [index for index, path in enumerate(field_paths) if path and path[0] in SECRET_FIELDS]
-        for line in lines if hidden else ():
-            for index in hidden:
-                line[index] = ""
-        return lines
 
     def _ensure_settings(self):
         """One settings line per registered event type, with the handler's defaults."""
@@ -335,16 +272,7 @@ class ConstructionSyncSystem(models.Model):
         stored = self.sudo()._stored_secrets()
         for system in self.sudo():
             grace_until = fields.Datetime.now() + timedelta(hours=system.rotation_grace_hours)
-            # The current secret becomes the previous one as it is stored, never decrypted (a
-            # plain one is encrypted on the way when the server has a key).
-            current = stored[system.id].secret
-            if keys and current and not secret_store.is_sealed(current):
-                current = secret_store.seal(current, keys)
-            self._write_stored_secrets(system.id, {
-                "previous_secret": current,
-                "secret": secret_store.seal(signature.generate_secret(), keys),
-            })
-            system.invalidate_recordset(list(SECRET_FIELDS))
+            system._rotate_stored_secret(stored[system.id], keys)
             system.write({"previous_secret_valid_until": grace_until})
             # Says who and until when; neither secret is ever written to the chatter or a log.
             system.message_post(body=_(

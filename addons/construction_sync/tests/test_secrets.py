@@ -170,7 +170,7 @@ class TestSecrets(SyncWorldMixin, TransactionCase):
         secrets = (SECRET, new_secret, SECRET[len("whsec_"):], new_secret[len("whsec_"):])
         # Every query and its parameters were logged (odoo.sql_db at DEBUG): only ciphertext.
         output = "\n".join(logs.output)
-        self.assertIn("UPDATE construction_sync_system", output)
+        self.assertIn('UPDATE "construction_sync_system" SET "secret"', output)
         for secret in secrets:
             self.assertNotIn(secret, output)
 
