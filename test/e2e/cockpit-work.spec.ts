@@ -95,6 +95,7 @@ test("a failing signed webhook appears in an open cockpit without a reload", asy
     page,
     request,
 }) => {
+    test.setTimeout(120_000);
     const problems = watchConsole(page);
     const system = await createSystem(request, "live");
     await openCockpit(page);
