@@ -3,7 +3,7 @@ import logging
 import random
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections import namedtuple
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -26,7 +26,7 @@ RUNNER = "construction_sync.ir_cron_outbound_deliver"
 CLAIM_SIZE = 256
 # An endpoint with nothing in flight gets a batch of up to this many messages per allowed
 # concurrent request, sent through that many threads (keep-alive connections) in rounds.
-BATCH_PER_SLOT = 8
+BATCH_PER_SLOT = 32
 CRON_BUDGET_SECONDS = 50
 # See construction.sync.runner._linger: a publish skips its wake-up NOTIFY when another was sent
 # less than a second before, so an emptied runner keeps looking a little longer than that.
@@ -53,13 +53,17 @@ READY = """
       OR (m.state = 'sending' AND (m.lease_expires_at < statement_timestamp() at time zone 'utc'
                                    OR m.runner_lock = ANY(%(dead_runners)s))))
 """
-# An earlier message about the same object to the same endpoint is still queued or being sent:
-# `m` waits for it, so a receiver never hears "voided" before "approved". Dead messages do not
-# block (they wait for a person's replay; the object's later news still goes out).
-OLDER_QUEUED = """
-    EXISTS (SELECT 1 FROM construction_sync_outbox older
+# `m` is the earliest message about its object to its endpoint still queued or being sent: a
+# later one waits for it, so a receiver never hears "voided" before "approved". Dead messages do
+# not block (they wait for a person's replay; the object's later news still goes out). A scalar
+# subquery on object_idx, not NOT EXISTS: PostgreSQL turns that into an anti-join, and on a queue
+# filled faster than autovacuum analyzes it (every burst) it planned a nested loop comparing each
+# ready message with every other (0.6 s a claim with 2 000 queued).
+HEAD_OF_OBJECT = """
+    m.id = (SELECT older.id FROM construction_sync_outbox older
              WHERE older.subscription_id = m.subscription_id AND older.object_key = m.object_key
-               AND older.state IN ('pending', 'sending') AND older.id < m.id)
+               AND older.state IN ('pending', 'sending')
+             ORDER BY older.id LIMIT 1)
 """
 INDEXES = [
     ("queue_idx", "(subscription_id, next_attempt_at, id) WHERE state IN ('pending', 'sending')"),
@@ -69,6 +73,8 @@ INDEXES = [
 
 
 PUBLISHED_KEY = "construction_sync_published"
+# A claimed message as the claim's RETURNING gives it (attempts: this attempt's number).
+Claimed = namedtuple("Claimed", "id subscription_id company_id webhook_id payload attempts")
 
 
 class ConstructionSyncOutbox(models.Model):
@@ -294,35 +300,60 @@ class ConstructionSyncOutbox(models.Model):
     @api.model
     def _drain(self, deadline=None, commit=True, rng=None):
         """Claims, sends and records messages until none is ready (or the deadline). With
-        commit=True (the runner) each claim is committed before any HTTP request and the results
-        after, so no database transaction stays open during a request, and a runner killed
-        mid-request leaves its messages in sending, claimed again at once by the next runner
-        (its advisory lock is gone) and sent with the same webhook-id. commit=False keeps
-        everything in the caller's transaction (tests)."""
+        commit=True (the runner) each claim is committed before any of its HTTP requests and its
+        results after them, so no database transaction stays open during a request, and a runner
+        killed mid-request leaves its messages in sending, claimed again at once by the next
+        runner (its advisory lock is gone) and sent with the same webhook-id. commit=False keeps
+        everything in the caller's transaction (tests).
+
+        Pipelined: while one claim's messages are being sent, the previous claim's results are
+        written; the next claim does not count the previous one's finished requests as in flight.
+        A message waiting for an earlier one about its object still waits for its result."""
         Queue = self.env["construction.sync.queue"]
         rng = rng or random.Random()
         sent = 0
         lock = Queue._acquire_runner_lock()
+        # A claim sent and not yet recorded: (rows, token, results), or None.
+        finished = None
+
+        def record_finished():
+            self._record(finished[0], finished[1], finished[2], rng)
+            if commit:
+                self.env.cr.commit()
         try:
-            while deadline is None or time.monotonic() < deadline:
-                token = str(uuid.uuid4())
-                claimed, slots = self._claim(CLAIM_SIZE, token, lock)
-                if commit:
-                    self.env.cr.commit()
-                if not claimed:
+            token = str(uuid.uuid4())
+            rows, slots = self._claim_rows(CLAIM_SIZE, token, lock)
+            if commit:
+                self.env.cr.commit()
+            while rows:
+                wait = self._start_sending(rows, slots)
+                if finished is not None:
+                    record_finished()
+                results = wait()
+                finished = (rows, token, [results[row.id] for row in rows])
+                sent += len(rows)
+                if deadline is not None and time.monotonic() >= deadline:
                     break
-                results = claimed._send_all(slots)
-                self._record(claimed, token, [results[message.id] for message in claimed], rng)
-                sent += len(claimed)
+                token = str(uuid.uuid4())
+                rows, slots = self._claim_rows(CLAIM_SIZE, token, lock, finished_token=finished[1])
                 if commit:
                     self.env.cr.commit()
+            if finished is not None:
+                record_finished()
             return sent
         finally:
             Queue._release_runner_lock(lock)
 
     @api.model
     def _claim(self, limit, token, lock):
-        """Claims up to `limit` ready messages and returns them with {subscription id: how many
+        """The messages _claim_rows claims, as records, and its slots."""
+        rows, slots = self._claim_rows(limit, token, lock)
+        return self.sudo().browse(sorted(row.id for row in rows)), slots
+
+    @api.model
+    def _claim_rows(self, limit, token, lock, finished_token=None):
+        """Claims up to `limit` ready messages and returns them (Claimed rows, in id order: what
+        sending and recording need, read by the claim itself) with {subscription id: how many
         of them may be sent at once}. An endpoint gets at most max_in_flight requests at a time:
         a runner claims a batch of its messages only when none is being sent to it (and sends
         them through max_in_flight threads), or the few that fill its cap. Subscriptions are
@@ -337,14 +368,15 @@ class ConstructionSyncOutbox(models.Model):
                    (SELECT count(*) FROM construction_sync_outbox f
                      WHERE f.subscription_id = s.id AND f.state = 'sending'
                        AND f.lease_expires_at >= statement_timestamp() at time zone 'utc'
-                       AND NOT f.runner_lock = ANY(%(dead_runners)s)) AS in_flight
+                       AND NOT f.runner_lock = ANY(%(dead_runners)s)
+                       AND f.claim_token IS DISTINCT FROM %(finished)s) AS in_flight
               FROM construction_sync_subscription s
              WHERE s.active
                AND EXISTS (SELECT 1 FROM construction_sync_outbox m
                             WHERE m.subscription_id = s.id AND """ + READY + """)
              ORDER BY s.id
                FOR NO KEY UPDATE OF s SKIP LOCKED
-            """, dead_runners=dead_runners))
+            """, dead_runners=dead_runners, finished=finished_token))
         claimed, slots = [], {}
         for subscription_id, cap, timeout, in_flight in self.env.cr.fetchall():
             threads = cap - in_flight
@@ -356,8 +388,8 @@ class ConstructionSyncOutbox(models.Model):
                 WITH picked AS (
                     SELECT m.id FROM construction_sync_outbox m
                      WHERE m.subscription_id = %(subscription)s AND """ + READY + """
-                       AND NOT """ + OLDER_QUEUED + """
-                     ORDER BY m.id
+                       AND """ + HEAD_OF_OBJECT + """
+                     ORDER BY m.next_attempt_at, m.id
                      LIMIT %(room)s
                        FOR UPDATE SKIP LOCKED
                 )
@@ -366,80 +398,97 @@ class ConstructionSyncOutbox(models.Model):
                        runner_lock = %(lock)s,
                        lease_expires_at = statement_timestamp() at time zone 'utc' + %(lease)s
                   FROM picked WHERE m.id = picked.id
-             RETURNING m.id
+             RETURNING m.id, m.subscription_id, m.company_id, m.webhook_id, m.payload, m.attempts
                 """, subscription=subscription_id, dead_runners=dead_runners, room=room, token=token, lock=lock,
                 # A batch is sent in rounds of `threads`: the lease covers them all.
                 lease=timedelta(seconds=(timeout * -(-room // threads)) + LEASE_MARGIN_SECONDS)))
-            ids = [message_id for (message_id,) in self.env.cr.fetchall()]
-            if ids:
-                claimed += ids
+            rows = [Claimed(*row) for row in self.env.cr.fetchall()]
+            if rows:
+                claimed += rows
                 slots[subscription_id] = threads
             if len(claimed) >= limit:
                 break
         self.invalidate_model()
-        return self.sudo().browse(sorted(claimed)), slots
+        return sorted(claimed), slots
 
-    def _send_all(self, slots):
-        """Sends the claimed messages, at most slots[subscription] at a time to each endpoint, all
-        endpoints at once; returns {message id: sender.Result}."""
-        requests_by_subscription, signing = {}, {}
-        for message in self:
-            subscription = message.subscription_id.sudo()
-            if subscription.id not in signing:
+    @api.model
+    def _start_sending(self, rows, slots):
+        """Starts sending the claimed messages, at most slots[subscription] at a time to each
+        endpoint, all endpoints at once; returns a function waiting for {message id:
+        sender.Result}. A subscription's messages are dealt into `slots` lanes, each sent one
+        after the other on the process's sending threads."""
+        requests_by_subscription, endpoints = {}, {}
+        for row in rows:
+            if row.subscription_id not in endpoints:
                 # Read and decrypted once per claim, not per message.
-                signing[subscription.id] = (subscription._signing_secrets(), subscription._headers())
-            requests_by_subscription.setdefault(subscription.id, []).append(
-                (message.id, message._request(*signing[subscription.id])))
-        pools = [(ThreadPoolExecutor(max_workers=min(slots[subscription_id], len(batch))), batch)
-                 for subscription_id, batch in requests_by_subscription.items()]
-        try:
-            futures = [(message_id, pool.submit(sender.send, *request))
-                       for pool, batch in pools for message_id, request in batch]
-            return {message_id: future.result() for message_id, future in futures}
-        finally:
-            for pool, _batch in pools:
-                pool.shutdown(wait=True)
+                subscription = self.env["construction.sync.subscription"].sudo().browse(row.subscription_id)
+                endpoints[row.subscription_id] = (subscription.endpoint_url, subscription.timeout_seconds,
+                                                  subscription._signing_secrets(), subscription._headers())
+            url, timeout, secrets, custom_headers = endpoints[row.subscription_id]
+            requests_by_subscription.setdefault(row.subscription_id, []).append(
+                (row.id, (url, row.payload.encode(), self._headers(row.webhook_id, row.payload.encode(), secrets,
+                                                                   custom_headers), timeout)))
+        lanes = []
+        for subscription_id, batch in requests_by_subscription.items():
+            width = min(slots[subscription_id], len(batch))
+            lanes += [batch[lane::width] for lane in range(width)]
+        wait = sender.start_lanes(lanes)
+
+        def results():
+            merged = {}
+            for lane_results in wait():
+                merged.update(lane_results)
+            return merged
+        return results
+
+    @api.model
+    def _headers(self, webhook_id, body, secrets, custom_headers):
+        """The headers of one attempt, signed now with every one of `secrets`."""
+        timestamp = int(time.time())
+        headers = dict(custom_headers)
+        headers.update({
+            "Content-Type": "application/json",
+            "User-Agent": "Odoo construction_sync",
+            "webhook-id": webhook_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": " ".join(signature.sign(secret, webhook_id, timestamp, body) for secret in secrets),
+        })
+        return headers
 
     def _request(self, secrets=None, custom_headers=None):
         """(url, body, headers, timeout) for one attempt of this message, signed now (with
         `secrets`, the subscription's signing secrets when the caller has them already)."""
         self.ensure_one()
         subscription = self.subscription_id.sudo()
-        timestamp = int(time.time())
         body = self.payload.encode()
         if secrets is None:
             secrets, custom_headers = subscription._signing_secrets(), subscription._headers()
-        signatures = [signature.sign(secret, self.webhook_id, timestamp, body) for secret in secrets]
-        headers = dict(custom_headers)
-        headers.update({
-            "Content-Type": "application/json",
-            "User-Agent": "Odoo construction_sync",
-            "webhook-id": self.webhook_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": " ".join(signatures),
-        })
+        headers = self._headers(self.webhook_id, body, secrets, custom_headers)
         return subscription.endpoint_url, body, headers, subscription.timeout_seconds
 
     @api.model
-    def _record(self, messages, token, results, rng):
-        """Writes each attempt's outcome: its log row, the message's new state, and what the
-        endpoint's answers mean for the subscription (410 disables it; failing for its whole
-        failure period disables it too). Successes, the common case, in one statement."""
+    def _record(self, rows, token, results, rng):
+        """Writes each attempt's outcome (`rows`: Claimed rows): its log row, the message's new
+        state, and what the endpoint's answers mean for the subscription (410 disables it;
+        failing for its whole failure period disables it too). Successes, the common case, in one
+        statement; a failure through the ORM."""
         self.env.cr.execute(
             "SELECT id FROM construction_sync_outbox WHERE id = ANY(%s) AND state = 'sending' AND claim_token = %s"
-            " FOR UPDATE", (messages.ids, token))
+            " FOR UPDATE", ([row.id for row in rows], token))
         owned = {message_id for (message_id,) in self.env.cr.fetchall()}
         now = fields.Datetime.now()
+        Attempt = self.env["construction.sync.outbox.attempt"]
         log, delivered = [], []
         failing = {}
-        for message, result in zip(messages, results):
-            if message.id not in owned:
+        for row, result in zip(rows, results):
+            if row.id not in owned:
                 # Re-claimed after our lease ran out: that runner's outcome counts.
                 continue
-            log.append(self.env["construction.sync.outbox.attempt"]._row(message, result, now))
+            log.append(Attempt._row(row.id, row.subscription_id, row.company_id, row.attempts, result, now))
             if result.success:
-                delivered.append((message.id, result.status))
+                delivered.append((row.id, result.status))
                 continue
+            message = self.sudo().browse(row.id)
             subscription = message.subscription_id.sudo()
             values = {"state": "pending", "last_status": result.status, "last_error": result.error,
                       "claim_token": False, "runner_lock": False}
@@ -452,7 +501,7 @@ class ConstructionSyncOutbox(models.Model):
                 continue
             delay = outbound.parse_retry_after(result.retry_after) if result.status in (429, 503) else None
             if delay is None:
-                delay = outbound.retry_delay(message.attempts, rng)
+                delay = outbound.retry_delay(row.attempts, rng)
             if delay is None:
                 values["state"] = "dead"
             else:
@@ -472,8 +521,11 @@ class ConstructionSyncOutbox(models.Model):
             self.invalidate_model(["state", "delivered_at", "last_status", "last_error", "claim_token",
                                    "runner_lock"])
             delivered_ids = {row[0] for row in delivered}
-            recovered = messages.filtered(lambda m: m.id in delivered_ids).subscription_id.sudo().filtered(
-                lambda s: s not in failing and s.failing_since)
+            # Only subscriptions marked failing need a write: one query finds them.
+            recovering = {row.subscription_id for row in rows if row.id in delivered_ids}
+            recovered = self.env["construction.sync.subscription"].sudo().search(
+                [("id", "in", list(recovering)), ("failing_since", "!=", False)]).filtered(
+                lambda s: s not in failing)
             if recovered:
                 recovered.write({"failing_since": False})
         for subscription in failing:
@@ -483,7 +535,7 @@ class ConstructionSyncOutbox(models.Model):
                 subscription.failing_since = now
             elif now - subscription.failing_since >= timedelta(hours=subscription.disable_after_hours):
                 subscription._disable(_("every delivery failed for %s hours", subscription.disable_after_hours))
-        self.env["construction.sync.outbox.attempt"]._insert(log)
+        Attempt._insert(log)
 
     @api.model
     def _check_user(self):

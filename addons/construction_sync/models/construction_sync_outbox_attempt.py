@@ -29,10 +29,10 @@ class ConstructionSyncOutboxAttempt(models.Model):
     error = fields.Text(readonly=True)
 
     @api.model
-    def _row(self, message, result, at):
-        return (message.id, message.subscription_id.id, message.company_id.id, at, message.attempts, result.success,
-                result.status, result.latency_ms, json.dumps(result.request_headers, indent=1, sort_keys=True),
-                result.excerpt, result.error)
+    def _row(self, message_id, subscription_id, company_id, attempt, result, at):
+        return (message_id, subscription_id, company_id, at, attempt, result.success, result.status,
+                result.latency_ms, json.dumps(result.request_headers, indent=1, sort_keys=True), result.excerpt,
+                result.error)
 
     @api.model
     def _insert(self, rows):

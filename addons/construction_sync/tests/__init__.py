@@ -20,3 +20,4 @@ from . import test_metrics
 from . import test_outbound_registry
 from . import test_trace_correlation
 from . import test_cockpit_available
+from . import test_outbound_sender
