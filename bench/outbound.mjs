@@ -105,9 +105,25 @@ export async function benchOutbound({
         call("construction.sync.subscription", "write", [[subscriptionId], values], {
             context: { active_test: false },
         });
+    // Odoo refuses to change a cron job while it runs (the runner lingers a little after its
+    // last message): tried again until it is between two runs.
+    const setRunner = (runner, active) =>
+        waitFor(
+            () =>
+                call("ir.cron", "write", [[runner], { active }]).then(
+                    () => true,
+                    (error) => {
+                        if (!String(error).includes("currently being executed")) throw error;
+                        return false;
+                    }
+                ),
+            120_000,
+            500
+        );
     const receiver = await startReceiver(receiverPort, secret);
     const control = (body) => receiverCall(receiverPort, "/_control", body);
     const state = () => receiverCall(receiverPort, "/_state");
+    const count = () => receiverCall(receiverPort, "/_count");
     try {
         // --- (a) time added to a business transaction ------------------------------------
         log(
@@ -215,7 +231,7 @@ export async function benchOutbound({
         // The user's transaction alone: the outbound runner is paused while (a) runs, so its
         // deliveries after each commit do not compete for the CPU with the next measurement.
         const runner = await ref("construction_sync.ir_cron_outbound_deliver");
-        await call("ir.cron", "write", [[runner], { active: false }]);
+        await setRunner(runner, false);
         await control({
             reset: true,
             rules: [{ match: { path: "/plain" }, status: 200, delay_ms: latencyMs }],
@@ -241,19 +257,19 @@ export async function benchOutbound({
             const [bare, outbox, serverAction] = [times.bare, times.outbox, times.serverAction].map(
                 median
             );
-            figures[label] = { bare, outbox, serverAction };
+            // What publishing adds: the median of each round's difference (a round times the
+            // three one after the other), less sensitive to the machine's load than the
+            // difference of the medians, which is printed beside it.
+            const added = median(times.outbox.map((time, i) => time - times.bare[i]));
+            figures[label] = { bare, outbox, serverAction, added };
             log(
-                `  ${label.padEnd(26)} alone ${bare.toFixed(1)} ms, with the outbox ${outbox.toFixed(1)} ms (+${(outbox - bare).toFixed(1)}), ` +
+                `  ${label.padEnd(26)} alone ${bare.toFixed(1)} ms, with the outbox ${outbox.toFixed(1)} ms (+${added.toFixed(1)} median of the rounds' differences, +${(outbox - bare).toFixed(1)} between the medians), ` +
                     `with the server action ${serverAction.toFixed(1)} ms (+${(serverAction - bare).toFixed(1)}; receiver latency ${latencyMs} ms)`
             );
-            target(
-                `${label}: outbox adds < 5 ms`,
-                outbox - bare < 5,
-                `+${(outbox - bare).toFixed(1)} ms`
-            );
+            target(`${label}: outbox adds < 5 ms`, added < 5, `+${added.toFixed(1)} ms`);
         }
         // Let the runner deliver what (a) published before (b) counts.
-        await call("ir.cron", "write", [[runner], { active: true }]);
+        await setRunner(runner, true);
         // The publications of (a) left triggers for the paused runner: wake the cron workers.
         await sql("postgres", `SELECT pg_notify('cron_trigger', '${db}')`);
         await setSubscription({ active: true });
@@ -289,7 +305,7 @@ export async function benchOutbound({
                 active_ids: partnerIds,
             },
         });
-        await waitFor(async () => (await state()).delivered.length >= messages, 600_000, 100);
+        await waitFor(async () => (await count()).delivered >= messages, 600_000, 100);
         const outboxRate = messages / ((Date.now() - started) / 1000);
         const vendorWebhook = await webhookAction("res.partner", ["name", "email", "phone"]);
         const loopAction = await codeAction(
@@ -329,7 +345,7 @@ export async function benchOutbound({
         await call("ir.actions.server", "run", [[publishAction]], {
             context: { active_model: "res.partner", active_id: slowIds[0], active_ids: slowIds },
         });
-        await waitFor(async () => (await state()).delivered.length >= slowCount, 600_000, 100);
+        await waitFor(async () => (await count()).delivered >= slowCount, 600_000, 100);
         const slowOutbox = slowCount / ((Date.now() - started) / 1000);
         started = Date.now();
         await call("ir.actions.server", "run", [[loopAction]], {

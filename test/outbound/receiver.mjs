@@ -12,6 +12,7 @@
 //              the first matching rule with times left (none: forever) answers; `object` matches
 //              data.id; delay_ms longer than the sender's timeout makes it time out
 //       default: the answer when no rule matches ({status: 200} at start)
+//   GET /_count -> the same counts as /_state, without the lists
 //   GET /_state -> {requests: [{path, webhook_id, type, object, status, verified, error, at}],
 //                   delivered: [webhook_id in order of first 2xx], duplicates, unverified,
 //                   plain (answered requests under /plain), max_concurrency (most requests
@@ -170,6 +171,16 @@ const server = http.createServer(async (req, res) => {
                 unverified: state.unverified,
                 plain: state.plain,
                 max_concurrency: state.maxConcurrency,
+            });
+        } else if (req.url === "/_count" && req.method === "GET") {
+            // What a benchmark polls while it waits: the lists of /_state cost the receiver
+            // more to serialize, every poll, the more it has received.
+            reply(res, 200, {
+                requests: state.requests.length,
+                delivered: state.delivered.length,
+                duplicates: state.duplicates,
+                unverified: state.unverified,
+                plain: state.plain,
             });
         } else if (req.url === "/_control" && req.method === "POST") {
             const control = JSON.parse((await readBody(req)).toString("utf8") || "{}");

@@ -24,7 +24,8 @@ class ConstructionSyncMapping(models.Model):
     company_id = fields.Many2one(related="system_id.company_id", store=True, index=True)
     res_model = fields.Char(string="Model", required=True)
     external_id = fields.Char(string="External ID", required=True)
-    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model")
+    # Indexed: every outbound payload, trace and reconciliation looks a record's mappings up by it.
+    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", index=True)
     record_ref = fields.Reference(
         selection="_selection_record_ref", string="Odoo Record",
         compute="_compute_record_ref", inverse="_inverse_record_ref",

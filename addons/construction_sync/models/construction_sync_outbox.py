@@ -12,6 +12,7 @@ from odoo.tools import SQL
 
 from ..sync import outbound, sender, signature
 from .construction_sync_queue import RUNNER_LOCK_SPACE
+from .construction_sync_subscription import ALL_TYPES
 
 _logger = logging.getLogger(__name__)
 
@@ -153,28 +154,29 @@ class ConstructionSyncOutbox(models.Model):
         for record in records:
             company = record.company_id if "company_id" in record._fields and record.company_id else self.env.company
             by_company.setdefault(company.id, []).append(record)
-        subscriptions = self.env["construction.sync.subscription"].sudo().search(
-            [("company_id", "in", list(by_company))])
-        wanted = subscriptions.filtered(lambda s: s._wants(event_type))
         # A change applied from a system's own event is not sent back to that system (it knows, and
         # an echo could loop between two systems that both publish); the other systems hear of it.
         origin = self.env.context.get("construction_sync_origin_system_id")
-        if origin:
-            origins = origin if isinstance(origin, (list, tuple)) else [origin]
-            wanted = wanted.filtered(lambda s: s.system_id.id not in origins)
-        if not wanted:
-            return self.browse()
+        origins = set(origin if isinstance(origin, (list, tuple)) else [origin]) if origin else set()
+        Subscription = self.env["construction.sync.subscription"]
         timestamp = fields.Datetime.now().isoformat() + "Z"
         values = []
         for company_id, company_records in by_company.items():
-            targets = wanted.filtered(lambda s, c=company_id: s.company_id.id == c)
+            targets = [(subscription_id, company_id) for subscription_id, system_id, types
+                       in Subscription._routes(company_id)
+                       if (ALL_TYPES in types or event_type in types) and system_id not in origins]
             if not targets:
                 continue
-            for record in company_records:
-                body = self._body(event_type, publisher.schema_version, publisher.payload(record.sudo()), timestamp)
-                for subscription in targets:
-                    values.append(self._values(subscription, event_type, body, publisher.object_key(record),
-                                               record._name, record.id))
+            payloads = [(record, publisher.payload(record.sudo())) for record in company_records]
+            # The external ids of every record the payloads name, in one query.
+            outbound.resolve(self.env, [data for _record, data in payloads])
+            for record, data in payloads:
+                body = self._body(event_type, publisher.schema_version, data, timestamp)
+                for subscription_id, target_company in targets:
+                    values.append(self._values(subscription_id, target_company, event_type, body,
+                                               publisher.object_key(record), record._name, record.id))
+        if not values:
+            return self.browse()
         messages = self.sudo().create(values)
         # Noted per transaction for _refresh_payloads: an event that creates a record publishes
         # before the engine maps the record to the event's external id.
@@ -203,7 +205,7 @@ class ConstructionSyncOutbox(models.Model):
             if not publisher or message.state != "pending" or message.attempts:
                 continue
             body = json.loads(message.payload)
-            data = publisher.payload(record.sudo())
+            data = outbound.resolve(self.env, publisher.payload(record.sudo()))
             if data != body["data"]:
                 message.payload = self._body(message.event_type, body["schema_version"], data, body["timestamp"])
 
@@ -217,11 +219,11 @@ class ConstructionSyncOutbox(models.Model):
         }, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
     @api.model
-    def _values(self, subscription, event_type, body, object_key, res_model, res_id):
+    def _values(self, subscription_id, company_id, event_type, body, object_key, res_model, res_id):
         now = fields.Datetime.now()
         return {
-            "subscription_id": subscription.id,
-            "company_id": subscription.company_id.id,
+            "subscription_id": subscription_id,
+            "company_id": company_id,
             "webhook_id": "msg_%s" % uuid.uuid4().hex,
             "event_type": event_type,
             "object_key": object_key,
@@ -236,7 +238,8 @@ class ConstructionSyncOutbox(models.Model):
     def _enqueue(self, subscription, event_type, data, object_key, res_model=None, res_id=None):
         """One message to one subscription whatever its types (the test event)."""
         body = self._body(event_type, 1, data)
-        message = self.sudo().create(self._values(subscription, event_type, body, object_key, res_model, res_id))
+        message = self.sudo().create(self._values(subscription.id, subscription.company_id.id, event_type, body,
+                                                  object_key, res_model, res_id))
         self._wake()
         return message
 

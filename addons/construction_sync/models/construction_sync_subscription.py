@@ -12,6 +12,10 @@ _logger = logging.getLogger(__name__)
 ALL_TYPES = "*"
 
 
+def _split_types(event_types):
+    return [part.strip() for part in (event_types or "").split(",") if part.strip()]
+
+
 class ConstructionSyncSubscription(models.Model):
     """Where an external system wants Odoo's outbound events: an endpoint URL, the event types,
     and its own Standard Webhooks signing secret (rotated with a grace, as inbound)."""
@@ -116,11 +120,18 @@ class ConstructionSyncSubscription(models.Model):
 
     def _types(self):
         self.ensure_one()
-        return [part.strip() for part in (self.event_types or "").split(",") if part.strip()]
+        return _split_types(self.event_types)
 
-    def _wants(self, event_type):
-        types = self._types()
-        return ALL_TYPES in types or event_type in types
+    @api.model
+    def _routes(self, company_id):
+        """[(subscription id, system id, event types)] of the company's active subscriptions: what
+        every publish asks in the business transaction, in one query."""
+        self.flush_model(["company_id", "active", "system_id", "event_types"])
+        self.env.cr.execute(
+            "SELECT id, system_id, event_types FROM construction_sync_subscription"
+            " WHERE company_id = %s AND active ORDER BY id", (company_id,))
+        return [(subscription_id, system_id, _split_types(types))
+                for subscription_id, system_id, types in self.env.cr.fetchall()]
 
     def _headers(self):
         """The custom headers as a dict of strings; a clear error for anything else."""

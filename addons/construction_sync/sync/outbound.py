@@ -107,13 +107,23 @@ MONEY_SCHEMA = {
 }
 
 
+class ExternalIds(dict):
+    """{system code: external id} of one record by the mappings that hold it; empty until
+    `resolve` fills every one of a payload in one query (a payload names the record, its vendor,
+    its project and a cost code per line: a query each cost more than the rest of a publish)."""
+
+    __slots__ = ("model", "res_id")
+
+    def __init__(self, model, res_id):
+        super().__init__()
+        self.model, self.res_id = model, res_id
+
+
 def external_ids(record):
-    """{system code: external id} the mappings of the record's company hold for `record`."""
+    """The record's external ids (an ExternalIds, filled by `resolve`)."""
     if not record:
         return {}
-    mappings = record.env["construction.sync.mapping"].sudo().search(
-        [("res_model", "=", record._name), ("res_id", "=", record.id)], order="id")
-    return {mapping.system_id.code: mapping.external_id for mapping in mappings}
+    return ExternalIds(record._name, record.id)
 
 
 def ref(record):
@@ -121,6 +131,40 @@ def ref(record):
     if not record:
         return None
     return {"id": record.id, "external_ids": external_ids(record)}
+
+
+def resolve(env, payload):
+    """Fills every ExternalIds in `payload` (nested dicts and lists) from the mappings, in one
+    query whatever their number; returns `payload`."""
+    pending = []
+    stack = [payload]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, ExternalIds):
+            pending.append(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+    if not pending:
+        return payload
+    keys = sorted({(ids.model, ids.res_id) for ids in pending})
+    env["construction.sync.mapping"].flush_model(["res_model", "res_id", "external_id", "system_id"])
+    env.cr.execute(
+        """
+        SELECT m.res_model, m.res_id, s.code, m.external_id
+          FROM construction_sync_mapping m
+          JOIN construction_sync_system s ON s.id = m.system_id
+         WHERE m.res_id = ANY(%s) AND (m.res_model, m.res_id) IN (SELECT * FROM unnest(%s::varchar[], %s::int[]))
+         ORDER BY m.id
+        """,
+        ([key[1] for key in keys], [key[0] for key in keys], [key[1] for key in keys]))
+    found = {}
+    for model, res_id, code, external_id in env.cr.fetchall():
+        found.setdefault((model, res_id), {})[code] = external_id
+    for ids in pending:
+        ids.update(found.get((ids.model, ids.res_id), {}))
+    return payload
 
 
 def money(amount, currency):
