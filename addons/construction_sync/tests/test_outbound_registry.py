@@ -51,4 +51,16 @@ class TestOutboundRegistry(TransactionCase):
         partner = self.env["res.partner"].create({"name": "Mapped"})
         self.env["construction.sync.mapping"].create({"system_id": system.id, "res_model": "res.partner",
                                                       "external_id": "V-9", "res_id": partner.id})
-        self.assertEqual(outbound.ref(partner), {"id": partner.id, "external_ids": {"field-ref": "V-9"}})
+        other = self.env["res.partner"].create({"name": "Not mapped"})
+        # The references are filled when the payload is resolved, all of them in one query.
+        payload = {"vendor": outbound.ref(partner), "lines": [{"payee": outbound.ref(other)},
+                                                                {"payee": outbound.ref(partner)}]}
+        self.assertEqual(payload["vendor"]["external_ids"], {})
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            outbound.resolve(self.env, payload)
+        self.assertEqual(payload, {
+            "vendor": {"id": partner.id, "external_ids": {"field-ref": "V-9"}},
+            "lines": [{"payee": {"id": other.id, "external_ids": {}}},
+                      {"payee": {"id": partner.id, "external_ids": {"field-ref": "V-9"}}}],
+        })
