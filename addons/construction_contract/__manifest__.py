@@ -34,6 +34,7 @@
     "demo": [
         "demo/construction_contract_demo.xml",
         "demo/construction_billing_demo.xml",
+        "demo/construction_contract_reconcile_demo.xml",
     ],
     "installable": True,
 }

@@ -112,3 +112,103 @@ export function openDifferencesAction(systemId: number, name: string): Record<st
         target: "current",
     };
 }
+
+// --- one difference's two sides (construction.sync.difference.get_open_differences / get_sides)
+
+export const OpenDifferencesSchema = z.object({
+    /** Open differences in all, of which `rows` are the newest. */
+    total: count,
+    rows: z.array(
+        z.object({
+            id: z.int(),
+            system: z.string(),
+            name: z.string(),
+            kind: DifferenceKindSchema,
+            kind_label: z.string(),
+            object_type: z.string(),
+            external_id: z.string(),
+            field: z.string(),
+            found_at: serverDatetime,
+        })
+    ),
+});
+
+export const DifferenceSidesSchema = z.object({
+    id: z.int(),
+    name: z.string(),
+    system: z.string(),
+    kind: DifferenceKindSchema,
+    kind_label: z.string(),
+    state: z.string(),
+    state_label: z.string(),
+    resolution: z.string(),
+    /** The latest message on the difference (e.g. "nobody was asked to resend"). */
+    last_note: z.string(),
+    /** The Odoo record, null when Odoo holds none (missing in Odoo). */
+    record: z.nullable(z.object({ model: z.string(), id: z.int(), name: z.string() })),
+    /** One row per compared value, the server's formatting; `mismatch` marks the rows that differ. */
+    rows: z.array(
+        z.object({
+            field: z.string(),
+            label: z.string(),
+            source: z.string(),
+            odoo: z.string(),
+            mismatch: z.boolean(),
+        })
+    ),
+    actions: z.object({
+        resend: z.boolean(),
+        take: z.boolean(),
+        keep: z.boolean(),
+        ignore: z.boolean(),
+    }),
+    /** Why the source's values cannot be taken, when they cannot. */
+    take_blocked: z.string(),
+});
+
+export type OpenDifferences = z.infer<typeof OpenDifferencesSchema>;
+export type DifferenceSides = z.infer<typeof DifferenceSidesSchema>;
+export type DifferenceAction = keyof DifferenceSides["actions"];
+
+/** The difference model's method behind each action of the side-by-side view. */
+export const DIFFERENCE_METHODS: Record<DifferenceAction, string> = {
+    resend: "action_request_resend",
+    take: "action_take_source",
+    keep: "action_keep_odoo",
+    ignore: "action_ignore",
+};
+
+export class DifferenceApi {
+    constructor(private readonly call: OrmCall) {}
+
+    async open(systemId?: number | null, limit = 50): Promise<OpenDifferences> {
+        const answer = await this.call(DIFFERENCE_MODEL, "get_open_differences", [], {
+            system_id: systemId ?? null,
+            limit,
+        });
+        return parse(OpenDifferencesSchema, answer, "open differences");
+    }
+
+    async sides(differenceId: number): Promise<DifferenceSides> {
+        const answer = await this.call(DIFFERENCE_MODEL, "get_sides", [differenceId], {});
+        return parse(DifferenceSidesSchema, answer, "both sides of a difference");
+    }
+
+    /** Runs one action; `reason` is what an ignore says (required by the server). */
+    async act(differenceId: number, action: DifferenceAction, reason?: string): Promise<void> {
+        const args: unknown[] =
+            action === "ignore" ? [[differenceId], reason ?? ""] : [[differenceId]];
+        await this.call(DIFFERENCE_MODEL, DIFFERENCE_METHODS[action], args, {});
+    }
+}
+
+/** The window action opening the Odoo record of a difference. */
+export function openRecordAction(record: { model: string; id: number }): Record<string, unknown> {
+    return {
+        type: "ir.actions.act_window",
+        res_model: record.model,
+        res_id: record.id,
+        views: [[false, "form"]],
+        target: "current",
+    };
+}

@@ -16,7 +16,7 @@ class ProjectSpec(ReconcileSpec):
             for record in records.read(["name", "original_contract_value"], load=None)
         }
 
-    def upsert_data(self, record, external_id, source_values):
+    def upsert_data(self, record, external_id, source_values, external_id_of):  # pylint: disable=unused-argument
         name = source_values.get("name") or (record.name if record else None)
         if not name:
             return None

@@ -361,3 +361,144 @@ class TestSchedulesAndCockpit(ReconcileCase):
         self.assertEqual(len(card["trend"]), 30)
         self.assertEqual(card["trend"][-1]["found"], 2)
         self.assertEqual((card["missing_snapshots"], card["control_total_gaps"], card["sequence_gaps"]), (0, 0, 0))
+
+
+class TestAlerts(ReconcileCase):
+    """Gaps are to-dos for the integration managers: one per gap, done once settled."""
+
+    def todos(self, record):
+        return record.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo"))
+
+    def report(self, count, amount, ids):
+        event = self.deliver("control_totals.reported", {
+            "date": "2026-11-20", "event_type": "project.upserted", "count": count, "amount": amount,
+            "ids": ids}, timestamp=T3)
+        self.Processor._process_now(event)
+        self.assertEqual(event.state, "done", event.error_message)
+        return self.env["construction.sync.control.total"].search([("system_id", "=", self.system.id)])
+
+    def test_control_total_gap_todo(self):
+        """2 sent (100 000.00 + 98 000.00 = 198 000.00), 1 applied: a to-do naming INV-2 for the
+        finance manager; the same report replayed adds none; the agreeing report closes it."""
+        self.upsert("INV-1", "One", 100000.00, timestamp="2026-11-20T08:00:00Z")
+        total = self.report(2, 198000.00, ["INV-1", "INV-2"])
+        todos = self.todos(total)
+        self.assertIn(self.finance_manager, todos.user_id)
+        self.assertNotIn(self.accountant, todos.user_id, "integration managers only")
+        self.assertEqual(len(todos.filtered(lambda a: a.user_id == self.finance_manager)), 1)
+        note = "Field Platform sent 2 project.upserted totalling 198 000.00 on 2026-11-20; " \
+               "Odoo has 1 / 100 000.00: INV-2 missing"
+        self.assertIn(note, todos[0].note)
+        self.assertEqual(self.report(2, 198000.00, ["INV-1", "INV-2"]), total)
+        self.assertEqual(self.todos(total), todos, "a replayed control total adds no second to-do")
+        self.upsert("INV-2", "Two", 98000.00, timestamp="2026-11-20T09:00:00Z")
+        self.report(2, 198000.00, ["INV-1", "INV-2"])
+        self.assertEqual(total.state, "match")
+        self.assertFalse(self.todos(total), "the agreeing control total marks the to-do done")
+        self.assertIn("now agrees", total.message_ids[0].body)
+
+    def test_manager_marks_todo_done(self):
+        """Control totals are read-only to integration managers; their to-do is theirs to close."""
+        total = self.report(1, 5.00, ["INV-9"])
+        todo = self.todos(total).filtered(lambda a: a.user_id == self.finance_manager)
+        todo.with_user(self.finance_manager).action_feedback(feedback="Asked FieldLink to resend INV-9")
+        self.assertFalse(self.todos(total).filtered(lambda a: a.user_id == self.finance_manager))
+        self.assertIn("Asked FieldLink to resend INV-9", total.message_ids[0].body)
+
+    def test_sequence_gap_todo(self):
+        self.system.sequence_grace_minutes = 60
+        for number in (1, 3):
+            body = json.dumps({"type": "project.upserted", "timestamp": T1, "sequence": number,
+                               "data": {"id": "P-%d" % number, "name": "Job %d" % number}}).encode()
+            self.assertEqual(self.receive_raw(body)[0], 202)
+        now = fields.Datetime.now()
+        self.Reconcile._check_sequences(self.system, now=now + timedelta(minutes=61))
+        gap = self.env["construction.sync.sequence.gap"].search([("system_id", "=", self.system.id)])
+        todos = self.todos(gap)
+        self.assertIn(self.finance_manager, todos.user_id)
+        self.assertIn("numbered events 2 that never arrived", todos[0].note)
+        self.Reconcile._check_sequences(self.system, now=now + timedelta(minutes=62))
+        self.assertEqual(self.todos(gap), todos)
+        body = json.dumps({"type": "project.upserted", "timestamp": T1, "sequence": 2,
+                           "data": {"id": "P-2", "name": "Job 2"}}).encode()
+        self.assertEqual(self.receive_raw(body)[0], 202)
+        self.Reconcile._check_sequences(self.system, now=now + timedelta(minutes=90))
+        self.assertEqual(gap.state, "filled")
+        self.assertFalse(self.todos(gap))
+
+    def test_missing_snapshot_todo_done_on_arrival(self):
+        schedule = self.env["construction.sync.reconcile.schedule"].create({
+            "system_id": self.system.id, "object_type": "project", "interval": "daily", "hour_utc": 2,
+            "grace_hours": 2})
+        schedule._check(datetime(2026, 11, 30, 9))
+        self.assertTrue(self.todos(schedule))
+        self.snapshot([])
+        self.assertFalse(self.todos(schedule), "the snapshot's arrival marks the alert done")
+
+
+class TestSideBySide(ReconcileCase):
+    """The cockpit's comparison of both sides of a difference (get_sides), with its actions."""
+
+    def setUp(self):
+        super().setUp()
+        self.upsert("P-100", "Riverside MOB", 4850000.00)
+        self.upsert("P-300", "Old Depot", 120000.00)
+        self.snapshot([
+            {"id": "P-100", "version": T1, "values": {"name": "Riverside MOB", "contract_value": 4900000.00}},
+            {"id": "P-200", "version": T2, "values": {"name": "Hillside Clinic", "contract_value": 310000.00}},
+        ])
+
+    def rows(self, sides):
+        return {row["field"]: (row["source"], row["odoo"], row["mismatch"]) for row in sides["rows"]}
+
+    def test_value_mismatch_sides(self):
+        mismatch = self.differences(kind="value_mismatch")
+        sides = self.Difference.with_user(self.finance_manager).get_sides(mismatch.id)
+        rows = self.rows(sides)
+        self.assertEqual(rows["name"], ("Riverside MOB", "Riverside MOB", False))
+        self.assertEqual(rows["contract_value"], ("4 900 000.00", "4 850 000.00", True))
+        self.assertEqual(rows["version"], ("2026-11-20 10:00:00", "2026-11-20 10:00:00", False))
+        project = self.mapped_project("P-100")
+        self.assertEqual(sides["record"], {"model": "project.project", "id": project.id, "name": "Riverside MOB"})
+        self.assertEqual(sides["actions"], {"resend": True, "take": True, "keep": True, "ignore": True})
+        # An integration user sees both sides but settles nothing.
+        sides = self.Difference.with_user(self.accountant).get_sides(mismatch.id)
+        self.assertEqual(sides["actions"], {"resend": False, "take": False, "keep": False, "ignore": False})
+        # Once taken, the same call shows the outcome: Odoo now holds the source's value.
+        mismatch.with_user(self.finance_manager).action_take_source()
+        sides = self.Difference.with_user(self.finance_manager).get_sides(mismatch.id)
+        self.assertEqual((sides["state"], self.rows(sides)["contract_value"]),
+                         ("taken", ("4 900 000.00", "4 900 000.00", False)))
+        name = self.finance_manager.name
+        self.assertEqual(sides["resolution"], "%s took Field Platform's values for P-100, applied by event %s."
+                         % (name, mismatch.event_id.webhook_id))
+        self.assertIn("%s took" % name, sides["last_note"])
+        self.assertFalse(any(sides["actions"].values()))
+
+    def test_one_sided(self):
+        missing = self.differences(kind="missing_in_odoo")
+        sides = self.Difference.with_user(self.finance_manager).get_sides(missing.id)
+        self.assertIsNone(sides["record"])
+        self.assertEqual(self.rows(sides)["contract_value"], ("310 000.00", "", True))
+        self.assertEqual((sides["actions"]["take"], sides["actions"]["keep"]), (True, False))
+        unknown = self.differences(kind="unknown_at_source")
+        sides = self.Difference.with_user(self.finance_manager).get_sides(unknown.id)
+        self.assertEqual(self.rows(sides)["contract_value"], ("", "120 000.00", True))
+        self.assertEqual((sides["actions"]["take"], sides["actions"]["keep"]), (False, True))
+        listed = self.Difference.with_user(self.accountant).get_open_differences(system_id=self.system.id)
+        self.assertEqual(listed["total"], 3)
+        self.assertEqual(sorted(row["external_id"] for row in listed["rows"]), ["P-100", "P-200", "P-300"])
+
+    def test_companies_and_rights(self):
+        other = self.env["res.company"].create({"name": "Northern Builders"})
+        north = new_test_user(self.env, login="rc_north_sides", groups="construction_sync.group_manager",
+                              company_id=other.id, company_ids=[(6, 0, [other.id])])
+        mismatch = self.differences(kind="value_mismatch")
+        with self.assertRaises(AccessError):
+            self.Difference.with_user(north).get_sides(mismatch.id)
+        self.assertEqual(self.Difference.with_user(north).get_open_differences()["total"], 0)
+        with self.assertRaises(AccessError):
+            self.Difference.with_user(north).get_open_differences(system_id=self.system.id)
+        with self.assertRaises(AccessError):
+            self.Difference.with_user(self.construction_user).get_sides(mismatch.id)

@@ -1,6 +1,7 @@
 """Reconciliation of vendor compliance: what the compliance platform says a vendor's status
 blocks, against what Odoo's documents make it block."""
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ComplianceCase
@@ -31,3 +32,6 @@ class TestReconcileCompliance(ComplianceCase):
                                                                 order="field_name")
         self.assertEqual([(d.field_name, d.source_value, d.odoo_value) for d in diffs],
                          [("bills_held", "true", "false"), ("commitments_held", "true", "false")])
+        with self.assertRaisesRegex(UserError, "V-2001 \\(vendor_compliance\\) cannot be taken from a snapshot: the "
+                                               "holds are computed from the vendor's documents"):
+            diffs[0].with_user(self.finance_manager).action_take_source()

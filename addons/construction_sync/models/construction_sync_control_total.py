@@ -6,6 +6,7 @@ class ConstructionSyncControlTotal(models.Model):
     applied (construction.sync.reconcile._apply_control_totals); a gap is named in one sentence."""
 
     _name = "construction.sync.control.total"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Reconciliation Control Total"
     _order = "day desc, system_id, event_type"
     _rec_name = "event_type"
@@ -57,3 +58,15 @@ class ConstructionSyncControlTotal(models.Model):
     def _format(self, amount):
         # Thin spaces between thousands read in every language; the currency's decimals.
         return ("{:,.%df}" % self.currency_id.decimal_places).format(amount).replace(",", " ")
+
+    def _alert(self):
+        """A gap is a to-do for the integration managers (one per gap: a replayed report refreshes
+        it); a later report of the same day and type that agrees marks it done."""
+        Reconcile = self.env["construction.sync.reconcile"]
+        for total in self:
+            if total.state == "gap":
+                Reconcile._alert_managers(total, _("Control total gap: %s", total.event_type), total.gap)
+            else:
+                Reconcile._close_alerts(total, _("%(system)s's control total of %(day)s for %(type)s now agrees: "
+                                                 "%(count)s events.", system=total.system_id.name, day=total.day,
+                                                 type=total.event_type, count=total.odoo_count))

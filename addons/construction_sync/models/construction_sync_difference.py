@@ -2,11 +2,15 @@ import json
 import uuid
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import html2plaintext
 
-from ..sync.reconcile import KINDS, RECONCILIATION
+from ..sync.reconcile import COMPARATORS, KINDS, RECONCILIATION
 from .access import readable
+from .construction_sync_reconcile import OPEN as OPEN_STATES
 
+# Rows the cockpit's list of open differences shows at most.
+LIST_MAX = 200
 STATES = [
     ("open", "Open"),
     ("resend_requested", "Resend Requested"),
@@ -145,14 +149,9 @@ class ConstructionSyncDifference(models.Model):
                 raise UserError(_("%s: the source holds nothing to take. Keep Odoo's or ignore it.",
                                   diff.display_name))
             spec = diff._spec()
-            unsettable = [name for name in (diff.field_name or "").split(", ")
-                          if name and spec.upsert_fields is not None and name not in spec.upsert_fields]
-            if unsettable:
-                raise UserError(_("%(fields)s of %(object)s come from other events than %(type)s: ask the source "
-                                  "to resend them instead.", fields=", ".join(unsettable), object=diff.external_id,
-                                  type=spec.upsert_event_type))
+            diff._check_takeable(spec)
             record = diff._record()
-            data = spec.upsert_data(record, diff.external_id, diff.source_values or {}) \
+            data = spec.upsert_data(record, diff.external_id, diff.source_values or {}, diff._external_id_of) \
                 if spec.upsert_event_type else None
             if data is None:
                 raise UserError(_("The snapshot does not carry everything %(type)s needs to apply %(object)s: "
@@ -172,6 +171,36 @@ class ConstructionSyncDifference(models.Model):
                            state=event.state, error=event.error_message or event.approval_summary or ""),
                     subtype_xmlid="mail.mt_note")
         return True
+
+    def _check_takeable(self, spec):
+        """Refuses, saying why, a difference whose fields no snapshot can set: those the spec
+        declares refused (their figures follow from other events) or its upsert does not set."""
+        self.ensure_one()
+        names = [name for name in (self.field_name or "").split(", ") if name]
+        whole = spec.take_refused.get("*")
+        if whole:
+            raise UserError(_("%(object)s (%(type)s) cannot be taken from a snapshot: %(reason)s; ask the source "
+                              "to resend it instead.", object=self.external_id, type=spec.object_type,
+                              reason=str(whole)))
+        for name in names:
+            if name in spec.take_refused:
+                raise UserError(_("%(field)s of %(object)s cannot be taken from a snapshot: %(reason)s; ask the "
+                                  "source to resend it instead.", field=name, object=self.external_id,
+                                  reason=str(spec.take_refused[name])))
+        unsettable = [name for name in names if spec.upsert_fields is not None and name not in spec.upsert_fields]
+        if unsettable:
+            raise UserError(_("%(fields)s of %(object)s come from other events than %(type)s: ask the source "
+                              "to resend them instead.", fields=", ".join(unsettable), object=self.external_id,
+                              type=spec.upsert_event_type))
+
+    def _external_id_of(self, record):
+        """The external id `record` has at this difference's system (None: the system never sent it)."""
+        if not record:
+            return None
+        mapping = self.env["construction.sync.mapping"].sudo().search([
+            ("system_id", "=", self.system_id.id), ("res_model", "=", record._name), ("res_id", "=", record.id),
+        ], order="id", limit=1)
+        return mapping.external_id or None
 
     def _inbox_event(self, event_type, data):
         """An event as if the source had sent `data`, so the same handler applies it; its audit
@@ -240,3 +269,104 @@ class ConstructionSyncDifference(models.Model):
             raise UserError(_("Odoo holds no record for %s.", self.external_id))
         return {"type": "ir.actions.act_window", "res_model": record._name, "res_id": record.id,
                 "view_mode": "form", "views": [(False, "form")]}
+
+    # ------------------------------------------------------------------------------------------
+    # cockpit: both sides side by side
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _check_cockpit_user(self):
+        if not self.env.user.has_group("construction_sync.group_user"):
+            raise AccessError(_("Only integration users can see reconciliation."))
+
+    @api.model
+    def get_open_differences(self, system_id=None, limit=50):
+        """The cockpit's list of open differences (newest first), of one system or of every system
+        the user may read; record rules keep other companies' out."""
+        self._check_cockpit_user()
+        domain = [("state", "in", OPEN_STATES)]
+        if system_id:
+            readable(self.env["construction.sync.system"], [system_id])
+            domain.append(("system_id", "=", system_id))
+        kinds = dict(KINDS)
+        return {
+            "total": self.search_count(domain),
+            "rows": [{
+                "id": diff.id, "system": diff.system_id.name, "name": diff.display_name, "kind": diff.kind,
+                "kind_label": kinds[diff.kind], "object_type": diff.object_type, "external_id": diff.external_id,
+                "field": diff.field_name or "", "found_at": fields.Datetime.to_string(diff.create_date),
+            } for diff in self.search(domain, limit=max(1, min(int(limit or 50), LIST_MAX)))],
+        }
+
+    @api.model
+    def get_sides(self, difference_id):
+        """Both sides of one difference for the cockpit: per field the source's value (from the
+        snapshot) beside Odoo's (read now), which rows disagree, the Odoo record to open, where
+        the difference stands and which actions the user may take."""
+        self._check_cockpit_user()
+        return readable(self, [difference_id])._sides()
+
+    def _sides(self):
+        self.ensure_one()
+        spec = self.env["construction.sync.reconcile"]._spec(self.object_type)
+        record = self._record()
+        source = {} if self.kind == "unknown_at_source" else (self.source_values or {})
+        odoo = spec.odoo_values(record).get(record.id, {}) if spec and record else {}
+        rows = [{
+            "field": "version", "label": _("Version (UTC)"),
+            "source": fields.Datetime.to_string(self.source_version) or "",
+            "odoo": fields.Datetime.to_string(self.odoo_version) or "",
+            "mismatch": self.kind == "older_in_odoo",
+        }]
+        for name, kind in (spec.fields if spec else {}).items():
+            carried = name in source
+            if carried and record:
+                mismatch = not COMPARATORS[kind](source[name], odoo.get(name))
+            else:
+                # Only one side holds the object: each value that side carries is a difference.
+                mismatch = carried or bool(record)
+            rows.append({
+                "field": name, "label": name,
+                "source": self._side_value(kind, source[name]) if carried else "",
+                "odoo": self._side_value(kind, odoo.get(name)) if record else "",
+                "mismatch": mismatch,
+            })
+        is_manager = self.env.user.has_group("construction_sync.group_manager")
+        is_open = self.state in OPEN_STATES
+        take_blocked = ""
+        if spec and self.kind != "unknown_at_source":
+            try:
+                self._check_takeable(spec)
+            except UserError as error:
+                take_blocked = error.args[0]
+        notes = self.sudo().message_ids.filtered(lambda m: m.message_type in ("comment", "notification") and m.body)
+        return {
+            "id": self.id,
+            "name": self.display_name,
+            "system": self.system_id.name,
+            "kind": self.kind,
+            "kind_label": dict(KINDS)[self.kind],
+            "state": self.state,
+            "state_label": dict(STATES)[self.state],
+            "resolution": self.resolution or "",
+            "last_note": html2plaintext(notes[:1].body) if notes else "",
+            "record": record and {"model": record._name, "id": record.id, "name": record.display_name} or None,
+            "rows": rows,
+            "actions": {
+                "resend": is_manager and is_open,
+                "take": is_manager and is_open and self.kind != "unknown_at_source" and not take_blocked,
+                "keep": is_manager and is_open and self.kind != "missing_in_odoo",
+                "ignore": is_manager and is_open,
+            },
+            "take_blocked": take_blocked,
+        }
+
+    def _side_value(self, kind, value):
+        if value is None or (value is False and kind != "flag"):
+            return ""
+        if kind == "money":
+            # Grouped like the control totals' sentences: thin spaces read in every language.
+            return "{:,.2f}".format(float(value)).replace(",", " ")
+        if kind == "flag":
+            return _("Yes") if value else _("No")
+        return str(value)

@@ -228,9 +228,39 @@ class ConstructionSyncReconcile(models.AbstractModel):
         cr.execute("DELETE FROM construction_sync_reconcile_seen WHERE run_id = %s", (run.id,))
         run.write({"state": "done", "finished_at": fields.Datetime.now()})
         run._store_counts()
-        self.env["construction.sync.reconcile.schedule"].sudo().search([
+        schedules = self.env["construction.sync.reconcile.schedule"].sudo().search([
             ("system_id", "=", run.system_id.id), ("object_type", "=", spec.object_type),
-        ]).write({"missing": False, "last_run_id": run.id})
+        ])
+        schedules.write({"missing": False, "last_run_id": run.id})
+        self._close_alerts(schedules, _("Snapshot %s arrived.", run.snapshot_id))
+
+    # ------------------------------------------------------------------------------------------
+    # alerts: to-dos for the integration managers
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _alert_managers(self, records, summary, note, once=True):
+        """A to-do for each integration manager of each record's company (the people the engine
+        tells when it disables an outbound subscription). With `once`, a record that still has an
+        open to-do gets no second one (a replayed report only refreshes its note)."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        managers = self.env.ref("construction_sync.group_manager").sudo().users
+        for record in records.sudo():
+            current = record.activity_ids.filtered(lambda a: a.activity_type_id == todo)
+            if once and current:
+                current.write({"note": note})
+                continue
+            for user in managers.filtered(lambda u, c=record.company_id: c in u.company_ids):
+                record.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary,
+                                         note=note)
+
+    @api.model
+    def _close_alerts(self, records, feedback):
+        """Marks the records' open to-dos done: what they warned about is settled."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        activities = records.sudo().activity_ids.filtered(lambda a: a.activity_type_id == todo)
+        if activities:
+            activities.action_feedback(feedback=feedback)
 
     # ------------------------------------------------------------------------------------------
     # control totals
@@ -284,6 +314,7 @@ class ConstructionSyncReconcile(models.AbstractModel):
             total.write(values)
         else:
             total = Total.create(values)
+        total._alert()
         return total
 
     # ------------------------------------------------------------------------------------------
@@ -327,13 +358,13 @@ class ConstructionSyncReconcile(models.AbstractModel):
         current = {(int(first), int(last)) for first, last, _at in holes}
         for gap in open_gaps:
             if (gap.first_missing, gap.last_missing) not in current:
-                gap.write({"state": "filled", "filled_at": now})
+                gap._fill(now)
         known = {(g.first_missing, g.last_missing) for g in open_gaps}
         Gap.create([
             {"system_id": system.id, "first_missing": int(first), "last_missing": int(last), "noticed_at": now}
             for first, last, at in holes
             if (int(first), int(last)) not in known and at <= now - grace
-        ])
+        ])._alert()
 
     # ------------------------------------------------------------------------------------------
     # schedules (cron)

@@ -58,7 +58,7 @@ class ConstructionSyncReconcileSchedule(models.Model):
 
     def _check(self, now):
         Run = self.env["construction.sync.reconcile.run"].sudo()
-        managers = self.env.ref("construction_sync.group_manager").users
+        Reconcile = self.env["construction.sync.reconcile"]
         for schedule in self:
             due = schedule._expected_at(now)
             arrived = Run.search_count([
@@ -68,6 +68,7 @@ class ConstructionSyncReconcileSchedule(models.Model):
             if arrived:
                 if schedule.missing:
                     schedule.missing = False
+                    Reconcile._close_alerts(schedule, _("The snapshot arrived."))
                 continue
             schedule.missing = True
             if schedule.alerted_for == due:
@@ -75,6 +76,5 @@ class ConstructionSyncReconcileSchedule(models.Model):
             schedule.alerted_for = due
             note = _("%(system)s did not send its %(type)s snapshot expected by %(due)s UTC.",
                      system=schedule.system_id.name, type=schedule.object_type, due=due)
-            for user in managers.filtered(lambda u, c=schedule.company_id: c in u.company_ids):
-                schedule.activity_schedule("mail.mail_activity_data_todo", user_id=user.id,
-                                           summary=_("Snapshot missing"), note=note)
+            # once=False: each expected snapshot that does not come is an alert of its own.
+            Reconcile._alert_managers(schedule, _("Snapshot missing"), note, once=False)

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..sync.reconcile import describe_range
 
@@ -8,7 +8,7 @@ class ConstructionSyncSequenceGap(models.Model):
     (construction.sync.reconcile._check_sequences): events probably lost at the source."""
 
     _name = "construction.sync.sequence.gap"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Sequence Gap"
     _order = "noticed_at desc, id desc"
 
@@ -33,6 +33,20 @@ class ConstructionSyncSequenceGap(models.Model):
         for gap in self:
             gap.display_name = "%s #%s" % (gap.system_id.name, gap.missing)
 
+    def _alert(self):
+        """An open gap is a to-do for the integration managers; see _fill."""
+        for gap in self:
+            self.env["construction.sync.reconcile"]._alert_managers(
+                gap, _("Sequence gap: %s", gap.system_id.name),
+                _("%(system)s numbered events %(missing)s that never arrived (noticed %(at)s UTC): they were "
+                  "probably lost at the source; ask its team to send them again.",
+                  system=gap.system_id.name, missing=gap.missing, at=gap.noticed_at))
+
+    def _fill(self, when):
+        self.sudo().write({"state": "filled", "filled_at": when})
+        self.env["construction.sync.reconcile"]._close_alerts(self, _("The missing events arrived."))
+
     def action_ignore(self):
         self.sudo().write({"state": "ignored"})
+        self.env["construction.sync.reconcile"]._close_alerts(self, _("Ignored by %s.", self.env.user.name))
         return True

@@ -67,6 +67,10 @@ class ReconcileSpec:
     source's values); None when no handler can.
     upsert_fields: the fields that handler sets (None: all of `fields`); a difference in another
     field comes from other events, so the source is asked to resend rather than a value taken.
+    upsert_values: {value name: JSON schema} of values a snapshot may carry only so that the source's
+    values can be taken (e.g. the project a missing object belongs to); they are not compared.
+    take_refused: {field name, or "*" for the whole object: why its source value cannot be taken
+    from a snapshot} (a lazily translated sentence); such a difference is settled by a resend.
     helper_key_pattern: see below.
     """
 
@@ -76,6 +80,8 @@ class ReconcileSpec:
     fields = {}
     upsert_event_type = None
     upsert_fields = None
+    upsert_values = {}
+    take_refused = {}
     # A LIKE pattern of the external ids of `object_model` mappings that are no source object (a
     # handler's second key for one object); never "unknown at the source".
     helper_key_pattern = None
@@ -84,9 +90,11 @@ class ReconcileSpec:
         """{record id: {value name: Odoo's value}} for a page of mapped records (read in one go)."""
         raise NotImplementedError
 
-    def upsert_data(self, record, external_id, source_values):  # pylint: disable=unused-argument
+    def upsert_data(self, record, external_id, source_values, external_id_of):  # pylint: disable=unused-argument
         """The `data` of an `upsert_event_type` event that sets the source's values on `record`
-        (empty when missing in Odoo), or None when the snapshot does not carry enough for it."""
+        (empty when missing in Odoo), or None when the snapshot does not carry enough for it.
+        `external_id_of(record)` gives a related record's external id at the same system (None when
+        it has none), for the references the event names."""
         return None
 
     @property
@@ -132,7 +140,13 @@ class ReconcileSpec:
                                 "type": "object",
                                 "description": "Values an addon installed later compares too may be sent; "
                                                "unknown ones are not compared.",
-                                "properties": {name: VALUE_SCHEMAS[kind] for name, kind in self.fields.items()},
+                                "properties": {
+                                    **{name: VALUE_SCHEMAS[kind] for name, kind in self.fields.items()},
+                                    **{name: dict(schema, description=(
+                                        "Not compared; lets Odoo apply the object from the snapshot (Take the "
+                                        "source's values). " + schema.get("description", "")).strip())
+                                       for name, schema in self.upsert_values.items()},
+                                },
                             },
                         },
                     },

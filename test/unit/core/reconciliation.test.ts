@@ -1,12 +1,15 @@
 import { describe, expect, test } from "@jest/globals";
 import type { OrmCall } from "../../../web_src/core/api";
 import {
+    DifferenceApi,
     ReconciliationApi,
     needsAttention,
     openDifferences,
     openDifferencesAction,
+    openRecordAction,
     orderReconciliation,
     trendHeights,
+    type DifferenceSides,
     type SystemReconciliation,
 } from "../../../web_src/core/reconciliation";
 
@@ -129,6 +132,94 @@ describe("reconciliation figures", () => {
                 ["system_id", "=", 1],
                 ["state", "in", ["open", "resend_requested"]],
             ],
+            target: "current",
+        });
+    });
+});
+
+// As construction.sync.difference.get_sides answers for a value mismatch of a project.
+const sides: DifferenceSides = {
+    id: 7,
+    name: "project P-100: Value Mismatch (contract_value)",
+    system: "Field Platform",
+    kind: "value_mismatch",
+    kind_label: "Value Mismatch",
+    state: "open",
+    state_label: "Open",
+    resolution: "",
+    last_note: "",
+    record: { model: "project.project", id: 12, name: "Riverside MOB" },
+    rows: [
+        {
+            field: "version",
+            label: "Version (UTC)",
+            source: "2026-11-20 10:00:00",
+            odoo: "2026-11-20 10:00:00",
+            mismatch: false,
+        },
+        {
+            field: "contract_value",
+            label: "contract_value",
+            source: "4 900 000.00",
+            odoo: "4 850 000.00",
+            mismatch: true,
+        },
+    ],
+    actions: { resend: true, take: true, keep: true, ignore: true },
+    take_blocked: "",
+};
+
+describe("DifferenceApi", () => {
+    test("reads both sides of one difference", async () => {
+        const calls: unknown[][] = [];
+        const call: OrmCall = async (model, method, args, kwargs) => {
+            calls.push([model, method, args, kwargs]);
+            return sides;
+        };
+        const answer = await new DifferenceApi(call).sides(7);
+        expect(answer.rows.filter((row) => row.mismatch).map((row) => row.field)).toEqual([
+            "contract_value",
+        ]);
+        expect(calls).toEqual([["construction.sync.difference", "get_sides", [7], {}]]);
+    });
+
+    test("a difference of another shape is refused, never rendered", async () => {
+        const call: OrmCall = async () => ({ ...sides, rows: [{ field: "x" }] });
+        await expect(new DifferenceApi(call).sides(7)).rejects.toThrow(/both sides/);
+    });
+
+    test("each action calls its method; an ignore sends its reason", async () => {
+        const calls: unknown[][] = [];
+        const call: OrmCall = async (model, method, args) => {
+            calls.push([method, args]);
+            return true;
+        };
+        const api = new DifferenceApi(call);
+        await api.act(7, "take");
+        await api.act(7, "resend");
+        await api.act(7, "keep");
+        await api.act(7, "ignore", "Closed at the source");
+        expect(calls).toEqual([
+            ["action_take_source", [[7]]],
+            ["action_request_resend", [[7]]],
+            ["action_keep_odoo", [[7]]],
+            ["action_ignore", [[7], "Closed at the source"]],
+        ]);
+    });
+
+    test("lists the open differences of one system and opens a record's form", async () => {
+        const calls: unknown[][] = [];
+        const call: OrmCall = async (model, method, args, kwargs) => {
+            calls.push([method, kwargs]);
+            return { total: 0, rows: [] };
+        };
+        expect(await new DifferenceApi(call).open(3)).toEqual({ total: 0, rows: [] });
+        expect(calls).toEqual([["get_open_differences", { system_id: 3, limit: 50 }]]);
+        expect(openRecordAction({ model: "project.project", id: 12 })).toEqual({
+            type: "ir.actions.act_window",
+            res_model: "project.project",
+            res_id: 12,
+            views: [[false, "form"]],
             target: "current",
         });
     });

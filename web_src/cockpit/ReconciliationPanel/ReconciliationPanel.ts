@@ -3,7 +3,9 @@ import { _t } from "../translation";
 import { useService, type ActionService } from "@web/core/utils/hooks";
 import { errorMessage } from "../../core/bulk";
 import { formatServerDatetime } from "../../core/luxon";
+import { DifferenceSides } from "../DifferenceSides/DifferenceSides";
 import {
+    DifferenceApi,
     ReconciliationApi,
     needsAttention,
     openDifferences,
@@ -12,6 +14,7 @@ import {
     trendHeights,
     type DifferenceAge,
     type DifferenceKind,
+    type OpenDifferences,
     type SystemReconciliation,
 } from "../../core/reconciliation";
 
@@ -24,6 +27,10 @@ interface State {
     loading: boolean;
     error: string | null;
     rows: SystemReconciliation[];
+    /** The newest open differences of the selected system (or all), to pick one from. */
+    differences: OpenDifferences;
+    /** The difference shown side by side; it stays shown once settled, with its outcome. */
+    selectedDifferenceId: number | null;
 }
 
 /** What the external systems' snapshots said about Odoo's copy: per system the last snapshot
@@ -32,22 +39,36 @@ interface State {
 export class ReconciliationPanel extends Component<Props> {
     static override template = "construction_sync.ReconciliationPanel";
     static override props = { systemId: { type: [Number, { value: null }] } };
+    static components = { DifferenceSides };
 
     declare props: Props;
     state!: State;
     private api!: ReconciliationApi;
+    private differenceApi!: DifferenceApi;
     private actionService!: ActionService;
 
     override setup(): void {
         const orm = useService("orm");
         this.actionService = useService("action");
-        this.api = new ReconciliationApi((model, method, args, kwargs) =>
-            orm.call(model, method, args, kwargs)
-        );
-        this.state = useState<State>({ loading: true, error: null, rows: [] });
+        const call = (
+            model: string,
+            method: string,
+            args?: unknown[],
+            kwargs?: Record<string, unknown>
+        ) => orm.call(model, method, args, kwargs);
+        this.api = new ReconciliationApi(call);
+        this.differenceApi = new DifferenceApi(call);
+        this.state = useState<State>({
+            loading: true,
+            error: null,
+            rows: [],
+            differences: { total: 0, rows: [] },
+            selectedDifferenceId: null,
+        });
         onWillStart(() => this.reload());
         onWillUpdateProps(async (next: Props) => {
             if (next.systemId !== this.props.systemId) {
+                this.state.selectedDifferenceId = null;
                 await this.reload(next.systemId);
             }
         });
@@ -57,7 +78,12 @@ export class ReconciliationPanel extends Component<Props> {
         this.state.loading = true;
         this.state.error = null;
         try {
-            this.state.rows = orderReconciliation(await this.api.overview(systemId));
+            const [rows, differences] = await Promise.all([
+                this.api.overview(systemId),
+                this.differenceApi.open(systemId),
+            ]);
+            this.state.rows = orderReconciliation(rows);
+            this.state.differences = differences;
         } catch (error) {
             this.state.error = errorMessage(error);
         } finally {
@@ -106,6 +132,18 @@ export class ReconciliationPanel extends Component<Props> {
 
     when(value: string): string {
         return formatServerDatetime(value);
+    }
+
+    selectDifference(differenceId: number): void {
+        this.state.selectedDifferenceId = differenceId;
+    }
+
+    differencesTitle(): string {
+        const shown = this.state.differences.rows.length;
+        const total = this.state.differences.total;
+        return shown < total
+            ? _t("Open differences: the newest %s of %s", shown, total)
+            : _t("Open differences: %s", total);
     }
 
     async openDifferences(row: SystemReconciliation): Promise<void> {

@@ -5,7 +5,7 @@
 import { registry } from "@web/core/registry";
 
 // web_src/cockpit/Cockpit/Cockpit.ts
-import { Component as Component12, onMounted as onMounted2, onWillStart as onWillStart5, onWillUnmount as onWillUnmount2, useState as useState11 } from "@odoo/owl";
+import { Component as Component13, onMounted as onMounted2, onWillStart as onWillStart6, onWillUnmount as onWillUnmount2, useState as useState12 } from "@odoo/owl";
 
 // web_src/cockpit/translation.ts
 import { _t } from "@web/core/l10n/translation";
@@ -32,7 +32,7 @@ import { browser } from "@web/core/browser/browser";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { user } from "@web/core/user";
 import {
-  useService as useService6
+  useService as useService7
 } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
@@ -3298,6 +3298,10 @@ var OutboundPanel = class extends Component8 {
 };
 
 // web_src/cockpit/ReconciliationPanel/ReconciliationPanel.ts
+import { Component as Component10, onWillStart as onWillStart5, onWillUpdateProps as onWillUpdateProps6, useState as useState9 } from "@odoo/owl";
+import { useService as useService6 } from "@web/core/utils/hooks";
+
+// web_src/cockpit/DifferenceSides/DifferenceSides.ts
 import { Component as Component9, onWillStart as onWillStart4, onWillUpdateProps as onWillUpdateProps5, useState as useState8 } from "@odoo/owl";
 import { useService as useService5 } from "@web/core/utils/hooks";
 
@@ -3384,24 +3388,225 @@ function openDifferencesAction(systemId, name) {
     target: "current"
   };
 }
+var OpenDifferencesSchema = object({
+  /** Open differences in all, of which `rows` are the newest. */
+  total: count,
+  rows: array(
+    object({
+      id: int(),
+      system: string2(),
+      name: string2(),
+      kind: DifferenceKindSchema,
+      kind_label: string2(),
+      object_type: string2(),
+      external_id: string2(),
+      field: string2(),
+      found_at: serverDatetime
+    })
+  )
+});
+var DifferenceSidesSchema = object({
+  id: int(),
+  name: string2(),
+  system: string2(),
+  kind: DifferenceKindSchema,
+  kind_label: string2(),
+  state: string2(),
+  state_label: string2(),
+  resolution: string2(),
+  /** The latest message on the difference (e.g. "nobody was asked to resend"). */
+  last_note: string2(),
+  /** The Odoo record, null when Odoo holds none (missing in Odoo). */
+  record: nullable(object({ model: string2(), id: int(), name: string2() })),
+  /** One row per compared value, the server's formatting; `mismatch` marks the rows that differ. */
+  rows: array(
+    object({
+      field: string2(),
+      label: string2(),
+      source: string2(),
+      odoo: string2(),
+      mismatch: boolean2()
+    })
+  ),
+  actions: object({
+    resend: boolean2(),
+    take: boolean2(),
+    keep: boolean2(),
+    ignore: boolean2()
+  }),
+  /** Why the source's values cannot be taken, when they cannot. */
+  take_blocked: string2()
+});
+var DIFFERENCE_METHODS = {
+  resend: "action_request_resend",
+  take: "action_take_source",
+  keep: "action_keep_odoo",
+  ignore: "action_ignore"
+};
+var DifferenceApi = class {
+  constructor(call) {
+    this.call = call;
+  }
+  call;
+  async open(systemId, limit = 50) {
+    const answer = await this.call(DIFFERENCE_MODEL, "get_open_differences", [], {
+      system_id: systemId ?? null,
+      limit
+    });
+    return parse2(OpenDifferencesSchema, answer, "open differences");
+  }
+  async sides(differenceId) {
+    const answer = await this.call(DIFFERENCE_MODEL, "get_sides", [differenceId], {});
+    return parse2(DifferenceSidesSchema, answer, "both sides of a difference");
+  }
+  /** Runs one action; `reason` is what an ignore says (required by the server). */
+  async act(differenceId, action, reason) {
+    const args = action === "ignore" ? [[differenceId], reason ?? ""] : [[differenceId]];
+    await this.call(DIFFERENCE_MODEL, DIFFERENCE_METHODS[action], args, {});
+  }
+};
+function openRecordAction(record2) {
+  return {
+    type: "ir.actions.act_window",
+    res_model: record2.model,
+    res_id: record2.id,
+    views: [[false, "form"]],
+    target: "current"
+  };
+}
 
-// web_src/cockpit/ReconciliationPanel/ReconciliationPanel.ts
-var ReconciliationPanel = class extends Component9 {
-  static template = "construction_sync.ReconciliationPanel";
-  static props = { systemId: { type: [Number, { value: null }] } };
+// web_src/cockpit/DifferenceSides/DifferenceSides.ts
+var DifferenceSides = class extends Component9 {
+  static template = "construction_sync.DifferenceSides";
+  static props = {
+    differenceId: Number,
+    onChanged: { type: Function, optional: true }
+  };
   state;
   api;
   actionService;
   setup() {
     const orm = useService5("orm");
     this.actionService = useService5("action");
-    this.api = new ReconciliationApi(
+    this.api = new DifferenceApi(
       (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
     );
-    this.state = useState8({ loading: true, error: null, rows: [] });
-    onWillStart4(() => this.reload());
+    this.state = useState8({
+      loading: true,
+      busy: false,
+      error: null,
+      sides: null,
+      reason: "",
+      outcome: null
+    });
+    onWillStart4(() => this.load());
     onWillUpdateProps5(async (next) => {
+      if (next.differenceId !== this.props.differenceId) {
+        this.state.outcome = null;
+        this.state.reason = "";
+        await this.load(next.differenceId);
+      }
+    });
+  }
+  async load(differenceId = this.props.differenceId) {
+    this.state.loading = true;
+    this.state.error = null;
+    try {
+      this.state.sides = await this.api.sides(differenceId);
+    } catch (error) {
+      this.state.sides = null;
+      this.state.error = errorMessage(error);
+    } finally {
+      this.state.loading = false;
+    }
+  }
+  get actionLabels() {
+    return [
+      {
+        key: "resend",
+        label: _t("Ask the source to resend"),
+        title: _t("An outbound request when a subscription wants it, else a note")
+      },
+      {
+        key: "take",
+        label: _t("Take the source's values"),
+        title: _t("Applied through the same handler as an event, audited")
+      },
+      {
+        key: "keep",
+        label: _t("Keep Odoo's"),
+        title: _t(
+          "Odoo's values stand; published to the source when a subscription wants them"
+        )
+      }
+    ];
+  }
+  get canIgnore() {
+    return Boolean(this.state.sides?.actions.ignore) && this.state.reason.trim().length > 0;
+  }
+  onReason(event) {
+    this.state.reason = event.target.value;
+  }
+  async act(action) {
+    const sides = this.state.sides;
+    if (!sides || this.state.busy) {
+      return;
+    }
+    this.state.busy = true;
+    this.state.error = null;
+    this.state.outcome = null;
+    try {
+      await this.api.act(sides.id, action, this.state.reason.trim());
+      await this.load(sides.id);
+      const after = this.state.sides;
+      if (after) {
+        this.state.outcome = after.resolution || after.last_note || after.state_label;
+      }
+      this.state.reason = "";
+      this.props.onChanged?.();
+    } catch (error) {
+      this.state.error = errorMessage(error);
+    } finally {
+      this.state.busy = false;
+    }
+  }
+  async openRecord() {
+    const record2 = this.state.sides?.record;
+    if (record2) {
+      await this.actionService.doAction(openRecordAction(record2));
+    }
+  }
+  rowTitle(mismatch) {
+    return mismatch ? _t("The two sides differ") : _t("Both sides agree");
+  }
+};
+
+// web_src/cockpit/ReconciliationPanel/ReconciliationPanel.ts
+var ReconciliationPanel = class extends Component10 {
+  static template = "construction_sync.ReconciliationPanel";
+  static props = { systemId: { type: [Number, { value: null }] } };
+  static components = { DifferenceSides };
+  state;
+  api;
+  differenceApi;
+  actionService;
+  setup() {
+    const orm = useService6("orm");
+    this.actionService = useService6("action");
+    const call = (model, method, args, kwargs) => orm.call(model, method, args, kwargs);
+    this.api = new ReconciliationApi(call);
+    this.differenceApi = new DifferenceApi(call);
+    this.state = useState9({
+      loading: true,
+      error: null,
+      rows: [],
+      differences: { total: 0, rows: [] },
+      selectedDifferenceId: null
+    });
+    onWillStart5(() => this.reload());
+    onWillUpdateProps6(async (next) => {
       if (next.systemId !== this.props.systemId) {
+        this.state.selectedDifferenceId = null;
         await this.reload(next.systemId);
       }
     });
@@ -3410,7 +3615,12 @@ var ReconciliationPanel = class extends Component9 {
     this.state.loading = true;
     this.state.error = null;
     try {
-      this.state.rows = orderReconciliation(await this.api.overview(systemId));
+      const [rows, differences] = await Promise.all([
+        this.api.overview(systemId),
+        this.differenceApi.open(systemId)
+      ]);
+      this.state.rows = orderReconciliation(rows);
+      this.state.differences = differences;
     } catch (error) {
       this.state.error = errorMessage(error);
     } finally {
@@ -3452,6 +3662,14 @@ var ReconciliationPanel = class extends Component9 {
   when(value) {
     return formatServerDatetime(value);
   }
+  selectDifference(differenceId) {
+    this.state.selectedDifferenceId = differenceId;
+  }
+  differencesTitle() {
+    const shown = this.state.differences.rows.length;
+    const total = this.state.differences.total;
+    return shown < total ? _t("Open differences: the newest %s of %s", shown, total) : _t("Open differences: %s", total);
+  }
   async openDifferences(row) {
     await this.actionService.doAction(
       openDifferencesAction(row.system_id, _t("Open differences: %s", row.system))
@@ -3460,8 +3678,8 @@ var ReconciliationPanel = class extends Component9 {
 };
 
 // web_src/cockpit/ReplayPanel/ReplayPanel.ts
-import { Component as Component10, useState as useState9 } from "@odoo/owl";
-var ReplayPanel = class extends Component10 {
+import { Component as Component11, useState as useState10 } from "@odoo/owl";
+var ReplayPanel = class extends Component11 {
   static template = "construction_sync.ReplayPanel";
   static props = {
     systems: { type: Array },
@@ -3474,7 +3692,7 @@ var ReplayPanel = class extends Component10 {
   setup() {
     const zone = this.zone;
     const first = this.props.systemId ?? this.props.systems[0]?.id;
-    this.state = useState9({
+    this.state = useState10({
       systemId: first ? String(first) : "",
       eventType: "",
       from: toLocalInput(now().minus({ days: 1 }), zone),
@@ -3521,7 +3739,7 @@ var ReplayPanel = class extends Component10 {
 };
 
 // web_src/cockpit/TrendsPanel/TrendsPanel.ts
-import { Component as Component11, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState10 } from "@odoo/owl";
+import { Component as Component12, onMounted, onPatched as onPatched2, onWillUnmount, useRef as useRef2, useState as useState11 } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 
 // web_src/core/chart.ts
@@ -3649,7 +3867,7 @@ function breakdownChart(rows, label, keyLabel = (key) => key) {
 }
 
 // web_src/cockpit/TrendsPanel/TrendsPanel.ts
-var TrendsPanel = class extends Component11 {
+var TrendsPanel = class extends Component12 {
   static template = "construction_sync.TrendsPanel";
   static props = {
     open: { type: Boolean },
@@ -3666,7 +3884,7 @@ var TrendsPanel = class extends Component11 {
   byEventType = useRef2("byEventType");
   state;
   setup() {
-    this.state = useState10({ libraryReady: false, libraryError: null });
+    this.state = useState11({ libraryReady: false, libraryError: null });
     onMounted(() => {
       if (this.props.open) {
         void this.loadLibrary();
@@ -3810,7 +4028,7 @@ function actionLabel(action) {
   };
   return labels[action]();
 }
-var Cockpit = class extends Component12 {
+var Cockpit = class extends Component13 {
   static template = "construction_sync.Cockpit";
   static components = {
     HealthStrip,
@@ -3839,17 +4057,17 @@ var Cockpit = class extends Component12 {
   // order, and only the newest request's answer matches what the filters show.
   reloadSeq = 0;
   setup() {
-    const orm = useService6("orm");
-    this.actionService = useService6("action");
-    this.dialog = useService6("dialog");
-    this.bus = useService6("bus_service");
+    const orm = useService7("orm");
+    this.actionService = useService7("action");
+    this.dialog = useService7("dialog");
+    this.bus = useService7("bus_service");
     this.api = new CockpitApi(
       (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
     );
     this.alerts = new AlertsApi(
       (model, method, args, kwargs) => orm.call(model, method, args, kwargs)
     );
-    this.state = useState11({
+    this.state = useState12({
       loading: true,
       busy: false,
       error: null,
@@ -3889,7 +4107,7 @@ var Cockpit = class extends Component12 {
     });
     const onChanged = (payload) => this.onChanged(payload);
     const onConnection = () => this.updateLive();
-    onWillStart5(() => this.reload());
+    onWillStart6(() => this.reload());
     onMounted2(() => {
       void this.loadTrends();
       void this.loadAlertCount();
