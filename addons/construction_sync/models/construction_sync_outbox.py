@@ -177,7 +177,7 @@ class ConstructionSyncOutbox(models.Model):
                                                publisher.object_key(record), record._name, record.id))
         if not values:
             return self.browse()
-        messages = self.sudo().create(values)
+        messages = self._insert(values)
         # Noted per transaction for _refresh_payloads: an event that creates a record publishes
         # before the engine maps the record to the event's external id.
         self.env.cr.cache.setdefault(PUBLISHED_KEY, []).extend(messages.ids)
@@ -233,6 +233,26 @@ class ConstructionSyncOutbox(models.Model):
             "created_at": now,
             "next_attempt_at": now,
         }
+
+    @api.model
+    def _insert(self, values):
+        """Writes the messages `values` (from _values) in one INSERT and returns them. The ORM's
+        create took 0.25 ms a message in defaults and cache bookkeeping, a second for a publish
+        of 4 000 records; these rows are the engine's own and every column is given."""
+        columns = ("subscription_id", "company_id", "webhook_id", "event_type", "object_key", "res_model", "res_id",
+                   "payload", "created_at", "next_attempt_at")
+        self.env.cr.execute(
+            """
+            INSERT INTO construction_sync_outbox
+                   (subscription_id, company_id, webhook_id, event_type, object_key, res_model, res_id, payload,
+                    created_at, next_attempt_at, state, attempts, create_uid, create_date, write_uid, write_date)
+            SELECT v.*, 'pending', 0, %s, now() at time zone 'utc', %s, now() at time zone 'utc'
+              FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[],
+                          %s::int[], %s::text[], %s::timestamp[], %s::timestamp[]) AS v
+         RETURNING id
+            """,
+            [self.env.uid, self.env.uid] + [[row[column] for row in values] for column in columns])
+        return self.sudo().browse(sorted(message_id for (message_id,) in self.env.cr.fetchall()))
 
     @api.model
     def _enqueue(self, subscription, event_type, data, object_key, res_model=None, res_id=None):
