@@ -53,8 +53,10 @@ class TestOutboundRegistry(TransactionCase):
                                                       "external_id": "V-9", "res_id": partner.id})
         other = self.env["res.partner"].create({"name": "Not mapped"})
         # The references are filled when the payload is resolved, all of them in one query.
-        payload = {"vendor": outbound.ref(partner), "lines": [{"payee": outbound.ref(other)},
-                                                                {"payee": outbound.ref(partner)}]}
+        payload = {
+            "vendor": outbound.ref(partner),
+            "lines": [{"payee": outbound.ref(other)}, {"payee": outbound.ref(partner)}],
+        }
         self.assertEqual(payload["vendor"]["external_ids"], {})
         self.env.flush_all()
         with self.assertQueryCount(1):
