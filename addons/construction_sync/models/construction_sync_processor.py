@@ -138,21 +138,48 @@ class ConstructionSyncProcessor(models.AbstractModel):
         ])
         self.env["construction.sync.outbox"]._refresh_payloads(
             published, self.env[handler.object_model].concat(*[record for record in records if record]))
-        done = self.env["construction.sync.event"].browse([ctx.event.id for ctx in fresh])
-        done._transition(
-            "done", "done", None, res_model=handler.object_model, finished_at=fields.Datetime.now(),
-            lease_expires_at=False, claim_token=False, error_class=False, error_message=False,
-            waiting_for=False,
+        self._finish_group(
+            self.env["construction.sync.event"].browse([ctx.event.id for ctx in fresh]),
+            handler.object_model, [record.id or None for record in records],
         )
-        self.env.flush_all()
-        # Each event points to its own record: one statement rather than one UPDATE per event.
-        self.env.cr.execute(
-            "UPDATE construction_sync_event e SET res_id = v.res_id FROM (VALUES %s) AS v(id, res_id) WHERE e.id = v.id"
-            % ", ".join(["(%s, %s)"] * len(fresh)),
-            [value for ctx, record in zip(fresh, records) for value in (ctx.event.id, record.id)],
-        )
-        done.invalidate_recordset(["res_id"])
         return leftovers
+
+    @api.model
+    def _finish_group(self, events, res_model, res_ids):
+        """Moves events applied together to done, each pointing to its own record (`res_ids`, in
+        the order of `events`), with one audit row each: what _transition does, in one statement.
+        As an audit INSERT, an ORM write and a res_id UPDATE it wrote two new versions of every
+        event row per claim, and each version adds an entry to every full index of the table."""
+        self.env["construction.sync.event.hourly.dirty"]._mark(events)
+        events.flush_recordset()
+        # The audit rows read the row versions from before the UPDATE (a data-modifying CTE sees
+        # the statement's snapshot): from_state is the state the events leave.
+        self.env.cr.execute(
+            """
+            WITH applied AS (
+                SELECT unnest(%(ids)s::int[]) AS id, unnest(%(res_ids)s::int[]) AS res_id
+            ), audited AS (
+                INSERT INTO construction_sync_audit
+                            (event_id, company_id, at, user_id, action, from_state, to_state, message)
+                SELECT e.id, e.company_id, clock_timestamp() at time zone 'utc', %(uid)s, 'done', e.state, 'done', NULL
+                  FROM construction_sync_event e
+                  JOIN applied ON applied.id = e.id
+            )
+            UPDATE construction_sync_event e
+               SET state = 'done', res_model = %(res_model)s, res_id = applied.res_id,
+                   finished_at = %(finished_at)s, lease_expires_at = NULL, claim_token = NULL,
+                   error_class = NULL, error_message = NULL, waiting_for = NULL,
+                   write_uid = %(uid)s, write_date = %(write_date)s
+              FROM applied
+             WHERE e.id = applied.id
+            """,
+            {"ids": events.ids, "res_ids": list(res_ids), "uid": self.env.uid, "res_model": res_model,
+             "finished_at": fields.Datetime.now(), "write_date": self.env.cr.now()},
+        )
+        events.invalidate_recordset([
+            "state", "res_model", "res_id", "finished_at", "lease_expires_at", "claim_token", "error_class",
+            "error_message", "waiting_for", "write_uid", "write_date", "audit_ids",
+        ])
 
     @api.model
     def _process_now(self, events):
@@ -249,7 +276,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         """For each (context, external id, record) applied by `handler`: records that the
         context's event is the latest applied about its object, and maps the object to the record
         the handler produced (which releases events waiting for it). The new mappings are created
-        together, in one ORM call."""
+        together, in one statement (construction.sync.mapping._insert)."""
         new_mappings = []
         for ctx, external_id, record in applied:
             values = {"last_source_timestamp": ctx.event.source_timestamp, "last_event_id": ctx.event.id}
@@ -267,7 +294,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
             else:
                 new_mappings.append({"system_id": ctx.system.id, "res_model": handler.object_model,
                                      "external_id": str(external_id), **values})
-        self.env["construction.sync.mapping"].sudo().create(new_mappings)
+        self.env["construction.sync.mapping"].sudo()._insert(new_mappings)
 
     @api.model
     def _fail(self, event, error_class, message, trace=None, waiting_for=None):

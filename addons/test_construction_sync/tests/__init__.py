@@ -14,3 +14,4 @@ from . import test_outbound_publish
 from . import test_outbound_delivery
 from . import test_outbound_trace
 from . import test_write_conflicts
+from . import test_claim_statistics

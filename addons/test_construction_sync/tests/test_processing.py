@@ -261,6 +261,28 @@ class TestGroupedApplication(SyncCase):
             self.assertEqual(mapping.last_event_id, event)
             self.assertEqual([a.action for a in event.audit_ids.sorted("id")], ["claim", "done"])
 
+    def test_events_applied_together_end_as_events_applied_one_by_one(self):
+        # One event alone is applied on its own (a group of one), the next three together.
+        alone = self.deliver(CONTACT, {"id": "A-1", "name": "Alone", "kind": "vendor"})
+        self.drain()
+        grouped = self.Event
+        for index in range(3):
+            grouped |= self.deliver(CONTACT, {"id": "T-%d" % index, "name": "Together %d" % index, "kind": "vendor"})
+        self.drain()
+        fields_compared = ["state", "res_model", "lease_expires_at", "claim_token", "error_class", "error_message",
+                           "waiting_for", "write_uid"]
+        for event in grouped:
+            self.assertEqual(event.read(fields_compared)[0] | {"id": 0}, alone.read(fields_compared)[0] | {"id": 0})
+            self.assertTrue(event.finished_at)
+            self.assertEqual(event.record_ref.name, json.loads(event.payload)["data"]["name"])
+            done = event.audit_ids.sorted("id")[-1]
+            self.assertEqual((done.action, done.from_state, done.to_state, done.user_id, done.company_id, done.message),
+                             ("done", "processing", "done", self.env.user, event.company_id, False))
+            mapping = self.Mapping._find(self.system, CONTACT_MODEL, json.loads(event.payload)["data"]["id"])
+            self.assertEqual((mapping.company_id, mapping.res_id, mapping.last_event_id, mapping.last_source_timestamp,
+                              mapping.create_uid), (self.system.company_id, event.res_id, event, event.source_timestamp,
+                                                    self.env.user))
+
     def test_a_failing_event_falls_back_to_one_by_one_and_fails_alone(self):
         real_values = TestContactUpserted._values
 
