@@ -19,6 +19,9 @@ const MACHINES = 200;
 const USAGE_REPORTS = 6000;
 const CREW_HOURS = 20_000;
 const BATCH = 100;
+// BENCH_MONTH_UNTIL=<event type> ends the month after that type's phase: a quick look at the
+// phases up to it while working on their handlers. The whole month is the result.
+const UNTIL = process.env.BENCH_MONTH_UNTIL ?? "";
 
 const money = (value) => Math.round(value * 100) / 100;
 // October: a month the demo data leaves open (its payroll week in November is closed).
@@ -257,7 +260,12 @@ export async function benchMonth({ db, client, createSystem }) {
         { requires_approval: false, processing_mode: "realtime" },
     ]);
     const types = new Set(settings.map((s) => s.event_type));
-    const phases = contractorsMonth(randomUUID().slice(0, 6), types);
+    let phases = contractorsMonth(randomUUID().slice(0, 6), types);
+    if (UNTIL) {
+        const last = phases.findIndex(([type]) => type === UNTIL);
+        if (last < 0) throw new Error(`BENCH_MONTH_UNTIL: no phase of type ${UNTIL}`);
+        phases = phases.slice(0, last + 1);
+    }
     const total = phases.reduce((sum, [, events]) => sum + events.length, 0);
     console.log(
         `\nA contractor's month: ${total.toLocaleString("en")} events of ${phases.length} types, delivered in batches of ${BATCH}, master data first`

@@ -11,6 +11,8 @@ from odoo.addons.construction_sync.sync.errors import SyncBusinessError
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY
 
+from . import mappings
+
 _lt = LazyTranslate(__name__)
 
 NULLABLE_ID = {**EXTERNAL_ID, "type": ["string", "integer", "null"]}
@@ -81,6 +83,7 @@ class ChangeOrderHandler(EventHandler):
             values["purchase_order_id"] = ctx.resolve("purchase.order", data["commitment_id"], _lt("commitment")).id
         if data.get("reason"):
             values["description"] = data["reason"]
+        mappings.prefetch(ctx, "construction.cost.code", [line["cost_code_id"] for line in data["lines"]])
         lines = []
         for line in data["lines"]:
             line_values = {

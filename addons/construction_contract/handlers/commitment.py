@@ -6,6 +6,8 @@ from odoo.addons.construction_sync.sync.errors import SyncBusinessError
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, MONEY, PERCENT, QUANTITY
 
+from . import batch, mappings
+
 _lt = LazyTranslate(__name__)
 
 
@@ -62,6 +64,8 @@ class CommitmentApproved(EventHandler):
         data = ctx.data
         project = ctx.resolve("project.project", data["project_id"], _lt("project"))
         vendor = ctx.resolve("res.partner", data["vendor_id"], _lt("vendor"))
+        mappings.prefetch(ctx, "construction.cost.code", [line["cost_code_id"] for line in data["lines"]])
+        mappings.prefetch(ctx, "purchase.order.line", [line["id"] for line in data["lines"]])
         lines = []
         for line in data["lines"]:
             cost_code = ctx.resolve("construction.cost.code", line["cost_code_id"], _lt("cost code"))
@@ -107,20 +111,20 @@ class CommitmentApproved(EventHandler):
             return ctx.env._("Update commitment %(number)s with %(vendor)s on %(project)s (%(total).2f)", **args)
         return ctx.env._("Create commitment %(number)s with %(vendor)s on %(project)s (%(total).2f)", **args)
 
-    def apply(self, ctx):
-        project, vendor, order, lines = self._resolve(ctx)
-        env = ctx.env
-        product = env.ref("construction_contract.product_subcontract_work").product_variant_id
+    def _header(self, ctx, project, vendor):
         header = {
             "partner_id": vendor.id, "construction_project_id": project.id, "company_id": ctx.company.id,
             "currency_id": ctx.company.currency_id.id, "partner_ref": ctx.data.get("number") or False,
         }
         if "retention_percent" in ctx.data:
             header["retention_percent"] = ctx.data["retention_percent"]
-        if order:
-            order.write(header)
-        else:
-            order = env["purchase.order"].create(header)
+        return header
+
+    def _line_values(self, ctx, project, vendor, lines):
+        """Writes the lines the order has already; returns the lines it lacks and their values."""
+        product = ctx.env.ref("construction_contract.product_subcontract_work").product_variant_id
+        taxes = project._construction_purchase_taxes(vendor)
+        new_lines, new_values = [], []
         for line, cost_code, purchase_line in lines:
             values = {
                 "name": line["description"], "product_qty": line["quantity"], "price_unit": line["unit_price"],
@@ -129,14 +133,77 @@ class CommitmentApproved(EventHandler):
             if purchase_line:
                 purchase_line.write(values)
             else:
-                purchase_line = env["purchase.order.line"].create({
-                    **values, "order_id": order.id, "product_id": product.id, "product_uom": product.uom_po_id.id,
-                    "taxes_id": [Command.set(project._construction_purchase_taxes(vendor).ids)],
+                new_lines.append(line)
+                new_values.append({
+                    **values, "product_id": product.id, "product_uom": product.uom_po_id.id,
+                    "taxes_id": [Command.set(taxes.ids)],
                 })
-                ctx.map("purchase.order.line", line["id"], purchase_line)
+        return new_lines, new_values
+
+    def _create_lines(self, env, values_by_order):
+        """Creates the new lines of orders, given as (order, [line values]), in one create; returns
+        them in the order given. Odoo's purchase line create runs the product onchange (a new
+        record each, a third of a commitment's cost) for each line that lacks a planned date
+        only to deduce it; the lines of one order, product, quantity and unit get the same date,
+        so it runs once for them, through the same method."""
+        Line = env["purchase.order.line"]
+        dates, vals_list = {}, []
+        for order, new_values in values_by_order:
+            for values in new_values:
+                values = {**values, "order_id": order.id}
+                key = (order.id, values["product_id"], values["product_qty"], values["product_uom"])
+                if key not in dates:
+                    dates[key] = Line._prepare_add_missing_fields(values).get("date_planned")
+                if dates[key]:
+                    values["date_planned"] = dates[key]
+                vals_list.append(values)
+        return Line.create(vals_list)
+
+    def apply(self, ctx):
+        project, vendor, order, lines = self._resolve(ctx)
+        header = self._header(ctx, project, vendor)
+        if order:
+            order.write(header)
+        new_lines, new_values = self._line_values(ctx, project, vendor, lines)
+        if not order:
+            order = ctx.env["purchase.order"].create(header)
+        created = self._create_lines(ctx.env, [(order, new_values)])
+        mappings.map_many(ctx, "purchase.order.line", [(line["id"], purchase_line)
+                                                       for line, purchase_line in zip(new_lines, created, strict=True)])
         if order.state in ("draft", "sent"):
             order.button_confirm()
         return order
+
+    # New commitments of a claim are created together, in one purchase.order create; an update
+    # of a known one, or events that could see each other (a line id named by two of them),
+    # send the claim back to the engine, which then applies its events one by one.
+    batchable = True
+
+    def apply_batch(self, contexts):
+        if len({(ctx.system, ctx.company, ctx.env.lang) for ctx in contexts}) > 1:
+            # Each event's system is told of nothing its own event did; a batch would hide the
+            # changes of all from all. Its records are also created in one language.
+            raise SyncBusinessError("several systems, companies or languages: applied one by one")
+        line_ids = [str(line["id"]) for ctx in contexts for line in ctx.data["lines"]]
+        if len(set(line_ids)) < len(line_ids) or len({ctx.data["id"] for ctx in contexts}) < len(contexts):
+            raise SyncBusinessError("events not independent: applied one by one")
+        plans, ordered = [], batch.in_source_order(contexts)
+        for ctx in ordered:
+            project, vendor, order, lines = self._resolve(ctx)
+            if order:
+                raise SyncBusinessError("an update of a commitment: applied one by one")
+            new_lines, new_values = self._line_values(ctx, project, vendor, lines)
+            plans.append((ctx, self._header(ctx, project, vendor), new_lines, new_values))
+        orders = contexts[0].env["purchase.order"].create([header for _ctx, header, _lines, _values in plans])
+        values_by_order = [(order, plan[3]) for order, plan in zip(orders, plans, strict=True)]
+        created = iter(self._create_lines(contexts[0].env, values_by_order))
+        for ctx, _header, new_lines, _values in plans:
+            mappings.map_many(ctx, "purchase.order.line", [(line["id"], next(created)) for line in new_lines])
+        for order in orders:
+            # One by one, as each event would: each confirmation checks its vendor's compliance
+            # and publishes its own message.
+            order.button_confirm()
+        return batch.in_given_order(contexts, ordered, orders)
 
 
 HANDLERS = [CommitmentApproved]

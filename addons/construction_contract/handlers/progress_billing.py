@@ -7,6 +7,8 @@ from odoo.addons.construction_sync.sync.errors import SyncBusinessError
 from odoo.addons.construction_sync.sync.registry import EventHandler
 from odoo.addons.construction_sync.sync.fragments import EXTERNAL_ID, INTEGER_LIMIT, MONEY, PERCENT
 
+from . import batch, mappings
+
 _lt = LazyTranslate(__name__)
 
 
@@ -66,6 +68,7 @@ class ProgressBillingCertified(EventHandler):
     def _values(self, ctx):
         data = ctx.data
         project = ctx.resolve("project.project", data["project_id"], _lt("project"))
+        mappings.prefetch(ctx, "construction.cost.code", [line["cost_code_id"] for line in data["lines"]])
         lines, seen = [], set()
         for index, line in enumerate(data["lines"]):
             cost_code = ctx.resolve("construction.cost.code", line["cost_code_id"], _lt("cost code"))
@@ -180,6 +183,33 @@ class ProgressBillingCertified(EventHandler):
 
     def apply(self, ctx):
         return self._certify(ctx)
+
+    # New pay applications of a claim are created together, in one create with all their lines,
+    # then certified one by one. An application carries forward its project's previous one, so
+    # two of one project, an update of a known one, or anything unusual send the claim back to
+    # the engine, which then applies its events one by one.
+    batchable = True
+
+    def apply_batch(self, contexts):
+        if len({(ctx.system, ctx.company, ctx.env.lang) for ctx in contexts}) > 1:
+            # Each event's system is told of nothing its own event did; a batch would hide the
+            # changes of all from all. Its records are also created in one language.
+            raise SyncBusinessError("several systems, companies or languages: applied one by one")
+        Application = contexts[0].env["construction.pay.application"]
+        plans, projects, ordered = [], set(), batch.in_source_order(contexts)
+        for ctx in ordered:
+            values, lines = self._values(ctx)
+            if ctx.find("construction.pay.application", ctx.data["id"]) or values["project_id"] in projects:
+                raise SyncBusinessError("an update, or two applications of one project: applied one by one")
+            projects.add(values["project_id"])
+            if Application.search_count([("project_id", "=", values["project_id"]),
+                                         ("number", "=", values["number"])], limit=1):
+                raise SyncBusinessError("a clash with an application in Odoo: applied one by one")
+            plans.append({**values, "line_ids": [Command.create(line) for line in lines]})
+        applications = Application.create(plans)
+        for application in applications:
+            application.action_certify()
+        return batch.in_given_order(contexts, ordered, applications)
 
 
 HANDLERS = [ProgressBillingCertified]

@@ -76,6 +76,71 @@ class AccountMove(models.Model):
             )
         return values
 
+    def _construction_retention_withheld(self, bases):
+        """{taxes: amount} of the retention to withhold from lines given as (taxes, amount before
+        tax) pairs: one untaxed amount when retention is taxed when billed, one per set of taxes
+        when it is taxed when released (each rounded to the cent, zero amounts left out). `self`
+        may be a new record holding a document's header values (see
+        _construction_retention_line_commands)."""
+        self.ensure_one()
+        by_taxes = {}
+        if self.construction_project_id.retention_tax_rule == "released":
+            for taxes, base in bases:
+                by_taxes[taxes] = by_taxes.get(taxes, 0.0) + base
+        else:
+            by_taxes[self.env["account.tax"]] = sum(base for _taxes, base in bases)
+        amounts = {}
+        for taxes, base in by_taxes.items():
+            amount = self.currency_id.round(base * self.retention_percent / 100.0)
+            if not float_is_zero(amount, precision_rounding=self.currency_id.rounding):
+                amounts[taxes] = amount
+        return amounts
+
+    def _construction_retention_label(self):
+        return _("Retention %(percent)s%% withheld", percent=("%g" % self.retention_percent))
+
+    def _construction_retention_line_commands(self, product_values):
+        """The commands creating the withheld retention lines of a document about to get the
+        product lines `product_values` (account.move.line values, as passed to create): a
+        document is then created with its retention in one create, instead of a create and a
+        second write recomputing its taxes and totals. Each line's amount before tax is what its
+        price_subtotal will be (account.move.line._compute_totals). `self` is the document, or a
+        new record holding the header values of one about to be created; the caller checks the
+        result with _construction_retention_is_current."""
+        self.ensure_one()
+        Tax = self.env["account.tax"]
+        currency = self.currency_id
+        bases = []
+        for values in product_values:
+            taxes = Tax.browse(values["tax_ids"][0][2]) if values.get("tax_ids") else Tax
+            base_line = Tax._prepare_base_line_for_taxes_computation(
+                None, price_unit=values.get("price_unit", 0.0), quantity=values.get("quantity", 1.0),
+                discount=values.get("discount", 0.0), tax_ids=taxes, currency_id=currency,
+                product_id=self.env["product.product"].browse(values.get("product_id")),
+            )
+            Tax._add_tax_details_in_base_line(base_line, self.company_id)
+            bases.append((taxes, base_line["tax_details"]["raw_total_excluded_currency"]))
+        label = self._construction_retention_label()
+        return [Command.create(self._construction_retention_line_vals(amount, label, taxes=taxes))
+                for taxes, amount in self._construction_retention_withheld(bases).items()]
+
+    def _construction_retention_is_current(self):
+        """Whether this draft's withheld retention lines are the ones action_construction_apply_retention
+        would make of its other lines."""
+        self.ensure_one()
+        base_lines = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product" and not line.construction_retention
+        )
+        expected = self._construction_retention_withheld([(line.tax_ids, line.price_subtotal) for line in base_lines])
+        withheld = self.invoice_line_ids.filtered(lambda line: line.construction_retention == "withheld")
+        label = self._construction_retention_label()
+        return len(withheld) == len(expected) and all(
+            line.tax_ids in expected and line.name == label
+            and self.currency_id.compare_amounts(-line.price_unit, expected[line.tax_ids]) == 0
+            and line.quantity == 1
+            for line in withheld
+        )
+
     def action_construction_apply_retention(self):
         """(Re)computes the withheld retention line from the document's other lines: one line,
         untaxed, when retention is taxed when billed; one line per set of taxes of those lines,
@@ -86,19 +151,13 @@ class AccountMove(models.Model):
             base_lines = move.invoice_line_ids.filtered(
                 lambda line: line.display_type == "product" and not line.construction_retention
             )
-            by_taxes = {}
-            if move.construction_project_id.retention_tax_rule == "released":
-                for line in base_lines:
-                    by_taxes[line.tax_ids] = by_taxes.get(line.tax_ids, 0.0) + line.price_subtotal
-            else:
-                by_taxes[self.env["account.tax"]] = sum(base_lines.mapped("price_subtotal"))
             withheld = move.invoice_line_ids.filtered(lambda line: line.construction_retention == "withheld")
             commands = [Command.delete(line.id) for line in withheld]
-            label = _("Retention %(percent)s%% withheld", percent=("%g" % move.retention_percent))
-            for taxes, base in by_taxes.items():
-                amount = move.currency_id.round(base * move.retention_percent / 100.0)
-                if not float_is_zero(amount, precision_rounding=move.currency_id.rounding):
-                    commands.append(Command.create(move._construction_retention_line_vals(amount, label, taxes=taxes)))
+            label = move._construction_retention_label()
+            amounts = move._construction_retention_withheld(
+                [(line.tax_ids, line.price_subtotal) for line in base_lines])
+            for taxes, amount in amounts.items():
+                commands.append(Command.create(move._construction_retention_line_vals(amount, label, taxes=taxes)))
             if commands:
                 move.write({"invoice_line_ids": commands})
         return True

@@ -246,14 +246,17 @@ class ConstructionPayApplication(models.Model):
             })
             before = {line.cost_code_id: line for line in previous.line_ids}
             mine = {line.cost_code_id: line for line in app.line_ids}
+            # Lines carrying the same figures are written together, lines already carrying them
+            # not at all: a first application's forty lines are new and carry zeros.
+            changes = {}
             for cost_code, line in mine.items():
                 old = before.get(cost_code)
-                line.write({
-                    "previous_work_completed": (
-                        old.previous_work_completed + old.work_completed_this_period if old else 0.0
-                    ),
-                    "previous_materials_stored": old.materials_stored if old else 0.0,
-                })
+                figures = (old.previous_work_completed + old.work_completed_this_period if old else 0.0,
+                           old.materials_stored if old else 0.0)
+                if (line.previous_work_completed, line.previous_materials_stored) != figures:
+                    changes[figures] = changes.get(figures, Line) | line
+            for (work, stored), lines in changes.items():
+                lines.write({"previous_work_completed": work, "previous_materials_stored": stored})
             missing = [old for cost_code, old in before.items() if cost_code not in mine]
             if missing:
                 Line.create([{

@@ -15,3 +15,4 @@ from . import test_retention_release_links
 from . import test_outbound_events
 from . import test_duplicate_hold
 from . import test_reconcile_contract
+from . import test_batched_events

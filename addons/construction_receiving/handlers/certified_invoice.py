@@ -13,5 +13,13 @@ class CertifiedSubcontractorInvoiceReceived(CompliantSubcontractorInvoiceReceive
         bill.invoice_line_ids.purchase_line_id._construction_certify_billed()
         return bill
 
+    def apply_batch(self, contexts):
+        # The bills of a batch bill distinct commitment lines: certifying after all of them is
+        # certifying after each.
+        bills = super().apply_batch(contexts)
+        for bill in bills:
+            bill.invoice_line_ids.purchase_line_id._construction_certify_billed()
+        return bills
+
 
 REPLACES = {CompliantSubcontractorInvoiceReceived: CertifiedSubcontractorInvoiceReceived}
