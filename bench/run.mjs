@@ -42,6 +42,7 @@ const SUSTAINED_SECONDS = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 600);
 const TWO_NODES_SECONDS = Number(process.env.BENCH_TWO_NODES_SECONDS ?? 20);
 const RECONCILE_OBJECTS = Number(process.env.BENCH_RECONCILE_OBJECTS ?? 100_000);
 const OUTBOUND_MESSAGES = Number(process.env.BENCH_OUTBOUND_MESSAGES ?? 2000);
+const OUTBOUND_RATE_MESSAGES = Number(process.env.BENCH_OUTBOUND_RATE_MESSAGES ?? 10_000);
 const OUTBOUND_OUTAGE_SECONDS = Number(process.env.BENCH_OUTBOUND_OUTAGE_SECONDS ?? 60);
 const FLOOD_PER_MINUTE = Number(process.env.BENCH_FLOOD_PER_MINUTE ?? 1000);
 // BENCH_ONLY=processing,month runs only the named sections (a quick look at one figure while
@@ -574,6 +575,7 @@ async function main() {
             client,
             db: DB,
             messages: OUTBOUND_MESSAGES,
+            rateMessages: OUTBOUND_RATE_MESSAGES,
             outageSeconds: OUTBOUND_OUTAGE_SECONDS,
         });
     }
