@@ -1,6 +1,7 @@
 import json
 import logging
 import traceback
+from datetime import datetime, timezone
 
 from psycopg2 import errorcodes, OperationalError
 
@@ -12,6 +13,14 @@ from ..sync.context import HandlerContext
 from ..sync.errors import BUSINESS, DATA, TECHNICAL, TRANSIENT, SyncBusinessError, SyncDataError
 
 _logger = logging.getLogger(__name__)
+
+
+def _now():
+    """UTC now to the microsecond, for finished_at: fields.Datetime.now() drops the fraction, and
+    received_at (written by PostgreSQL) keeps it, so an event applied within the second it arrived
+    showed a negative processing latency, and the metrics' sub-second buckets were wrong."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
 
 TRANSIENT_PGCODES = {
     errorcodes.SERIALIZATION_FAILURE,
@@ -174,7 +183,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
              WHERE e.id = applied.id
             """,
             {"ids": events.ids, "res_ids": list(res_ids), "uid": self.env.uid, "res_model": res_model,
-             "finished_at": fields.Datetime.now(), "write_date": self.env.cr.now()},
+             "finished_at": _now(), "write_date": self.env.cr.now()},
         )
         events.invalidate_recordset([
             "state", "res_model", "res_id", "finished_at", "lease_expires_at", "claim_token", "error_class",
@@ -221,7 +230,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
                   "nothing changed.",
                   object=event.object_key, last=watermark.last_source_timestamp,
                   event=watermark.last_event_id.webhook_id or _("unknown")),
-                finished_at=fields.Datetime.now(), lease_expires_at=False, claim_token=False,
+                finished_at=_now(), lease_expires_at=False, claim_token=False,
                 stale_watermark=watermark.last_source_timestamp, stale_watermark_event_id=watermark.last_event_id.id,
             )
         published = self.env["construction.sync.outbox"]._published_count()
@@ -266,7 +275,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         event._transition(
             "done", "done", None,
             res_model=record._name if record else False, res_id=record.id if record else False,
-            finished_at=fields.Datetime.now(), lease_expires_at=False, claim_token=False,
+            finished_at=_now(), lease_expires_at=False, claim_token=False,
             error_class=False, error_message=False, waiting_for=False,
         )
         return True
@@ -301,7 +310,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
         event._transition(
             "failed", "fail", "[%s] %s" % (error_class, message),
             error_class=error_class, error_message=message, error_traceback=trace or False,
-            waiting_for=waiting_for or False, finished_at=fields.Datetime.now(),
+            waiting_for=waiting_for or False, finished_at=_now(),
             lease_expires_at=False, claim_token=False, next_attempt_at=False,
         )
         return False
@@ -312,7 +321,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
             event._transition(
                 "dead", "dead",
                 _("Gave up after %(n)s attempts: %(error)s", n=event.attempts, error=message),
-                error_class=TRANSIENT, error_message=message, finished_at=fields.Datetime.now(),
+                error_class=TRANSIENT, error_message=message, finished_at=_now(),
                 lease_expires_at=False, claim_token=False, next_attempt_at=False,
             )
             return False

@@ -1,6 +1,6 @@
 import json
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from unittest.mock import patch
 
 from odoo import fields
@@ -35,7 +35,10 @@ class TestProcessing(SyncCase):
 
     def test_event_is_applied_mapped_and_audited(self):
         event = self.deliver(CONTACT, CUSTOMER)
+        before = datetime.now(timezone.utc).replace(tzinfo=None)
         self.assertEqual(self.drain(), 1)
+        # To the microsecond, as received_at: processing latencies of less than a second are real.
+        self.assertGreaterEqual(event.finished_at, before)
         self.assertEqual(event.state, "done")
         contact = self.contact()
         self.assertEqual((contact.name, contact.customer_rank), ("Quayside Test Clinic", 1))
