@@ -168,6 +168,11 @@ class ChangeOrderApproved(ChangeOrderHandler):
     verb_label = _lt("approved")
     default_requires_approval = True
 
+    def conflict_key(self, data):
+        # Each approval moves its project's stored contract totals: two runners approving change
+        # orders of one project would meet on that row, one failing and retrying.
+        return "project.project:%s" % data["project_id"]
+
     def _already_done(self, ctx, change_order):
         # A replay of the very event that approved it is a no-op, not a second approval.
         return change_order.state == "approved" and change_order.approval_event_id == ctx.event

@@ -30,6 +30,8 @@ INDEXES = [
     # the planner probed the system's whole queue for each candidate: 3 000 queued events cost
     # 9 million row checks per claim. Partial: done events leave it and never enter it again.
     ("queue_object_idx", "(system_id, object_key, source_timestamp, id) WHERE state IN ('pending', 'processing')"),
+    # The claim's check that no other runner is applying an event of the same conflict key.
+    ("conflict_idx", "(conflict_key) WHERE state = 'processing' AND conflict_key IS NOT NULL"),
     # Rate limiting and the cockpit's 24 h figures read a system's recent deliveries.
     ("received_idx", "(system_id, received_at)"),
     # The cockpit lists and counts the events waiting for a person, newest first. company_id is
@@ -90,6 +92,8 @@ class ConstructionSyncEvent(models.Model):
     payload = fields.Text(required=True, readonly=True, help="The event exactly as received.")
     payload_hash = fields.Char(readonly=True)
     payload_pretty = fields.Text(compute="_compute_payload_pretty")
+    conflict_key = fields.Char(
+        readonly=True, help="Events of one key are never applied by two runners at once (see the handler).")
     object_key = fields.Char(readonly=True, help="The external object the event is about: <model>:<external id>.")
     source_timestamp = fields.Datetime(required=True, readonly=True)
     processing_mode = fields.Selection([("realtime", "Real time"), ("batch", "Batch")], required=True, readonly=True)

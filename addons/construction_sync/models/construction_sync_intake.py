@@ -21,7 +21,7 @@ UNREADABLE_RETRY_AFTER = 60
 EventRow = namedtuple(
     "EventRow",
     "system_id company_id webhook_id delivery_id correlation_id event_type payload payload_hash object_key"
-    " source_timestamp processing_mode",
+    " source_timestamp processing_mode conflict_key",
 )
 
 
@@ -214,7 +214,7 @@ class ConstructionSyncIntake(models.AbstractModel):
             system.id, system.company_id.id, webhook_id, delivery_id, correlation_id, env_.event_type,
             payload, _canonical_hash(document["type"], document["timestamp"], document["data"]),
             "%s:%s" % (handler.object_model, handler.object_external_id(env_.data)),
-            timestamp, settings[env_.event_type]["processing_mode"],
+            timestamp, settings[env_.event_type]["processing_mode"], handler.conflict_key(env_.data),
         )
 
     def _insert(self, rows):
@@ -227,14 +227,14 @@ class ConstructionSyncIntake(models.AbstractModel):
         retrying) runs the delivery again, which then answers 200 duplicate. That failure is part
         of the protocol, so it is not logged as a bad query."""
         cr = self.env.cr
-        template = ("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', 0, now() at time zone 'utc',"
+        template = ("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', 0, now() at time zone 'utc',"
                     " now() at time zone 'utc', %s, now() at time zone 'utc', %s, now() at time zone 'utc')")
         values = b",".join(cr.mogrify(template, row + (self.env.uid, self.env.uid)) for row in rows)
         cr.execute(
             b"""
             INSERT INTO construction_sync_event
                 (system_id, company_id, webhook_id, delivery_id, correlation_id, event_type, payload,
-                 payload_hash, object_key, source_timestamp, processing_mode,
+                 payload_hash, object_key, source_timestamp, processing_mode, conflict_key,
                  state, attempts, next_attempt_at, received_at, create_uid, create_date, write_uid, write_date)
             VALUES """ + values + b"""
             ON CONFLICT (system_id, webhook_id) DO NOTHING

@@ -57,6 +57,19 @@ OLDER_QUEUED = SQL("""
            AND older.state IN ('pending', 'processing')
            AND (older.source_timestamp, older.id) < (e.source_timestamp, e.id))
 """)
+# Another live runner is applying an event of `e`'s conflict key (a shared record, see
+# EventHandler.conflict_key): `e` waits for its commit rather than meet it on that record. A dead
+# or expired runner's events do not count (they are ready again themselves).
+KEY_BUSY = """
+    EXISTS (
+        SELECT 1 FROM construction_sync_event busy
+         WHERE busy.conflict_key = e.conflict_key
+           AND busy.state = 'processing'
+           AND busy.id <> e.id
+           AND busy.runner_lock IS DISTINCT FROM %(lock)s
+           AND busy.lease_expires_at >= statement_timestamp() at time zone 'utc'
+           AND NOT busy.runner_lock = ANY(%(dead_runners)s))
+"""
 
 
 class ConstructionSyncQueue(models.AbstractModel):
@@ -81,10 +94,16 @@ class ConstructionSyncQueue(models.AbstractModel):
         return timedelta(seconds=max(5, int(seconds)))
 
     @api.model
-    def _ready(self, mode):
+    def _ready(self, mode, lock=None):
+        """What makes an event `e` ready for a runner of `mode`; with the runner's `lock`, also
+        that no other runner applies an event of its conflict key now."""
         self.env.cr.execute(SQL(DEAD_RUNNERS, lock_space=RUNNER_LOCK_SPACE))
         dead_runners = [number for (number,) in self.env.cr.fetchall()]
-        return SQL(READY, mode=mode, dead_runners=dead_runners)
+        ready = SQL(READY, mode=mode, dead_runners=dead_runners)
+        if lock is None:
+            return ready
+        return SQL("%s AND (e.conflict_key IS NULL OR NOT %s)", ready,
+                   SQL(KEY_BUSY, lock=lock, dead_runners=dead_runners))
 
     @api.model
     def _acquire_runner_lock(self):
@@ -159,7 +178,7 @@ class ConstructionSyncQueue(models.AbstractModel):
                 )
                 SELECT id FROM claimed ORDER BY source_timestamp, id
                 """,
-                ready=self._ready(mode), older_queued=OLDER_QUEUED, limit=limit, token=token, lock=lock,
+                ready=self._ready(mode, lock), older_queued=OLDER_QUEUED, limit=limit, token=token, lock=lock,
                 lease=self._lease(),
                 uid=self.env.uid,
             ),

@@ -32,6 +32,12 @@ class EventHandler:
     def object_external_id(self, data):
         return data["id"]
 
+    def conflict_key(self, data):  # pylint: disable=unused-argument (a default; handlers read it)
+        """A key shared by events that change one common record besides their own object (a
+        project's totals): two runners never apply events of one key at the same time, which
+        would only make one of them fail on the shared row and retry. None: no such record."""
+        return None
+
     def prepare(self, ctx):
         """Checks everything apply() needs (references resolve, rules hold) without writing, and
         returns the sentence an approver reads. Runs before an approval gate."""

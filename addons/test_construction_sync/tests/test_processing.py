@@ -218,6 +218,32 @@ class TestProcessing(SyncCase):
         self.drain()
         self.assertEqual((event.state, event.error_class), ("failed", "data"))
 
+    def test_events_of_one_conflict_key_are_never_applied_by_two_runners_at_once(self):
+        first = self.deliver(CONTACT, CUSTOMER)
+        second = self.deliver(CONTACT, dict(CUSTOMER, id="C-10", name="Second Clinic"))
+        other = self.deliver(CONTACT, dict(CUSTOMER, id="C-11", name="Third Clinic"))
+        (first | second).sudo().write({"conflict_key": "project.project:P-1"})
+        other.sudo().write({"conflict_key": "project.project:P-2"})
+        lock_a, lock_b = self.Queue._acquire_runner_lock(), self.Queue._acquire_runner_lock()
+        self.addCleanup(self.Queue._release_runner_lock, lock_a)
+        self.addCleanup(self.Queue._release_runner_lock, lock_b)
+        self.assertEqual(self.Queue._claim("realtime", 1, "runner-a", lock_a), [first.id])
+        # Runner b skips the key runner a is applying, and takes the other key.
+        self.assertEqual(self.Queue._claim("realtime", 10, "runner-b", lock_b), [other.id])
+        self.Processor._process_claimed(first.id, "runner-a")
+        self.assertEqual(first.state, "done")
+        self.assertEqual(self.Queue._claim("realtime", 10, "runner-b", lock_b), [second.id])
+
+    def test_a_dead_runners_events_do_not_hold_their_conflict_key(self):
+        first = self.deliver(CONTACT, CUSTOMER)
+        second = self.deliver(CONTACT, dict(CUSTOMER, id="C-10", name="Second Clinic"))
+        (first | second).sudo().write({"conflict_key": "project.project:P-1"})
+        lock_a, lock_b = self.Queue._acquire_runner_lock(), self.Queue._acquire_runner_lock()
+        self.addCleanup(self.Queue._release_runner_lock, lock_b)
+        self.assertEqual(self.Queue._claim("realtime", 1, "runner-a", lock_a), [first.id])
+        self.Queue._release_runner_lock(lock_a)  # runner a's session ends
+        self.assertEqual(sorted(self.Queue._claim("realtime", 10, "runner-b", lock_b)), sorted([first.id, second.id]))
+
     def test_lease_expiry_lets_another_worker_take_over_exactly_once(self):
         event = self.deliver(CONTACT, CUSTOMER)
         claimed = self.Queue._claim("realtime", 10, "worker-a")
