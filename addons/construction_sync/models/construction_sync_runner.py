@@ -56,6 +56,8 @@ def _notify_cron_workers(dbname):
 # costs two durable commits and a dozen queries whatever its size: at 50 they were a tenth of
 # applying partner.upserted events, at 100 (a full delivery batch) a twentieth.
 CLAIM_SIZE = 100
+# A runner's claims until one is full and the other runners are called in.
+FIRST_CLAIM_SIZE = 20
 REALTIME_RUNNERS = (
     "construction_sync.ir_cron_process_realtime",
     "construction_sync.ir_cron_process_realtime_2",
@@ -197,6 +199,11 @@ class ConstructionSyncRunner(models.AbstractModel):
             while deadline is None or time.monotonic() < deadline:
                 settings_cache = {}
                 size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
+                if not helpers_called and mode == "realtime":
+                    # Smaller claims until one comes back full: then the other runners are woken
+                    # before this one applies anything (50 expensive events in one claim were one
+                    # runner's work while the other slept).
+                    size = min(size, FIRST_CLAIM_SIZE)
                 if size <= 0:
                     break
                 token = str(uuid.uuid4())
