@@ -198,12 +198,7 @@ class ConstructionSyncRunner(models.AbstractModel):
         try:
             while deadline is None or time.monotonic() < deadline:
                 settings_cache = {}
-                size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
-                if not helpers_called and mode == "realtime":
-                    # Smaller claims until one comes back full: then the other runners are woken
-                    # before this one applies anything (50 expensive events in one claim were one
-                    # runner's work while the other slept).
-                    size = min(size, FIRST_CLAIM_SIZE)
+                size = self._claim_size(mode, limit, processed, helpers_called)
                 if size <= 0:
                     break
                 token = str(uuid.uuid4())
@@ -260,6 +255,16 @@ class ConstructionSyncRunner(models.AbstractModel):
             return processed
         finally:
             Queue._release_runner_lock(lock)
+
+    @api.model
+    def _claim_size(self, mode, limit, processed, helpers_called):
+        size = CLAIM_SIZE if limit is None else min(CLAIM_SIZE, limit - processed)
+        if not helpers_called and mode == "realtime":
+            # Smaller claims until one comes back full: then the other runners are woken before
+            # this one applies anything (50 expensive events in one claim were one runner's work
+            # while the other slept).
+            size = min(size, FIRST_CLAIM_SIZE)
+        return size
 
     def _apply_deferred(self, deferred, token, settings_cache):
         """Applies again, each time in a new transaction (a newer snapshot), the events deferred
