@@ -448,9 +448,9 @@ class ConstructionSyncOutbox(models.Model):
                 endpoints[row.subscription_id] = (subscription.endpoint_url, subscription.timeout_seconds,
                                                   subscription._signing_secrets(), subscription._headers())
             url, timeout, secrets, custom_headers = endpoints[row.subscription_id]
+            body = row.payload.encode()
             requests_by_subscription.setdefault(row.subscription_id, []).append(
-                (row.id, (url, row.payload.encode(), self._headers(row.webhook_id, row.payload.encode(), secrets,
-                                                                   custom_headers), timeout)))
+                (row.id, (url, body, self._headers(row.webhook_id, body, secrets, custom_headers), timeout)))
         lanes = []
         for subscription_id, batch in requests_by_subscription.items():
             width = min(slots[subscription_id], len(batch))
