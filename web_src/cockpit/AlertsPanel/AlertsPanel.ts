@@ -1,8 +1,8 @@
+import { withLoading } from "../loading";
 import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 import { words } from "../words";
 import { useService, type ActionService } from "@web/core/utils/hooks";
 import { AlertsApi, alertTimelineAction, type OpenAlert } from "../../core/alerts";
-import { errorMessage } from "../../core/bulk";
 import { formatAge } from "../../core/format";
 import { formatServerDatetime, now, parseServerDatetime } from "../../core/luxon";
 
@@ -49,18 +49,12 @@ export class AlertsPanel extends Component<Props> {
     }
 
     async reload(systemId: number | null = this.props.systemId): Promise<void> {
-        this.state.loading = true;
-        this.state.error = null;
-        try {
+        await withLoading(this.state, async () => {
             this.state.alerts = await this.api.open(systemId);
             if (systemId === null) {
                 this.props.onCount(this.state.alerts.length);
             }
-        } catch (error) {
-            this.state.error = errorMessage(error);
-        } finally {
-            this.state.loading = false;
-        }
+        });
     }
 
     async openTimeline(alert: OpenAlert): Promise<void> {

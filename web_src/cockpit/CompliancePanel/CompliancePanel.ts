@@ -1,7 +1,7 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "../translation";
+import { withLoading } from "../loading";
 import { useService } from "@web/core/utils/hooks";
-import { errorMessage } from "../../core/bulk";
 import {
     ComplianceApi,
     billLabel,
@@ -48,15 +48,9 @@ export class CompliancePanel extends Component<Props> {
     }
 
     async reload(): Promise<void> {
-        this.state.loading = true;
-        this.state.error = null;
-        try {
+        await withLoading(this.state, async () => {
             Object.assign(this.state, await this.api.figures());
-        } catch (error) {
-            this.state.error = errorMessage(error);
-        } finally {
-            this.state.loading = false;
-        }
+        });
     }
 
     /** Nothing to show (neither addon installed, nothing this user may read, no bill held): the

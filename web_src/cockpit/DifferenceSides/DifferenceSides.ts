@@ -1,5 +1,6 @@
 import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 import { _t } from "../translation";
+import { withLoading } from "../loading";
 import { useService, type ActionService } from "@web/core/utils/hooks";
 import { errorMessage } from "../../core/bulk";
 import {
@@ -66,15 +67,11 @@ export class DifferenceSides extends Component<Props> {
     }
 
     async load(differenceId: number = this.props.differenceId): Promise<void> {
-        this.state.loading = true;
-        this.state.error = null;
-        try {
+        const read = await withLoading(this.state, async () => {
             this.state.sides = await this.api.sides(differenceId);
-        } catch (error) {
+        });
+        if (!read) {
             this.state.sides = null;
-            this.state.error = errorMessage(error);
-        } finally {
-            this.state.loading = false;
         }
     }
 

@@ -1,5 +1,6 @@
 import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 import { _t } from "../translation";
+import { withLoading } from "../loading";
 import { words } from "../words";
 import { useService } from "@web/core/utils/hooks";
 import { errorMessage } from "../../core/bulk";
@@ -108,9 +109,7 @@ export class OutboundPanel extends Component<Props> {
     }
 
     async reload(systemId: number | null = this.props.systemId): Promise<void> {
-        this.state.loading = true;
-        this.state.error = null;
-        try {
+        await withLoading(this.state, async () => {
             const [subscriptions, page] = await Promise.all([
                 this.api.health(systemId),
                 this.api.failedDeliveries({
@@ -123,11 +122,7 @@ export class OutboundPanel extends Component<Props> {
             this.state.rows = page.rows;
             this.state.total = page.total;
             this.state.outcomes = {};
-        } catch (error) {
-            this.state.error = errorMessage(error);
-        } finally {
-            this.state.loading = false;
-        }
+        });
     }
 
     async selectSubscription(subscriptionId: number): Promise<void> {

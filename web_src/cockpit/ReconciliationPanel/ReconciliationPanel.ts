@@ -1,7 +1,7 @@
 import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 import { _t } from "../translation";
+import { withLoading } from "../loading";
 import { useService, type ActionService } from "@web/core/utils/hooks";
-import { errorMessage } from "../../core/bulk";
 import { formatServerDatetime } from "../../core/luxon";
 import { DifferenceSides } from "../DifferenceSides/DifferenceSides";
 import {
@@ -75,20 +75,14 @@ export class ReconciliationPanel extends Component<Props> {
     }
 
     async reload(systemId: number | null = this.props.systemId): Promise<void> {
-        this.state.loading = true;
-        this.state.error = null;
-        try {
+        await withLoading(this.state, async () => {
             const [rows, differences] = await Promise.all([
                 this.api.overview(systemId),
                 this.differenceApi.open(systemId),
             ]);
             this.state.rows = orderReconciliation(rows);
             this.state.differences = differences;
-        } catch (error) {
-            this.state.error = errorMessage(error);
-        } finally {
-            this.state.loading = false;
-        }
+        });
     }
 
     get kinds(): { key: DifferenceKind; label: string }[] {

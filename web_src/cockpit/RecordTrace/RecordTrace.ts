@@ -1,7 +1,7 @@
 import { Component, onWillUpdateProps, useState } from "@odoo/owl";
 import { _t } from "../translation";
+import { withLoading } from "../loading";
 import { useService } from "@web/core/utils/hooks";
-import { errorMessage } from "../../core/bulk";
 import { formatServerDatetime } from "../../core/luxon";
 import { OutboundApi, type TraceEntry, type TraceKind } from "../../core/outbound";
 
@@ -49,15 +49,9 @@ export class RecordTrace extends Component<Props> {
         if (!this.state.open || this.state.entries) {
             return;
         }
-        this.state.loading = true;
-        this.state.error = null;
-        try {
+        await withLoading(this.state, async () => {
             this.state.entries = await this.api.trace(this.props.resModel, this.props.resId);
-        } catch (error) {
-            this.state.error = errorMessage(error);
-        } finally {
-            this.state.loading = false;
-        }
+        });
     }
 
     kindLabel(kind: TraceKind): string {

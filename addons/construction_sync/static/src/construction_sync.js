@@ -2383,6 +2383,21 @@ function formatMoney(money, locale) {
   }
 }
 
+// web_src/cockpit/loading.ts
+async function withLoading(state, read) {
+  state.loading = true;
+  state.error = null;
+  try {
+    await read();
+    return true;
+  } catch (error) {
+    state.error = errorMessage(error);
+    return false;
+  } finally {
+    state.loading = false;
+  }
+}
+
 // web_src/cockpit/AlertsPanel/AlertsPanel.ts
 import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 import { useService } from "@web/core/utils/hooks";
@@ -2443,18 +2458,12 @@ var AlertsPanel = class extends Component {
     });
   }
   async reload(systemId = this.props.systemId) {
-    this.state.loading = true;
-    this.state.error = null;
-    try {
+    await withLoading(this.state, async () => {
       this.state.alerts = await this.api.open(systemId);
       if (systemId === null) {
         this.props.onCount(this.state.alerts.length);
       }
-    } catch (error) {
-      this.state.error = errorMessage(error);
-    } finally {
-      this.state.loading = false;
-    }
+    });
   }
   async openTimeline(alert) {
     await this.actionService.doAction(alertTimelineAction(alert.id));
@@ -2584,15 +2593,9 @@ var CompliancePanel = class extends Component3 {
     onWillStart2(() => this.reload());
   }
   async reload() {
-    this.state.loading = true;
-    this.state.error = null;
-    try {
+    await withLoading(this.state, async () => {
       Object.assign(this.state, await this.api.figures());
-    } catch (error) {
-      this.state.error = errorMessage(error);
-    } finally {
-      this.state.loading = false;
-    }
+    });
   }
   /** Nothing to show (neither addon installed, nothing this user may read, no bill held): the
    * panel renders nothing at all. */
@@ -2778,15 +2781,9 @@ var RecordTrace = class extends Component4 {
     if (!this.state.open || this.state.entries) {
       return;
     }
-    this.state.loading = true;
-    this.state.error = null;
-    try {
+    await withLoading(this.state, async () => {
       this.state.entries = await this.api.trace(this.props.resModel, this.props.resId);
-    } catch (error) {
-      this.state.error = errorMessage(error);
-    } finally {
-      this.state.loading = false;
-    }
+    });
   }
   kindLabel(kind) {
     const labels = {
@@ -3209,9 +3206,7 @@ var OutboundPanel = class extends Component8 {
     return this.state.offset + PAGE_SIZE < this.state.total;
   }
   async reload(systemId = this.props.systemId) {
-    this.state.loading = true;
-    this.state.error = null;
-    try {
+    await withLoading(this.state, async () => {
       const [subscriptions, page] = await Promise.all([
         this.api.health(systemId),
         this.api.failedDeliveries({
@@ -3224,11 +3219,7 @@ var OutboundPanel = class extends Component8 {
       this.state.rows = page.rows;
       this.state.total = page.total;
       this.state.outcomes = {};
-    } catch (error) {
-      this.state.error = errorMessage(error);
-    } finally {
-      this.state.loading = false;
-    }
+    });
   }
   async selectSubscription(subscriptionId) {
     this.state.subscriptionId = this.state.subscriptionId === subscriptionId ? null : subscriptionId;
@@ -3509,15 +3500,11 @@ var DifferenceSides = class extends Component9 {
     });
   }
   async load(differenceId = this.props.differenceId) {
-    this.state.loading = true;
-    this.state.error = null;
-    try {
+    const read = await withLoading(this.state, async () => {
       this.state.sides = await this.api.sides(differenceId);
-    } catch (error) {
+    });
+    if (!read) {
       this.state.sides = null;
-      this.state.error = errorMessage(error);
-    } finally {
-      this.state.loading = false;
     }
   }
   get actionLabels() {
@@ -3612,20 +3599,14 @@ var ReconciliationPanel = class extends Component10 {
     });
   }
   async reload(systemId = this.props.systemId) {
-    this.state.loading = true;
-    this.state.error = null;
-    try {
+    await withLoading(this.state, async () => {
       const [rows, differences] = await Promise.all([
         this.api.overview(systemId),
         this.differenceApi.open(systemId)
       ]);
       this.state.rows = orderReconciliation(rows);
       this.state.differences = differences;
-    } catch (error) {
-      this.state.error = errorMessage(error);
-    } finally {
-      this.state.loading = false;
-    }
+    });
   }
   get kinds() {
     return [
