@@ -21,8 +21,11 @@ RETRYABLE = ("failed", "dead")
 # Indexes the ORM cannot declare (partial, expression, INCLUDE). Exception and queue states are
 # few among millions of done events, so each partial index stays small.
 INDEXES = [
-    # The processor's claim query scans only queued rows.
-    ("queue_idx", "(next_attempt_at, id) WHERE state IN ('pending', 'processing')"),
+    # The claim reads a mode's queued events in the order it applies them and stops at its
+    # limit. Ordered by due time instead (the former queue_idx), it read every queued event of
+    # every mode and sorted them: 60 000 events waiting for the batch runner made each realtime
+    # claim 60 ms and realtime processing three times slower.
+    ("claim_idx", "(processing_mode, source_timestamp, id) WHERE state IN ('pending', 'processing')"),
     # Per-object ordering: the latest applied or queued event of one external object.
     ("object_idx", "(system_id, object_key, source_timestamp)"),
     # The claim's per-object ordering check (construction.sync.queue.OLDER_QUEUED), one probe per
@@ -155,6 +158,7 @@ class ConstructionSyncEvent(models.Model):
         # The ORM neither drops an index a field no longer asks for nor changes one whose name
         # exists; init runs before it creates the missing ones.
         self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event__system_id_index")
+        self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event_queue_idx")
         for column in ("waiting_for", "user_id"):
             self.env.cr.execute(
                 "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s",
