@@ -51,4 +51,5 @@
     "application": True,
     "installable": True,
     "post_load": "_post_load",
+    "uninstall_hook": "_uninstall_hook",
 }

@@ -91,7 +91,9 @@ class ConstructionSyncEvent(models.Model):
     )
     delivery_id = fields.Char(readonly=True, help="webhook-id of the HTTP delivery that brought the event.")
     correlation_id = fields.Char(readonly=True, index=True)
-    event_type = fields.Char(required=True, readonly=True, index=True)
+    # Not indexed: no query filters on the type alone among millions of events (the cockpit's
+    # trends read the hourly rollup), and every insert and state change paid for the index.
+    event_type = fields.Char(required=True, readonly=True)
     payload = fields.Text(required=True, readonly=True, help="The event exactly as received.")
     payload_hash = fields.Char(readonly=True)
     payload_pretty = fields.Text(compute="_compute_payload_pretty")
@@ -102,7 +104,10 @@ class ConstructionSyncEvent(models.Model):
     processing_mode = fields.Selection([("realtime", "Real time"), ("batch", "Batch")], required=True, readonly=True)
 
     # state
-    state = fields.Selection(STATES, required=True, default="pending", readonly=True, index=True)
+    # Not indexed alone: the states people and runners look for have their partial indexes
+    # (INDEXES), done (nearly every row) needs none, and a full index cost every state change an
+    # entry and tempted the planner into bitmap scans that read the table (see metrics).
+    state = fields.Selection(STATES, required=True, default="pending", readonly=True)
     attempts = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True)
     lease_expires_at = fields.Datetime(readonly=True)
@@ -159,6 +164,8 @@ class ConstructionSyncEvent(models.Model):
         # exists; init runs before it creates the missing ones.
         self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event__system_id_index")
         self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event_queue_idx")
+        self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event__state_index")
+        self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event__event_type_index")
         for column in ("waiting_for", "user_id"):
             self.env.cr.execute(
                 "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s",

@@ -19,6 +19,23 @@ class ConstructionSyncEventSetting(models.Model):
     )
     max_attempts = fields.Integer(default=5, help="Attempts for transient failures before the event is dead.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        settings = super().create(vals_list)
+        # The intake caches each system's settings (construction.sync.system._intake_rows).
+        self.env.registry.clear_cache()
+        return settings
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
     @api.model
     def _selection_event_type(self):
         return self.env["construction.sync.handler"]._selection()

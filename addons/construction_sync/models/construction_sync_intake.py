@@ -4,15 +4,19 @@ import logging
 from collections import namedtuple
 
 from odoo import api, fields, models
+from odoo.tools import ormcache
 
 from ..sync import delivery as http_delivery
 from ..sync import envelope, flood, secret_store, signature, strict_json
 from ..sync.errors import DeliveryRejected
+from .construction_sync_rate_bucket import WINDOW_SECONDS as RATE_WINDOW_SECONDS
+from .construction_sync_rate_bucket import worker_shard
+from .construction_sync_system import INTAKE_FIELDS
 
 _logger = logging.getLogger(__name__)
 
 # The active systems with the code a delivery was sent to (several when companies share a code),
-# their event type settings rows by system id, and their secrets as stored (secret_store.
+# their settings by event type (read-only) by system id, and their secrets as stored (secret_store.
 # StoredSecrets) by system id: decrypted only while the signature is verified.
 Senders = namedtuple("Senders", "systems settings secrets")
 # Seconds a sender waits when a secret cannot be decrypted (a server configuration error).
@@ -23,6 +27,50 @@ EventRow = namedtuple(
     "system_id company_id webhook_id delivery_id correlation_id event_type payload payload_hash object_key"
     " source_timestamp processing_mode conflict_key",
 )
+
+
+# A single delivery counted for its system's rate limit (p_limit > 0; see construction.sync.rate.
+# bucket) and stored, in one call: its event id, or null for a webhook id already stored; nothing
+# stored when over the limit (hits >= p_limit). PL/pgSQL keeps the plans of its statements for the
+# session: the same statements sent by the intake were planned again for every delivery, and the
+# rate limit's own query cost as much as the insert.
+STORE_FUNCTION = """
+CREATE OR REPLACE FUNCTION construction_sync_intake_store(
+    p_system integer, p_shard integer, p_limit integer, p_window integer, p_uid integer,
+    p_company integer, p_webhook_id varchar, p_delivery_id varchar, p_correlation_id varchar,
+    p_event_type varchar, p_payload text, p_payload_hash varchar, p_object_key varchar,
+    p_source_timestamp timestamp, p_processing_mode varchar, p_conflict_key varchar,
+    OUT hits bigint, OUT seconds_left double precision, OUT inserted boolean, OUT event_id integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_now timestamp := now() at time zone 'utc';
+BEGIN
+    IF p_limit > 0 THEN
+        SELECT t.hits, t.seconds_left, t.inserted INTO hits, seconds_left, inserted
+          FROM construction_sync_rate_take(p_system, p_shard, p_limit, p_window) t;
+        IF hits >= p_limit THEN
+            RETURN;
+        END IF;
+    END IF;
+    INSERT INTO construction_sync_event
+        (system_id, company_id, webhook_id, delivery_id, correlation_id, event_type, payload, payload_hash,
+         object_key, source_timestamp, processing_mode, conflict_key, state, attempts, next_attempt_at,
+         received_at, create_uid, create_date, write_uid, write_date)
+    VALUES (p_system, p_company, p_webhook_id, p_delivery_id, p_correlation_id, p_event_type, p_payload,
+            p_payload_hash, p_object_key, p_source_timestamp, p_processing_mode, p_conflict_key, 'pending', 0,
+            v_now, v_now, p_uid, v_now, p_uid, v_now)
+    ON CONFLICT (system_id, webhook_id) DO NOTHING
+    RETURNING id INTO event_id;
+END $$
+"""
+
+
+def _int_param(Param, key, minimum, default):
+    value = Param.get_param(key)
+    try:
+        return max(minimum, int(value)) if value else default
+    except ValueError:
+        return default
 
 
 def _canonical_hash(event_type, timestamp, data):
@@ -43,25 +91,33 @@ class ConstructionSyncIntake(models.AbstractModel):
     _name = "construction.sync.intake"
     _description = "Webhook Intake"
 
+    def init(self):
+        self.env.cr.execute(STORE_FUNCTION)
+
     @api.model
     def _unauthenticated_max_body_bytes(self):
         """The size limit of a body before its signature is verified: one server-wide maximum, so
         that a request that cannot sign learns no system's own limit (sync.delivery)."""
-        value = self.env["ir.config_parameter"].sudo().get_param("construction_sync.unauthenticated_max_body_bytes")
-        try:
-            return max(1, int(value)) if value else http_delivery.DEFAULT_UNAUTHENTICATED_MAX_BODY_BYTES
-        except ValueError:
-            return http_delivery.DEFAULT_UNAUTHENTICATED_MAX_BODY_BYTES
+        return self._unauthenticated_limits()[0]
 
     @api.model
     def _unauthenticated_per_minute(self):
         """Refusals before authentication allowed per source address and minute, in each Odoo
         process (sync.flood); 0 turns the budget off."""
-        value = self.env["ir.config_parameter"].sudo().get_param("construction_sync.unauthenticated_per_minute")
-        try:
-            return max(0, int(value)) if value else flood.DEFAULT_PER_MINUTE
-        except ValueError:
-            return flood.DEFAULT_PER_MINUTE
+        return self._unauthenticated_limits()[1]
+
+    @api.model
+    @ormcache()
+    def _unauthenticated_limits(self):
+        """(max body bytes, refusals per minute) from the system parameters, read once per
+        registry cache (a parameter's change clears it): two get_param calls, each with its
+        access check, were worth a tenth of the Python a delivery runs."""
+        Param = self.env["ir.config_parameter"].sudo()
+        return (
+            _int_param(Param, "construction_sync.unauthenticated_max_body_bytes", 1,
+                       http_delivery.DEFAULT_UNAUTHENTICATED_MAX_BODY_BYTES),
+            _int_param(Param, "construction_sync.unauthenticated_per_minute", 0, flood.DEFAULT_PER_MINUTE),
+        )
 
     @api.model
     def _senders(self, code):
@@ -90,50 +146,33 @@ class ConstructionSyncIntake(models.AbstractModel):
         # The system's own limit, which the server-wide one checked before authentication caps.
         if len(delivery.body) > system.max_body_bytes:
             raise DeliveryRejected(413, "body_too_large", "The body exceeds %d bytes." % system.max_body_bytes)
-        self._check_rate(system)
-        document = envelope.parse_json(delivery.body)
-        settings = system._settings_by_type(senders.settings[system.id])
+        settings = senders.settings[system.id]
         if delivery.batch:
-            return self._receive_batch(system, settings, delivery, document)
+            self._check_rate(system)
+            return self._receive_batch(system, settings, delivery, envelope.parse_json(delivery.body))
+        # A single delivery is counted for the rate limit as it is stored, in one call (see
+        # _store_single); one refused on the way is counted before its refusal, and over the
+        # limit the answer is the 429 whatever else is wrong with it, as when it was counted first.
+        try:
+            document = envelope.parse_json(delivery.body)
+        except DeliveryRejected:
+            self._check_rate(system)
+            raise
         return self._receive_single(system, settings, delivery, document)
 
     def _systems(self, code):
         """The active systems with this code, with their intake settings put in the cache, their
-        event type settings rows and their secrets as stored: one query, as this runs for every
-        delivery. The secret columns are no ORM fields (construction.sync.system keeps them out of
-        reads and exports), and nothing is decrypted here."""
+        event type settings rows and their secrets as stored (construction.sync.system.
+        _intake_rows: one query at most, cached between deliveries). Nothing is decrypted here."""
         System = self.env["construction.sync.system"].sudo()
-        names = ["company_id", "max_body_bytes", "rate_limit_per_minute", "previous_secret_valid_until",
-                 "future_tolerance_seconds"]
-        # Pending writes (a rotation in this transaction) must reach the table before it is read.
-        System.flush_model(names + ["code", "active"])
-        self.env["construction.sync.event.setting"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT id, company_id, max_body_bytes, rate_limit_per_minute, secret, previous_secret,
-                   previous_secret_valid_until, future_tolerance_seconds,
-                   (SELECT json_agg(json_build_array(st.event_type, st.enabled, st.processing_mode,
-                                                     st.requires_approval, st.max_attempts))
-                      FROM construction_sync_event_setting st WHERE st.system_id = s.id) AS settings
-              FROM construction_sync_system s
-             WHERE code = %s AND active
-             ORDER BY id
-            """,
-            (code,),
-        )
-        rows = self.env.cr.dictfetchall()
-        systems = System.browse([row["id"] for row in rows])
+        rows = System._intake_rows(code)
+        systems = System.browse([row[0] for row in rows])
         for row in rows:
-            system = System.browse(row["id"])
-            for name in names:
-                field = System._fields[name]
-                self.env.cache.set(system, field, field.convert_to_cache(row[name], system))
-        secrets = {
-            row["id"]: secret_store.StoredSecrets(row["secret"], row["previous_secret"],
-                                                  row["previous_secret_valid_until"])
-            for row in rows
-        }
-        return systems, {row["id"]: row["settings"] or [] for row in rows}, secrets
+            system = System.browse(row[0])
+            for name, value in zip(INTAKE_FIELDS, row[1]):
+                self.env.cache.set(system, System._fields[name], value)
+        secrets = {row[0]: secret_store.StoredSecrets(*row[2]) for row in rows}
+        return systems, {row[0]: row[3] for row in rows}, secrets
 
     def _authenticate(self, senders, delivery):
         """(system, its StoredSecrets): the system whose secret signed the delivery (its headers are
@@ -171,7 +210,10 @@ class ConstructionSyncIntake(models.AbstractModel):
     def _check_rate(self, system):
         if not system.rate_limit_per_minute:
             return
-        wait = self.env["construction.sync.rate.bucket"].sudo()._take(system.id, system.rate_limit_per_minute)
+        self._raise_if_limited(
+            system, self.env["construction.sync.rate.bucket"].sudo()._take(system.id, system.rate_limit_per_minute))
+
+    def _raise_if_limited(self, system, wait):
         if wait is not None:
             raise DeliveryRejected(
                 429, "rate_limited",
@@ -244,6 +286,28 @@ class ConstructionSyncIntake(models.AbstractModel):
         )
         return dict(cr.fetchall())
 
+    def _store_single(self, system, row):
+        """_insert for the one event of a single delivery, which is counted for the system's rate
+        limit in the same call (STORE_FUNCTION) unless the rate bucket counts it in memory, far
+        from the limit (_take_far): raises the 429 when over the limit."""
+        limit = system.rate_limit_per_minute or 0
+        if limit and self.env["construction.sync.rate.bucket"].sudo()._take_far(system.id, limit):
+            limit = 0
+        self.env.cr.execute(
+            "SELECT hits, seconds_left, inserted, event_id FROM construction_sync_intake_store("
+            "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (row.system_id, worker_shard(), limit, RATE_WINDOW_SECONDS, self.env.uid, row.company_id, row.webhook_id,
+             row.delivery_id, row.correlation_id, row.event_type, row.payload, row.payload_hash, row.object_key,
+             row.source_timestamp, row.processing_mode, row.conflict_key),
+            log_exceptions=False,
+        )
+        hits, seconds_left, inserted, event_id = self.env.cr.fetchone()
+        if limit:
+            self._raise_if_limited(
+                system, self.env["construction.sync.rate.bucket"].sudo()._taken(
+                    system.id, limit, hits, seconds_left, inserted))
+        return {row.webhook_id: event_id} if event_id else {}
+
     def _existing(self, system, webhook_ids):
         self.env.cr.execute(
             "SELECT webhook_id, id, payload_hash FROM construction_sync_event"
@@ -258,12 +322,13 @@ class ConstructionSyncIntake(models.AbstractModel):
         try:
             env_, handler, timestamp = self._validate(system, settings, delivery, document)
         except DeliveryRejected as rejection:
+            self._check_rate(system)
             if rejection.keep:
                 self._reject(system, rejection, webhook_id, webhook_id, document.get("type"), text)
             raise
         row = self._row(system, settings, webhook_id, webhook_id, correlation_id, document, env_, handler, timestamp,
                         text)
-        new = self._insert([row])
+        new = self._store_single(system, row)
         if webhook_id in new:
             self._wake_for([row])
             return 202, {"status": "accepted", "event_id": new[webhook_id], "webhook_id": webhook_id,

@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from ..models.construction_sync_rate_bucket import _shard
+from ..models.construction_sync_rate_bucket import FAR_SHARE, _tally, forget_tallies, worker_shard
 
 
 @tagged("post_install", "-at_install")
@@ -13,6 +13,9 @@ class TestRateLimit(TransactionCase):
         self.system = System.create({"name": "Field Platform", "code": "field"})
         self.other = System.create({"name": "Rental Yard", "code": "yard"})
         self.Bucket = self.env["construction.sync.rate.bucket"]
+        # What this thread counted in memory in earlier tests is no business of this one.
+        forget_tallies()
+        self.addCleanup(forget_tallies)
 
     def put(self, system, seconds_ago, hits, shard):
         """A row as another worker (another shard) left it `seconds_ago`."""
@@ -37,7 +40,7 @@ class TestRateLimit(TransactionCase):
         self.assertEqual(self.counted(self.system), 3, "a refused delivery is not counted")
 
     def test_other_workers_deliveries_count(self):
-        other_shard = _shard() ^ 1
+        other_shard = worker_shard() ^ 1
         self.put(self.system, 50, 2, other_shard)
         self.assertIsNone(self.Bucket._take(self.system.id, 3))
         wait = self.Bucket._take(self.system.id, 3)
@@ -45,8 +48,8 @@ class TestRateLimit(TransactionCase):
         self.assertTrue(9 <= wait <= 11, wait)
 
     def test_a_second_older_than_the_window_is_not_counted_and_its_worker_deletes_it(self):
-        self.put(self.system, 61, 40, _shard())
-        self.put(self.system, 61, 50, _shard() ^ 1)
+        self.put(self.system, 61, 40, worker_shard())
+        self.put(self.system, 61, 50, worker_shard() ^ 1)
         self.assertIsNone(self.Bucket._take(self.system.id, 3))
         # Its own old row went with its first delivery of the second; another worker's stays
         # for that worker (two transactions never delete one row), counted by nobody.
@@ -54,13 +57,13 @@ class TestRateLimit(TransactionCase):
         self.assertIsNone(self.Bucket._take(self.system.id, 3))
 
     def test_the_purge_takes_the_rows_of_workers_gone_for_an_hour(self):
-        self.put(self.other, 3601, 50, _shard() ^ 1)
-        self.put(self.other, 61, 7, _shard() ^ 1)
+        self.put(self.other, 3601, 50, worker_shard() ^ 1)
+        self.put(self.other, 61, 7, worker_shard() ^ 1)
         self.Bucket._purge()
         self.assertEqual(self.counted(self.other), 7, "a worker deletes its own rows of the last hour")
 
     def test_other_systems_do_not_count(self):
-        self.put(self.other, 5, 100, _shard())
+        self.put(self.other, 5, 100, worker_shard())
         self.assertIsNone(self.Bucket._take(self.system.id, 1))
         self.assertEqual(self.Bucket._take(self.system.id, 1) is not None, True)
 
@@ -69,3 +72,41 @@ class TestRateLimit(TransactionCase):
             self.Bucket._take(self.system.id, 3)
             _ = 1 / 0
         self.assertEqual(self.counted(self.system), 0)
+
+    def commit_hooks(self):
+        """What happens after a delivery's commit (the test transaction never commits)."""
+        self.env.cr.postcommit.run()
+
+    def test_far_from_the_limit_deliveries_are_counted_in_memory_and_written_with_the_next_sync(self):
+        taken = [self.Bucket._take(self.system.id, 1000) for _i in range(5)]
+        self.assertEqual(taken, [None] * 5)
+        self.assertEqual(self.counted(self.system), 0, "counted once their transactions commit")
+        self.commit_hooks()
+        _tally(self.env.cr.dbname, self.system.id).synced_at = None  # the sync interval has passed
+        self.assertIsNone(self.Bucket._take(self.system.id, 1000))
+        self.assertEqual(self.counted(self.system), 5, "the next delivery wrote the five to the worker's row")
+        self.commit_hooks()
+        self.assertEqual(_tally(self.env.cr.dbname, self.system.id).estimate(), 6)
+
+    def test_near_the_limit_each_delivery_is_counted_as_it_is_stored(self):
+        self.put(self.system, 10, int(100 * FAR_SHARE), worker_shard() ^ 1)
+        self.assertIsNone(self.Bucket._take(self.system.id, 100))
+        self.assertEqual(self.counted(self.system), 51, "counted in PostgreSQL at once, not in memory")
+        self.put(self.system, 5, 48, worker_shard() ^ 1)
+        _tally(self.env.cr.dbname, self.system.id).synced_at = None
+        self.assertIsNone(self.Bucket._take(self.system.id, 100))
+        wait = self.Bucket._take(self.system.id, 100)
+        self.assertTrue(49 <= wait <= 51, wait)
+        self.assertEqual(self.counted(self.system), 100, "the refused one is not counted")
+
+    def test_a_sync_rolled_back_is_written_again_by_the_next(self):
+        tally = _tally(self.env.cr.dbname, self.system.id)
+        for _i in range(3):
+            tally.count_one()
+        self.assertIsNone(self.Bucket._take(self.system.id, 1000))
+        self.assertEqual(self.counted(self.system), 3)
+        # The transaction that wrote them rolls back (rollback hooks, then the rows' state).
+        self.env.cr.postrollback.run()
+        self.env.cr.execute("DELETE FROM construction_sync_rate_bucket WHERE system_id = %s", (self.system.id,))
+        self.assertIsNone(self.Bucket._take(self.system.id, 1000))
+        self.assertEqual(self.counted(self.system), 3, "the three were still to be written, and were")
