@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..sync.business_hours import business_hours_between
+from ..sync.planner import without_bitmap_scans
 
 KINDS = [
     ("failure_rate", "Failure rate"),
@@ -134,8 +135,10 @@ class ConstructionSyncAlertRule(models.Model):
         return {rule.system_id.id: rule for rule in self}
 
     def _fetch(self, query, params):
-        self.env.cr.execute(query, params)
-        return self.env.cr.fetchall()
+        # The checks count per system through partial indexes: without bitmap scans (sync.planner).
+        with without_bitmap_scans(self.env.cr):
+            self.env.cr.execute(query, params)
+            return self.env.cr.fetchall()
 
     # ------------------------------------------------------------------------------------------
     # checks, one per kind (see CHECKS). Each reads index-backed aggregates per system (see

@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from ..sync.context import HandlerContext
 from ..sync.errors import SyncError
+from ..sync.planner import without_bitmap_scans
 from .access import readable
 from .construction_sync_event import IGNORABLE, RETRYABLE, STALE_WINDOW_DAYS
 from .construction_sync_event_hourly import hour_of
@@ -61,34 +62,36 @@ class ConstructionSyncCockpit(models.AbstractModel):
                     "stale_days": STALE_WINDOW_DAYS}
         # One small index lookup per system and figure (see the indexes in
         # construction.sync.event.init): it stays fast with millions of done events, where a
-        # single GROUP BY over the table would read them all.
-        self.env.cr.execute(
-            """
-            SELECT s.id,
-                   (SELECT max(received_at) FROM construction_sync_event e WHERE e.system_id = s.id) AS last_at,
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.received_at > (now() at time zone 'utc') - interval '24 hours')
-                       AS received,
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.received_at > (now() at time zone 'utc') - interval '24 hours'
-                       AND e.state IN ('failed', 'dead')) AS failures,
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')) AS queued,
-                   (SELECT min(received_at) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')) AS oldest,
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state = 'awaiting_approval') AS awaiting,
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('failed', 'dead')) AS open_failures,
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state = 'stale'
-                       AND e.received_at > (now() at time zone 'utc') - make_interval(days => %s)) AS stale
-              FROM unnest(%s) AS s(id)
-            """,
-            (STALE_WINDOW_DAYS, systems.ids),
-        )
-        # unnest() gives every system its row, events or not.
-        stats = {row["id"]: row for row in self.env.cr.dictfetchall()}
+        # single GROUP BY over the table would read them all. Without bitmap scans (sync.planner).
+        with without_bitmap_scans(self.env.cr):
+            self.env.cr.execute(
+                """
+                SELECT s.id,
+                       (SELECT max(received_at) FROM construction_sync_event e WHERE e.system_id = s.id) AS last_at,
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.received_at > (now() at time zone 'utc') - interval '24 hours')
+                           AS received,
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.received_at > (now() at time zone 'utc') - interval '24 hours'
+                           AND e.state IN ('failed', 'dead')) AS failures,
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')) AS queued,
+                       (SELECT min(received_at) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')) AS oldest,
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state = 'awaiting_approval') AS awaiting,
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state IN ('failed', 'dead')) AS open_failures,
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state = 'stale'
+                           AND e.received_at > (now() at time zone 'utc') - make_interval(days => %s)) AS stale
+                  FROM unnest(%s) AS s(id)
+                """,
+                (STALE_WINDOW_DAYS, systems.ids),
+            )
+            # unnest() gives every system its row, events or not.
+            rows = self.env.cr.dictfetchall()
+        stats = {row["id"]: row for row in rows}
         now = fields.Datetime.now()
         result = []
         for system in systems:

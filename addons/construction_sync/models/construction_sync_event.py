@@ -33,6 +33,10 @@ INDEXES = [
     # the planner probed the system's whole queue for each candidate: 3 000 queued events cost
     # 9 million row checks per claim. Partial: done events leave it and never enter it again.
     ("queue_object_idx", "(system_id, object_key, source_timestamp, id) WHERE state IN ('pending', 'processing')"),
+    # The events being applied now, by runner: the claim's look for runners that died (once per
+    # claim), the metrics' claims. Among a backlog waiting for the batch runner, the claim index
+    # would have to be read whole to find them.
+    ("processing_idx", "(runner_lock) WHERE state = 'processing'"),
     # The claim's check that no other runner is applying an event of the same conflict key.
     ("conflict_idx", "(conflict_key) WHERE state = 'processing' AND conflict_key IS NOT NULL"),
     # Rate limiting and the cockpit's 24 h figures read a system's recent deliveries.
@@ -91,9 +95,7 @@ class ConstructionSyncEvent(models.Model):
     )
     delivery_id = fields.Char(readonly=True, help="webhook-id of the HTTP delivery that brought the event.")
     correlation_id = fields.Char(readonly=True, index=True)
-    # Not indexed: no query filters on the type alone among millions of events (the cockpit's
-    # trends read the hourly rollup), and every insert and state change paid for the index.
-    event_type = fields.Char(required=True, readonly=True)
+    event_type = fields.Char(required=True, readonly=True, index=True)
     payload = fields.Text(required=True, readonly=True, help="The event exactly as received.")
     payload_hash = fields.Char(readonly=True)
     payload_pretty = fields.Text(compute="_compute_payload_pretty")
@@ -104,10 +106,7 @@ class ConstructionSyncEvent(models.Model):
     processing_mode = fields.Selection([("realtime", "Real time"), ("batch", "Batch")], required=True, readonly=True)
 
     # state
-    # Not indexed alone: the states people and runners look for have their partial indexes
-    # (INDEXES), done (nearly every row) needs none, and a full index cost every state change an
-    # entry and tempted the planner into bitmap scans that read the table (see metrics).
-    state = fields.Selection(STATES, required=True, default="pending", readonly=True)
+    state = fields.Selection(STATES, required=True, default="pending", readonly=True, index=True)
     attempts = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True)
     lease_expires_at = fields.Datetime(readonly=True)
@@ -164,8 +163,6 @@ class ConstructionSyncEvent(models.Model):
         # exists; init runs before it creates the missing ones.
         self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event__system_id_index")
         self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event_queue_idx")
-        self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event__state_index")
-        self.env.cr.execute("DROP INDEX IF EXISTS construction_sync_event__event_type_index")
         for column in ("waiting_for", "user_id"):
             self.env.cr.execute(
                 "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s",

@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from ..sync import metrics
 from ..sync.metrics import LATENCY_BUCKETS, Family
+from ..sync.planner import without_bitmap_scans
 from .construction_sync_event_hourly import WATERMARK_PARAM, hour_of
 
 TOKEN_PARAM = "construction_sync.metrics_token"
@@ -109,32 +110,29 @@ class ConstructionSyncMetrics(models.AbstractModel):
         # Failed and dead together are counted from their partial index alone (no table read);
         # dead ones are few, found through the state index; failed is the difference. Counting
         # state = 'failed' directly reads every failed row of the table (100 000 rows: 0.3 s).
-        # PostgreSQL still preferred a bitmap of the state index and a per-system index whenever
-        # the table's visibility map lagged (runners' open transactions keep VACUUM from marking
-        # fresh pages): the same heap reads, 0.1-0.4 s a scrape. Without bitmap scans for this
-        # query it reads the partial indexes, visiting the heap only for the pages that lag.
-        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
-        for system_id, queued, oldest, failed_or_dead, dead, awaiting in self._rows(SQL(
+        # Without bitmap scans (sync.planner): the partial indexes, whatever the visibility map says.
+        with without_bitmap_scans(self.env.cr):
+            counts = self._rows(SQL(
                 """
-            SELECT s.id,
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')),
-                   (SELECT min(received_at) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')),
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state IN ('failed', 'dead')),
-                   (SELECT count(*) FROM construction_sync_event e WHERE e.system_id = s.id AND e.state = 'dead'),
-                   (SELECT count(*) FROM construction_sync_event e
-                     WHERE e.system_id = s.id AND e.state = 'awaiting_approval')
-              FROM construction_sync_system s ORDER BY s.id
-                """)):
+                SELECT s.id,
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')),
+                       (SELECT min(received_at) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state IN ('pending', 'processing')),
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state IN ('failed', 'dead')),
+                       (SELECT count(*) FROM construction_sync_event e WHERE e.system_id = s.id AND e.state = 'dead'),
+                       (SELECT count(*) FROM construction_sync_event e
+                         WHERE e.system_id = s.id AND e.state = 'awaiting_approval')
+                  FROM construction_sync_system s ORDER BY s.id
+                """))
+        for system_id, queued, oldest, failed_or_dead, dead, awaiting in counts:
             label = systems[system_id]
             depth.add(queued, system=label)
             age.add(float((cr_now - oldest).total_seconds()) if oldest else 0.0, system=label)
             exceptions.add(failed_or_dead - dead, system=label, state="failed")
             exceptions.add(dead, system=label, state="dead")
             exceptions.add(awaiting, system=label, state="awaiting_approval")
-        self.env.cr.execute("SET LOCAL enable_bitmapscan = on")
         families += [depth, age, exceptions]
 
         latency = Family("construction_sync_processing_latency_seconds", "histogram",

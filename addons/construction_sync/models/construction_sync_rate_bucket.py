@@ -218,10 +218,10 @@ class ConstructionSyncRateBucket(models.Model):
         total, in the caller's transaction (what it wrote is off the books once it commits)."""
         tally.syncing = tally.unsynced
         self.env.cr.execute(
-            "SELECT hits, seconds_left, inserted FROM construction_sync_rate_sync(%s, %s, %s, %s)",
+            "SELECT hits, inserted FROM construction_sync_rate_sync(%s, %s, %s, %s)",
             (system_id, worker_shard(), tally.syncing, WINDOW_SECONDS),
         )
-        total, seconds_left, inserted = self.env.cr.fetchone()
+        total, inserted = self.env.cr.fetchone()
         tally.total, tally.synced_at = total, time.monotonic()
         if tally.syncing:
             self.env.cr.postcommit.add(tally.synced)
