@@ -3,7 +3,7 @@ import json
 from odoo.tests import tagged
 
 from odoo.addons.construction_sync.models.construction_sync_rate_bucket import _tally, forget_tallies
-from odoo.addons.construction_sync.tests.common import SyncCase, envelope
+from odoo.addons.construction_sync.tests.common import SyncCase
 
 from .common import CONTACT
 
