@@ -69,6 +69,13 @@ class ChangeOrderHandler(EventHandler):
     verb = None
     verb_label = None  # the verb in messages, translated
 
+    def conflict_key(self, data):
+        # Each change order event moves its project's stored totals (pending and approved
+        # changes): two runners applying change orders of one project would meet on that row, one
+        # failing and retrying. Submissions, not only approvals: in a full benchmark run the
+        # approvals met the submissions still being applied.
+        return "project.project:%s" % data["project_id"]
+
     def _values(self, ctx):
         data = ctx.data
         project = ctx.resolve("project.project", data["project_id"], _lt("project"))
@@ -167,11 +174,6 @@ class ChangeOrderApproved(ChangeOrderHandler):
     verb = "approved"
     verb_label = _lt("approved")
     default_requires_approval = True
-
-    def conflict_key(self, data):
-        # Each approval moves its project's stored contract totals: two runners approving change
-        # orders of one project would meet on that row, one failing and retrying.
-        return "project.project:%s" % data["project_id"]
 
     def _already_done(self, ctx, change_order):
         # A replay of the very event that approved it is a no-op, not a second approval.

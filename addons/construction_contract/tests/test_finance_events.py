@@ -123,8 +123,8 @@ class TestChangeOrderEvents(FinanceEventsCase):
         self.assertEqual(change_order.state, "submitted")
         approved = self.change_order("change_order.approved", timestamp="2026-11-23T09:00:00Z")
         self.assertEqual(approved.state, "awaiting_approval")
-        # Approvals move the project's totals: never applied by two runners at once per project.
-        self.assertEqual((submitted.conflict_key, approved.conflict_key), (False, "project.project:P-1"))
+        # Change orders move the project's totals: never applied by two runners at once per project.
+        self.assertEqual((submitted.conflict_key, approved.conflict_key), ("project.project:P-1",) * 2)
         self.assertIn("Approved change order PCO-1", approved.approval_summary)
         self.assertEqual(self.project_p1.revised_contract_value, 2500000.0)
         approved.with_user(self.construction_manager).action_accept()

@@ -343,6 +343,12 @@ class RentalRateChanged(EventHandler):
 class RentalFactHandler(EventHandler):
     """Usage and downtime: upserted by their own id on the chain line covering their moment."""
 
+    def conflict_key(self, data):
+        # Each report moves its rental line's stored usage or downtime totals: two runners
+        # applying reports of one rental met on that row (hundreds of retried serialization
+        # failures in a month of 6 000 usage reports).
+        return "construction.rental.line:%s" % data["rental_id"]
+
     def _line(self, ctx, at):
         return ctx.resolve(LINE, ctx.data["rental_id"], _lt("rental"))._chain_line_at(at)
 

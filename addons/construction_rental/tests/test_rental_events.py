@@ -64,8 +64,11 @@ class TestRentalEvents(RentalCase):
         self.assertEqual(dispatched.record_ref, line)
         self.assertEqual((line.state, line.dispatched_at, line.rate_day, line.cost_code_id),
                          ("dispatched", dt("2026-11-02 07:30:00"), 600.0, self.cc_concrete))
-        self.assertDone(self.apply("rental.usage_reported", {
-            "id": "U-1", "rental_id": "R-1", "reported_at": "2026-11-02T18:00:00Z", "hours": 8.5, "fuel_liters": 95.5}))
+        usage = self.apply("rental.usage_reported", {
+            "id": "U-1", "rental_id": "R-1", "reported_at": "2026-11-02T18:00:00Z", "hours": 8.5, "fuel_liters": 95.5})
+        self.assertDone(usage)
+        # Reports move the line's totals: never applied by two runners at once per rental.
+        self.assertEqual(usage.conflict_key, "construction.rental.line:R-1")
         self.assertEqual(line.usage_hours, 8.5)
         self.assertEqual(line.charge_ids.amount, 191.0)
         self.assertDone(self.apply("rental.returned", {
