@@ -1,3 +1,5 @@
+from psycopg2 import errors
+
 from odoo import api, fields, models
 
 from .construction_sync_event_hourly import hour_of
@@ -21,10 +23,19 @@ class ConstructionSyncEventHourlyDirty(models.Model):
         in the hour they arrive, so this usually costs no query at all."""
         current = hour_of(fields.Datetime.now())
         hours = {hour_of(event.received_at) for event in events if event.received_at and event.received_at < current}
-        if hours:
-            # ON CONFLICT: an hour marked by another runner's committed batch is left as it is.
-            self.env.cr.execute(
-                "INSERT INTO construction_sync_event_hourly_dirty (hour) SELECT unnest(%s::timestamp[])"
-                " ON CONFLICT DO NOTHING",
-                (sorted(hours),),
-            )
+        if not hours:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                # ON CONFLICT: an hour marked by another runner's batch committed before ours began
+                # is left as it is.
+                self.env.cr.execute(
+                    "INSERT INTO construction_sync_event_hourly_dirty (hour) SELECT unnest(%s::timestamp[])"
+                    " ON CONFLICT DO NOTHING",
+                    (sorted(hours),), log_exceptions=False,
+                )
+        except errors.SerializationFailure:
+            # Marked by a transaction committed since ours began, which REPEATABLE READ neither
+            # shows nor lets us insert over: marked either way. Both runners mark the hour just
+            # closed at once; this failed a runner's whole batch every hour.
+            pass

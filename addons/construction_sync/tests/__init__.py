@@ -22,3 +22,4 @@ from . import test_trace_correlation
 from . import test_cockpit_available
 from . import test_outbound_sender
 from . import test_cron_wake
+from . import test_hourly_marks
