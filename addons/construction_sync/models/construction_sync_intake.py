@@ -299,8 +299,10 @@ class ConstructionSyncIntake(models.AbstractModel):
         # Usually nothing else has run in this transaction (the systems are cached, the rate count
         # is in memory): the call then commits on its own, as one statement, where BEGIN, the call
         # and COMMIT were three round trips to PostgreSQL, a sixth of a delivery. It is durable as
-        # any commit; the controller's commit that follows has nothing left to write.
-        alone = cnx.info.transaction_status == TRANSACTION_STATUS_IDLE
+        # any commit; the controller's commit that follows has nothing left to write. Not for an
+        # event a realtime runner is woken for: its trigger row (_wake_for) must commit with it,
+        # and a second commit would cost more than the round trips saved.
+        alone = cnx.info.transaction_status == TRANSACTION_STATUS_IDLE and row.processing_mode != "realtime"
         if alone:
             cnx.autocommit = True
         try:

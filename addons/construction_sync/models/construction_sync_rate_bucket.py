@@ -128,8 +128,10 @@ def worker_shard():
 class ConstructionSyncRateBucket(models.Model):
     """The deliveries each system made per second of the last minute, for its rate limit.
 
-    Counted in the delivery's own transaction, so a delivery that rolls back is not counted and
-    the limit holds across workers and nodes. Checking costs the same at any traffic: the sum of
+    Counted only once the delivery's transaction commits (near the limit, in that very
+    transaction; far from it, in the worker's memory after the commit, written every
+    SYNC_SECONDS), so a delivery that rolls back is not counted, and the limit holds across workers
+    and nodes, which read each other's rows. Checking costs the same at any traffic: the sum of
     at most WINDOW_SECONDS rows per worker through the unique index, where counting the stored
     events of the last minute grew with the very traffic the limit is meant to cap."""
 
