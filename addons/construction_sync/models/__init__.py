@@ -1,6 +1,7 @@
 from . import construction_sync_record_ref_mixin
 from . import construction_sync_handler
 from . import construction_sync_secret_mixin
+from . import construction_sync_intake_cached_mixin
 from . import construction_sync_handler_hold
 from . import construction_sync_system
 from . import construction_sync_event_setting

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 class ConstructionSyncEventSetting(models.Model):
     _name = "construction.sync.event.setting"
+    _inherit = ["construction.sync.intake.cached.mixin"]
     _description = "Event Type Settings of an External System"
     _order = "system_id, event_type"
 
@@ -18,23 +19,6 @@ class ConstructionSyncEventSetting(models.Model):
         help="Validated and prepared, then held until an accountant accepts or rejects it."
     )
     max_attempts = fields.Integer(default=5, help="Attempts for transient failures before the event is dead.")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        settings = super().create(vals_list)
-        # The intake caches each system's settings (construction.sync.system._intake_rows).
-        self.env.registry.clear_cache()
-        return settings
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.model
     def _selection_event_type(self):

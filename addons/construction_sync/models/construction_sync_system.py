@@ -28,7 +28,7 @@ INTAKE_FIELDS = ("company_id", "max_body_bytes", "rate_limit_per_minute", "previ
 class ConstructionSyncSystem(models.Model):
     _name = "construction.sync.system"
     _description = "External System"
-    _inherit = ["construction.sync.secret.mixin", "mail.thread"]
+    _inherit = ["construction.sync.secret.mixin", "construction.sync.intake.cached.mixin", "mail.thread"]
     _order = "name, id"
 
     # identity
@@ -145,18 +145,7 @@ class ConstructionSyncSystem(models.Model):
                 vals["secret"] = signature.generate_secret()
         systems = super().create(vals_list)
         systems._ensure_settings()
-        self.env.registry.clear_cache()
         return systems
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     def _write_stored_secrets(self, record_id, values):
         super()._write_stored_secrets(record_id, values)
@@ -168,9 +157,9 @@ class ConstructionSyncSystem(models.Model):
         """What the intake needs of the active systems with this code: ((id, INTAKE_FIELDS values
         as the ORM caches them, (secret, previous_secret, previous_secret_valid_until) as stored,
         _settings_by_type read-only), ...). Cached in the registry between deliveries: the query
-        and the settings were a fifth of a delivery's time. Every write to a system, its secrets
-        or its event type settings clears the cache, in every worker (Odoo's cache signaling)
-        and on rollback."""
+        and the settings were a fifth of a delivery's time. Every change to a system, its secrets
+        or its event type settings clears the cache (construction.sync.intake.cached.mixin,
+        _write_stored_secrets), in every worker (Odoo's cache signaling) and on rollback."""
         self.flush_model(list(INTAKE_FIELDS) + ["code", "active"])
         self.env["construction.sync.event.setting"].flush_model()
         self.env.cr.execute(
