@@ -12,56 +12,45 @@ WINDOW_SECONDS = 60
 ORPHAN_SECONDS = 3600
 
 
+# The pieces both functions below are made of: this second (v_second), the window's total
+# (hits, and seconds_left until its oldest second leaves it), and this worker's row for this second
+# raised by a count (inserted: true for a new row, false for one more in it).
+_DECLARE = """
+DECLARE
+    v_second timestamp := date_trunc('second', statement_timestamp() at time zone 'utc');
+    v_oldest timestamp;
+"""
+_WINDOW = """
+    SELECT coalesce(sum(b.hits), 0), min(b.second_at) INTO hits, v_oldest
+      FROM construction_sync_rate_bucket b
+     WHERE b.system_id = p_system AND b.second_at > v_second - make_interval(secs => p_window);
+    seconds_left := extract(epoch FROM v_oldest + make_interval(secs => p_window) - v_second);
+"""
+_COUNT = """
+        INSERT INTO construction_sync_rate_bucket AS b (system_id, second_at, shard, hits)
+        VALUES (p_system, v_second, p_shard, {count})
+        ON CONFLICT (system_id, second_at, shard) DO UPDATE SET hits = b.hits + {count}
+        RETURNING xmax = 0 INTO inserted;
+"""
 # Counts one delivery of p_system in this second's row of p_shard unless p_limit deliveries
-# arrived in the last p_window seconds: hits (before this one), seconds until the oldest of them
-# leaves the window, inserted (true: a new row for this second, false: one more in it, null: over
+# arrived in the last p_window seconds: hits (before this one), seconds_left, inserted (null: over
 # the limit, nothing counted).
 TAKE_FUNCTION = """
 CREATE OR REPLACE FUNCTION construction_sync_rate_take(
     p_system integer, p_shard integer, p_limit integer, p_window integer,
     OUT hits bigint, OUT seconds_left double precision, OUT inserted boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_second timestamp := date_trunc('second', statement_timestamp() at time zone 'utc');
-    v_oldest timestamp;
-BEGIN
-    SELECT coalesce(sum(b.hits), 0), min(b.second_at) INTO hits, v_oldest
-      FROM construction_sync_rate_bucket b
-     WHERE b.system_id = p_system AND b.second_at > v_second - make_interval(secs => p_window);
-    seconds_left := extract(epoch FROM v_oldest + make_interval(secs => p_window) - v_second);
-    inserted := NULL;
-    IF hits < p_limit THEN
-        INSERT INTO construction_sync_rate_bucket AS b (system_id, second_at, shard, hits)
-        VALUES (p_system, v_second, p_shard, 1)
-        ON CONFLICT (system_id, second_at, shard) DO UPDATE SET hits = b.hits + 1
-        RETURNING xmax = 0 INTO inserted;
-    END IF;
+LANGUAGE plpgsql AS $$""" + _DECLARE + """BEGIN""" + _WINDOW + """    inserted := NULL;
+    IF hits < p_limit THEN""" + _COUNT.format(count="1") + """    END IF;
 END $$
 """
-
-
 # Adds p_hits deliveries (counted in a worker's memory, see _Tally) to this second's row of p_shard
-# and returns the window's total with them, and the seconds until its oldest second leaves it.
+# and returns the window's total with them (hits, seconds_left) and inserted.
 SYNC_FUNCTION = """
 CREATE OR REPLACE FUNCTION construction_sync_rate_sync(
     p_system integer, p_shard integer, p_hits integer, p_window integer,
     OUT hits bigint, OUT seconds_left double precision, OUT inserted boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_second timestamp := date_trunc('second', statement_timestamp() at time zone 'utc');
-    v_oldest timestamp;
-BEGIN
-    IF p_hits > 0 THEN
-        INSERT INTO construction_sync_rate_bucket AS b (system_id, second_at, shard, hits)
-        VALUES (p_system, v_second, p_shard, p_hits)
-        ON CONFLICT (system_id, second_at, shard) DO UPDATE SET hits = b.hits + p_hits
-        RETURNING xmax = 0 INTO inserted;
-    END IF;
-    SELECT coalesce(sum(b.hits), 0), min(b.second_at) INTO hits, v_oldest
-      FROM construction_sync_rate_bucket b
-     WHERE b.system_id = p_system AND b.second_at > v_second - make_interval(secs => p_window);
-    seconds_left := extract(epoch FROM v_oldest + make_interval(secs => p_window) - v_second);
-END $$
+LANGUAGE plpgsql AS $$""" + _DECLARE + """BEGIN
+    IF p_hits > 0 THEN""" + _COUNT.format(count="p_hits") + """    END IF;""" + _WINDOW + """END $$
 """
 # Far from its limit (the window holding less than FAR_SHARE of it, for limits of at least
 # FAR_MIN_LIMIT a minute), a system's deliveries are counted in the worker's memory and written
