@@ -118,10 +118,24 @@ test("a failing signed webhook appears in an open cockpit without a reload", asy
         headers: signedHeaders(system, payload),
     });
     expect(delivery.status()).toBe(202);
-    // The server's one cron worker may still be draining another spec's 800 retried events
-    // before it applies this one; once applied, the bus brings it without a reload.
+    const { event_id: eventId } = (await delivery.json()) as { event_id: number };
+    // Two checks, so a failure says which side was late: the realtime runner, woken by the
+    // delivery, applies it within seconds (a lost wake-up would wait for the cron workers' next
+    // poll, a minute); then the bus brings it to the open cockpit without a reload.
+    await expect
+        .poll(
+            async () =>
+                (
+                    await callKw<{ state: string }[]>(request, "construction.sync.event", "read", [
+                        [eventId],
+                        ["state"],
+                    ])
+                )[0]?.state,
+            { timeout: 45_000, message: "the realtime runner applies the delivered event" }
+        )
+        .toBe("failed");
     await expect(page.locator(".o_csync_exception", { hasText: `C-${system.code}` })).toBeVisible({
-        timeout: 60_000,
+        timeout: 15_000,
     });
     await expect(page.locator(".o_csync_system", { hasText: system.code })).toContainText(
         "1 failed"

@@ -152,6 +152,13 @@ class ConstructionSyncRunner(models.AbstractModel):
             done += self._linger(deadline)
         remaining = self.env["construction.sync.queue"]._ready_count(mode)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining and mode == "realtime":
+            # Odoo runs a job that reports work left again at once, but only ten times in a row;
+            # then it goes on with its other jobs and sleeps until a NOTIFY or its next poll (a
+            # minute). Under a steady stream every delivery finds a wake-up younger than a second
+            # and skips its NOTIFY (_wake_realtime), so the queue would wait for that poll: one
+            # NOTIFY per budget spent keeps the cron worker coming back.
+            _notify_cron_workers(self.env.cr.dbname)
         return done
 
     @api.model

@@ -16,3 +16,4 @@ from . import test_outbound_trace
 from . import test_write_conflicts
 from . import test_claim_statistics
 from . import test_rate_limited_intake
+from . import test_runner_wake

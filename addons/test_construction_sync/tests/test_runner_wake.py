@@ -1,0 +1,67 @@
+import json
+import select
+import time
+from unittest.mock import patch
+
+import psycopg2
+
+from odoo import sql_db
+from odoo.tests import tagged
+
+from odoo.addons.construction_sync.tests.common import envelope, receive_in, signed_headers
+
+from .common import CONTACT, CommittedSystemCase
+
+RUNNER = "odoo.addons.construction_sync.models.construction_sync_runner"
+
+
+@tagged("post_install", "-at_install")
+class TestRunnerWake(CommittedSystemCase):
+    """A realtime runner that stops with work left wakes the cron workers again: Odoo reruns such
+    a job ten times at most, then sleeps until a NOTIFY or its next poll (a minute), and under a
+    steady stream of deliveries each of them skips its own NOTIFY (a wake-up younger than a second
+    exists). Real connections: the listener is a session on the postgres database, as Odoo's cron
+    workers are."""
+
+    SYSTEM_PREFIX = "wake"
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = self.env_for(cr)
+            for index in range(3):
+                data = {"id": "W-%d" % index, "name": "Wake %s %d" % (self.code, index), "kind": "vendor"}
+                body = json.dumps(envelope(CONTACT, data)).encode()
+                status, _reply = receive_in(env, self.code, body, signed_headers(body))
+                self.assertEqual(status, 202)
+        self.listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
+        self.listener.autocommit = True
+        self.addCleanup(self.listener.close)
+        with self.listener.cursor() as cr:
+            cr.execute("LISTEN cron_trigger")
+        self.dbname = self.registry.db_name
+
+    def wake_ups(self, timeout):
+        """NOTIFYs for this database heard within `timeout` seconds (other databases of the
+        cluster, tested alongside, send theirs too)."""
+        deadline = time.monotonic() + timeout
+        heard = 0
+        while time.monotonic() < deadline:
+            if select.select([self.listener], [], [], 0.1)[0]:
+                self.listener.poll()
+                heard += sum(1 for notify in self.listener.notifies if notify.payload == self.dbname)
+                self.listener.notifies.clear()
+        return heard
+
+    def run_runner(self):
+        with self.registry.cursor() as cr:
+            return self.env_for(cr)["construction.sync.runner"]._cron_process("realtime")
+
+    def test_a_runner_out_of_budget_with_work_left_wakes_the_cron_workers(self):
+        with patch(RUNNER + ".CRON_BUDGET_SECONDS", 0):
+            self.assertEqual(self.run_runner(), 0)
+        self.assertEqual(self.wake_ups(2), 1)
+
+    def test_a_runner_that_emptied_the_queue_sends_no_wake_up(self):
+        self.assertGreaterEqual(self.run_runner(), 3)
+        self.assertEqual(self.wake_ups(1), 0)
