@@ -27,6 +27,7 @@ from . import construction_sync_alert_rule
 from . import construction_sync_alert
 from . import construction_sync_anomaly
 from . import construction_sync_triage
+from . import construction_sync_latency
 from . import construction_sync_metrics
 from . import construction_sync_reconcile
 from . import construction_sync_reconcile_run

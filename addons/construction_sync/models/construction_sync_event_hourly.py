@@ -59,6 +59,7 @@ class ConstructionSyncEventHourly(models.Model):
     @api.model
     def _cron_rollup(self):
         self._rollup()
+        self.env["construction.sync.latency"]._purge(fields.Datetime.now())
 
     @api.model
     def _rollup(self):

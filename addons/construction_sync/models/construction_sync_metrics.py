@@ -21,10 +21,11 @@ def _cumulative(column, buckets=LATENCY_BUCKETS):
 class ConstructionSyncMetrics(models.AbstractModel):
     """What GET /construction_sync/metrics answers, in Prometheus text format (sync.metrics).
 
-    Every figure is a gauge over a recent window or a current level, read from indexes and the
-    hourly rollup, so a scrape stays fast with millions of events: the events and rejected
-    deliveries of the last 24 hours, the queue now, the exceptions now, the latency of the events
-    received in the last hour and applied, the runners' current claims, the outbound queue and the
+    Every figure is a gauge over a recent window or a current level, read from indexes, the
+    hourly rollup and the per-minute latency counts, so a scrape stays fast with millions of
+    events: the events and rejected deliveries of the last 24 hours, the queue now, the
+    exceptions now, the latency of the events applied in the last hour (construction.sync.
+    latency, counted as they are applied), the runners' current claims, the outbound queue and the
     outbound attempts of the last hour. Nothing is a lifetime counter: done events are purged, so
     a counter would go backwards (see readme/CONFIGURE.md for the queries to use)."""
 
@@ -136,16 +137,10 @@ class ConstructionSyncMetrics(models.AbstractModel):
         families += [depth, age, exceptions]
 
         latency = Family("construction_sync_processing_latency_seconds", "histogram",
-                         "Seconds from reception to applied, of the events received over the last hour and done.")
-        seconds = SQL("extract(epoch FROM (finished_at - received_at))")
+                         "Seconds from reception to applied, of the events applied over the last hour.")
         rows = {}
-        for row in self._rows(SQL(
-                """
-            SELECT system_id, %s, sum(%s), count(*) FROM construction_sync_event
-             WHERE system_id = ANY(%s) AND received_at >= %s AND state = 'done' AND finished_at IS NOT NULL
-             GROUP BY system_id ORDER BY system_id
-                """, _cumulative(seconds), seconds, system_ids, cr_now - timedelta(hours=1))):
-            system_id, cumulative, total, count = row[0], row[1:-2], row[-2], row[-1]
+        histogram = self.env["construction.sync.latency"]._histogram(cr_now - timedelta(hours=1))
+        for system_id, (cumulative, total, count) in sorted(histogram.items()):
             rows[(("system", systems.get(system_id, system_id)),)] = (cumulative, total, count)
         families.append(latency.histogram(rows))
 

@@ -161,6 +161,8 @@ class ConstructionSyncProcessor(models.AbstractModel):
         event row per claim, and each version adds an entry to every full index of the table."""
         self.env["construction.sync.event.hourly.dirty"]._mark(events)
         events.flush_recordset()
+        finished_at = _now()
+        self.env["construction.sync.latency"]._observe(events.ids, finished_at)
         # The audit rows read the row versions from before the UPDATE (a data-modifying CTE sees
         # the statement's snapshot): from_state is the state the events leave.
         self.env.cr.execute(
@@ -183,7 +185,7 @@ class ConstructionSyncProcessor(models.AbstractModel):
              WHERE e.id = applied.id
             """,
             {"ids": events.ids, "res_ids": list(res_ids), "uid": self.env.uid, "res_model": res_model,
-             "finished_at": _now(), "write_date": self.env.cr.now()},
+             "finished_at": finished_at, "write_date": self.env.cr.now()},
         )
         events.invalidate_recordset([
             "state", "res_model", "res_id", "finished_at", "lease_expires_at", "claim_token", "error_class",
@@ -272,10 +274,12 @@ class ConstructionSyncProcessor(models.AbstractModel):
             return self._fail(event, TECHNICAL, "%s: %s" % (type(exc).__name__, exc), traceback.format_exc())
         self._advance_watermarks(handler, [(ctx, external_id, record)])
         self.env["construction.sync.outbox"]._refresh_payloads(published, record)
+        finished_at = _now()
+        self.env["construction.sync.latency"]._observe(event.ids, finished_at)
         event._transition(
             "done", "done", None,
             res_model=record._name if record else False, res_id=record.id if record else False,
-            finished_at=_now(), lease_expires_at=False, claim_token=False,
+            finished_at=finished_at, lease_expires_at=False, claim_token=False,
             error_class=False, error_message=False, waiting_for=False,
         )
         return True

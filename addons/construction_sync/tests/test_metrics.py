@@ -46,16 +46,22 @@ class TestMetrics(SyncHttpCase):
         values = {"system_id": self.system.id, "company_id": self.system.company_id.id, "payload": "{}",
                   "processing_mode": "realtime", "source_timestamp": now, "event_type": "partner.upserted"}
         Event = self.env["construction.sync.event"].sudo()
-        Event.create([dict(values, webhook_id="m-q1", state="pending", received_at=now - timedelta(minutes=10)),
-                      dict(values, webhook_id="m-q2", state="processing", received_at=now - timedelta(minutes=2),
-                           claim_token="tok-1"),
-                      # applied 3 s after reception, and 0.4 s after
-                      dict(values, webhook_id="m-d1", state="done", received_at=now - timedelta(seconds=30),
-                           finished_at=now - timedelta(seconds=27)),
-                      dict(values, webhook_id="m-d2", state="done", received_at=now - timedelta(seconds=20),
-                           finished_at=now - timedelta(seconds=19.6)),
-                      dict(values, webhook_id="m-f1", state="dead", received_at=now - timedelta(minutes=5),
-                           error_class="transient", error_message="503")])
+        events = Event.create([
+            dict(values, webhook_id="m-q1", state="pending", received_at=now - timedelta(minutes=10)),
+            dict(values, webhook_id="m-q2", state="processing", received_at=now - timedelta(minutes=2),
+                 claim_token="tok-1"),
+            # applied 3 s after reception, and 0.4 s after
+            dict(values, webhook_id="m-d1", state="done", received_at=now - timedelta(seconds=30),
+                 finished_at=now - timedelta(seconds=27)),
+            dict(values, webhook_id="m-d2", state="done", received_at=now - timedelta(seconds=20),
+                 finished_at=now - timedelta(seconds=19.6)),
+            dict(values, webhook_id="m-f1", state="dead", received_at=now - timedelta(minutes=5),
+                 error_class="transient", error_message="503"),
+        ])
+        # The runners count each latency as they apply the event (construction.sync.latency).
+        Latency = self.env["construction.sync.latency"]
+        for event in events.filtered(lambda e: e.state == "done"):
+            Latency._observe(event.ids, event.finished_at)
 
     def get(self, token=None, scheme="Bearer"):
         headers = {"Authorization": "%s %s" % (scheme, token)} if token is not None else {}

@@ -354,3 +354,45 @@ class TestPlannerStatistics(SyncCase):
             self.assertEqual(status, 202)
         self.assertTrue(Queue._analyze_if_stale(), "1200 queued events, a table the planner thinks is small")
         self.assertFalse(Queue._analyze_if_stale(), "fresh statistics count the queue")
+
+
+@tagged("post_install", "-at_install")
+class TestLatencyCounts(SyncCase):
+    """Each applied event's latency (received to applied) is counted as it is applied, in the
+    per-minute rows the metrics endpoint sums, on both ways to done: a batch applied together and
+    an event applied on its own."""
+
+    def backdate(self, events, seconds):
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE construction_sync_event SET received_at = received_at - %s * interval '1 second'"
+                            " WHERE id = ANY(%s)", (seconds, events.ids))
+        events.invalidate_recordset(["received_at"])
+
+    def test_applied_events_are_counted_in_their_latency_bucket(self):
+        Latency = self.env["construction.sync.latency"]
+        since = fields.Datetime.now() - timedelta(hours=1)
+        self.assertNotIn(self.system.id, Latency._histogram(since))
+        grouped = self.Event
+        for index in range(3):
+            grouped |= self.deliver(CONTACT, {"id": "L-%d" % index, "name": "Late %d" % index, "kind": "vendor"})
+        # Received 100 s before they are applied: in the bucket of 300 s, not in that of 60 s.
+        self.backdate(grouped, 100)
+        self.assertEqual(self.drain(), 3)
+        site = self.deliver(SITE, dict(SITE_DATA, customer_id="L-0"))
+        # 7 s: the bucket of 10 s.
+        self.backdate(site, 7)
+        self.assertEqual(self.drain(), 1)
+        self.assertEqual(set((grouped | site).mapped("state")), {"done"})
+
+        cumulative, seconds, count = Latency._histogram(since)[self.system.id]
+        # Bounds: 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600 s.
+        self.assertEqual(cumulative, (0, 0, 0, 0, 0, 1, 1, 1, 4, 4, 4))
+        self.assertEqual(count, 4)
+        expected = sum((event.finished_at - event.received_at).total_seconds() for event in grouped | site)
+        self.assertAlmostEqual(seconds, expected, places=3)
+        # Only the last hour: an hour from now, nothing is left of them.
+        self.assertNotIn(self.system.id, Latency._histogram(fields.Datetime.now() + timedelta(minutes=61)))
+        # The hourly rollup deletes what is older than two hours.
+        self.assertTrue(Latency.search_count([("system_id", "=", self.system.id)]))
+        Latency._purge(fields.Datetime.now() + timedelta(hours=2, minutes=1))
+        self.assertFalse(Latency.search_count([("system_id", "=", self.system.id)]))
