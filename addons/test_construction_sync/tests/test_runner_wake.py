@@ -65,3 +65,35 @@ class TestRunnerWake(CommittedSystemCase):
     def test_a_runner_that_emptied_the_queue_sends_no_wake_up(self):
         self.assertGreaterEqual(self.run_runner(), 3)
         self.assertEqual(self.wake_ups(1), 0)
+
+    def triggers(self):
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT count(*) FROM ir_cron_trigger t JOIN ir_model_data d ON d.res_id = t.cron_id"
+                       " AND d.model = 'ir.cron' AND d.module = 'construction_sync' AND d.name = 'ir_cron_process_realtime'")
+            return cr.fetchone()[0]
+
+    def deliver_one(self, index):
+        with self.registry.cursor() as cr:
+            data = {"id": "S-%d" % index, "name": "Stream %s %d" % (self.code, index), "kind": "vendor"}
+            body = json.dumps(envelope(CONTACT, data)).encode()
+            status, _reply = receive_in(self.env_for(cr), self.code, body, signed_headers(body))
+            self.assertEqual(status, 202)
+
+    def test_a_stream_of_deliveries_writes_one_wake_up_a_second(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM ir_cron_trigger")
+        # Deliveries within one second, each committed on its own: the first writes the trigger
+        # row and sends the NOTIFY, the others find it and write nothing. Trigger times are whole
+        # seconds (fields.Datetime.now()): the deliveries start as a second begins.
+        time.sleep(1.02 - time.time() % 1)
+        started = time.monotonic()
+        for index in range(3):
+            self.deliver_one(index)
+        self.assertLess(time.monotonic() - started, 0.9, "the deliveries must fit in one second for this test")
+        self.assertEqual(self.triggers(), 1)
+        self.assertEqual(self.wake_ups(1), 1)
+        # A second later, the next delivery wakes the runner again.
+        time.sleep(1.1)
+        self.deliver_one(3)
+        self.assertEqual(self.triggers(), 2)
+        self.assertEqual(self.wake_ups(1), 1)
