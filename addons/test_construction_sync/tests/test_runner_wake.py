@@ -68,8 +68,8 @@ class TestRunnerWake(CommittedSystemCase):
 
     def triggers(self):
         with self.registry.cursor() as cr:
-            cr.execute("SELECT count(*) FROM ir_cron_trigger t JOIN ir_model_data d ON d.res_id = t.cron_id"
-                       " AND d.model = 'ir.cron' AND d.module = 'construction_sync' AND d.name = 'ir_cron_process_realtime'")
+            runner = self.env_for(cr).ref("construction_sync.ir_cron_process_realtime")
+            cr.execute("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", (runner.id,))
             return cr.fetchone()[0]
 
     def deliver_one(self, index):
