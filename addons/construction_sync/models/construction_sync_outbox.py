@@ -12,7 +12,6 @@ from odoo.tools import SQL
 
 from ..sync import outbound, sender, signature
 from .construction_sync_queue import RUNNER_LOCK_SPACE
-from .construction_sync_runner import _notify_cron_workers
 from .construction_sync_subscription import ALL_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -295,11 +294,11 @@ class ConstructionSyncOutbox(models.Model):
             waiting_retry = due_in is not None and due_in <= min(RETRY_WAIT_SECONDS, deadline - time.monotonic())
             if not waiting_retry and time.monotonic() - quiet_since >= QUIET_SECONDS:
                 break
-        remaining = self._ready_count()
-        self.env["ir.cron"]._notify_progress(done=sent, remaining=remaining)
-        if remaining:
-            # Work left after Odoo's ten runs in a row: see construction.sync.runner._cron_process.
-            _notify_cron_workers(self.env.cr.dbname)
+        if self._ready_count():
+            # A new run rather than Odoo's rerun in its open transaction: see
+            # construction.sync.runner._come_back.
+            self.env["construction.sync.runner"]._come_back(RUNNER)
+        self.env["ir.cron"]._notify_progress(done=sent, remaining=0)
         return sent
 
     @api.model

@@ -62,7 +62,10 @@ REALTIME_RUNNERS = (
     "construction_sync.ir_cron_process_realtime",
     "construction_sync.ir_cron_process_realtime_2",
 )
-CRON_BUDGET_SECONDS = 50
+BATCH_RUNNER = "construction_sync.ir_cron_process_batch"
+# A run's time: the dead row versions of the event table that vacuum must leave while a run is
+# on are those of this many seconds (see _come_back).
+CRON_BUDGET_SECONDS = 20
 # Open cockpits hear about a runner's progress at most this often (one bus message each).
 NOTIFY_EVERY_SECONDS = 1.0
 # How long a realtime runner stays once the inbox is empty: longer than the second during which
@@ -146,22 +149,44 @@ class ConstructionSyncRunner(models.AbstractModel):
     @api.model
     def _cron_process(self, mode):
         """Scheduled runner: drains `mode` events, committing after each claim and after each
-        claimed batch is applied, until the queue is empty or the time budget is spent; Odoo
-        runs it again at once when it reports work remaining."""
+        claimed batch is applied, until the queue is empty or the time budget is spent; with
+        work left, a new run is triggered (_come_back)."""
         deadline = time.monotonic() + CRON_BUDGET_SECONDS
         done = self._drain(mode, commit=True, deadline=deadline)
         if mode == "realtime":
             done += self._linger(deadline)
-        remaining = self.env["construction.sync.queue"]._ready_count(mode)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if remaining and mode == "realtime":
-            # Odoo runs a job that reports work left again at once, but only ten times in a row;
-            # then it goes on with its other jobs and sleeps until a NOTIFY or its next poll (a
-            # minute). Under a steady stream every delivery finds a wake-up younger than a second
-            # and skips its NOTIFY (_wake_realtime), so the queue would wait for that poll: one
-            # NOTIFY per budget spent keeps the cron worker coming back.
-            _notify_cron_workers(self.env.cr.dbname)
+        if self.env["construction.sync.queue"]._ready_count(mode):
+            self._come_back(REALTIME_RUNNERS[0] if mode == "realtime" else BATCH_RUNNER)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return done
+
+    @api.model
+    def _come_back(self, xmlid):
+        """Makes the running cron job (the context's cron_id, else `xmlid`) run again at once, in
+        a new run: a trigger due now, committed with the run, and a NOTIFY after it.
+
+        Odoo would rerun a job that reports work left (ir.cron._notify_progress) itself, but
+        within the scheduler's transaction that took the job, up to ten times: that
+        transaction's snapshot stayed open for up to ten budgets (500 s), and PostgreSQL can
+        remove no row version younger than the oldest snapshot. In a sustained run the event
+        table then held 350 000 dead row versions that no vacuum could remove, and every
+        delivery and claim slowed down by a quarter. The run reports its work as done instead;
+        the scheduler's transaction ends with it. The trigger's time is the clock's, not
+        fields.Datetime.now() (whole seconds): Odoo deletes the job's triggers older than the
+        run's start when the run ends, and this one must stay."""
+        cron_id = self.env.context.get("cron_id") or self.env["ir.model.data"]._xmlid_to_res_id(
+            xmlid, raise_if_not_found=False)
+        if not cron_id:
+            return
+        self.env.cr.execute(
+            """
+            INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+            VALUES (%(cron)s, clock_timestamp() at time zone 'utc', %(uid)s, now() at time zone 'utc',
+                    %(uid)s, now() at time zone 'utc')
+            """,
+            {"cron": cron_id, "uid": self.env.uid},
+        )
+        self.env.cr.postcommit.add(functools.partial(_notify_cron_workers, self.env.cr.dbname))
 
     @api.model
     def _linger(self, deadline):

@@ -58,9 +58,49 @@ class TestRunnerWake(CommittedSystemCase):
             return self.env_for(cr)["construction.sync.runner"]._cron_process("realtime")
 
     def test_a_runner_out_of_budget_with_work_left_wakes_the_cron_workers(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM ir_cron_trigger")
         with patch(RUNNER + ".CRON_BUDGET_SECONDS", 0):
             self.assertEqual(self.run_runner(), 0)
         self.assertEqual(self.wake_ups(2), 1)
+        self.assertEqual(self.triggers(), 1)
+
+    def test_work_left_is_a_new_run_of_odoos_scheduler_not_a_rerun_in_its_transaction(self):
+        """Through Odoo's own scheduler (ir.cron._process_job): a run out of budget with work
+        left ends the scheduler's transaction, and a trigger due now brings the job back. A job
+        reporting work left was rerun ten times in that one transaction, whose snapshot kept
+        vacuum from removing any row version younger than it."""
+        with self.registry.cursor() as cr:
+            env = self.env_for(cr)
+            # More than a run of a fifth of a second applies one by one.
+            events = [{"id": "evt_%s_%d" % (self.code, index), "type": CONTACT, "timestamp": "2026-11-23T08:00:00Z",
+                       "data": {"id": "B-%d" % index, "name": "Backlog %s %d" % (self.code, index), "kind": "vendor"}}
+                      for index in range(100)]
+            body = json.dumps({"events": events}).encode()
+            status, _reply = receive_in(env, self.code, body, signed_headers(body), batch=True)
+            self.assertEqual(status, 202)
+            runner_id = env.ref("construction_sync.ir_cron_process_realtime").id
+            cr.execute("SELECT count(*) FROM ir_cron_progress WHERE cron_id = %s", (runner_id,))
+            (runs_before,) = cr.fetchone()
+        self.wake_ups(0.5)  # the delivery's own
+        IrCron = self.registry["ir.cron"]
+        db = sql_db.db_connect(self.dbname)
+        with patch(RUNNER + ".CRON_BUDGET_SECONDS", 0.2), patch(RUNNER + ".CLAIM_SIZE", 1), \
+                patch(RUNNER + ".FIRST_CLAIM_SIZE", 1), db.cursor() as cron_cr:
+            job = IrCron._acquire_one_job(cron_cr, runner_id)
+            self.assertTrue(job, "the deliveries' trigger makes the runner due")
+            IrCron._process_job(db, cron_cr, job)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT count(*) FROM ir_cron_progress WHERE cron_id = %s", (runner_id,))
+            self.assertEqual(cr.fetchone()[0] - runs_before, 1, "one run in the scheduler's transaction")
+            cr.execute("SELECT count(*) FROM construction_sync_event WHERE system_id = %s AND state = 'pending'",
+                       (self.system_id,))
+            self.assertTrue(cr.fetchone()[0], "work was left")
+            cr.execute("SELECT count(*) FROM ir_cron_trigger"
+                       " WHERE cron_id = %s AND call_at <= now() at time zone 'utc'", (runner_id,))
+            self.assertEqual(cr.fetchone()[0], 1, "due again at once")
+        # Its NOTIFY (and the second runner's: the claims of one event came back full).
+        self.assertGreaterEqual(self.wake_ups(2), 1)
 
     def test_a_runner_that_emptied_the_queue_sends_no_wake_up(self):
         self.assertGreaterEqual(self.run_runner(), 3)
