@@ -31,3 +31,11 @@ class TestInstall(SyncCase):
         urls = {f["url"] for f in files}
         self.assertIn("/construction_sync/static/src/construction_sync.js", urls)
         self.assertIn("/construction_sync/static/src/construction_sync.xml", urls)
+
+    def test_the_event_table_is_vacuumed_as_a_queue(self):
+        # Read from PostgreSQL's catalog: what autovacuum itself reads.
+        self.env.cr.execute("SELECT reloptions FROM pg_class WHERE relname = 'construction_sync_event'")
+        options = dict(option.split("=") for option in self.env.cr.fetchone()[0] or [])
+        for name in ("autovacuum_vacuum_scale_factor", "autovacuum_vacuum_insert_scale_factor",
+                     "autovacuum_analyze_scale_factor"):
+            self.assertEqual(float(options.get(name, 0.2)), 0.05, name)
