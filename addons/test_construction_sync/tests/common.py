@@ -1,9 +1,10 @@
 """The test event types and what the engine's tests send with them. The shared sync world
 (systems, users, delivery helpers) is the engine's: odoo.addons.construction_sync.tests.common."""
 
+import json
 import uuid
 
-from odoo.addons.construction_sync.tests.common import SECRET, CommittedCase
+from odoo.addons.construction_sync.tests.common import SECRET, CommittedCase, envelope, receive_in, signed_headers
 
 CONTACT = "test_contact.upserted"
 SITE = "test_site.upserted"
@@ -27,6 +28,17 @@ class CommittedSystemCase(CommittedCase):
             system.secret = SECRET
             self.system_id = system.id
         self.addCleanup(self.cleanup)
+
+    def deliver_contacts(self, tag, indexes):
+        """Delivers a contact for each of `indexes` (external ids "<tag>-<index>"), signed, one
+        delivery each, all committed together."""
+        with self.registry.cursor() as cr:
+            env = self.env_for(cr)
+            for index in indexes:
+                data = {"id": "%s-%d" % (tag, index), "name": "%s %s %d" % (tag, self.code, index), "kind": "vendor"}
+                body = json.dumps(envelope(CONTACT, data)).encode()
+                status, _reply = receive_in(env, self.code, body, signed_headers(body))
+                self.assertEqual(status, 202)
 
     def cleanup(self):
         with self.registry.cursor() as cr:

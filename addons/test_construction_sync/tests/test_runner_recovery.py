@@ -1,11 +1,8 @@
-import json
 import uuid
 
 from odoo.tests import tagged
 
-from odoo.addons.construction_sync.tests.common import envelope, receive_in, signed_headers
-
-from .common import CONTACT, CommittedSystemCase
+from .common import CommittedSystemCase
 
 
 @tagged("post_install", "-at_install")
@@ -17,13 +14,7 @@ class TestRunnerRecovery(CommittedSystemCase):
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = self.env_for(cr)
-            for index in range(3):
-                data = {"id": "R-%d" % index, "name": "Recover %s %d" % (self.code, index), "kind": "vendor"}
-                body = json.dumps(envelope(CONTACT, data)).encode()
-                status, _reply = receive_in(env, self.code, body, signed_headers(body))
-                self.assertEqual(status, 202)
+        self.deliver_contacts("R", range(3))
 
     def claim(self, env, lock):
         claimed = env["construction.sync.queue"]._claim("realtime", 50, str(uuid.uuid4()), lock)

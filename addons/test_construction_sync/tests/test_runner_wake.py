@@ -8,7 +8,7 @@ import psycopg2
 from odoo import sql_db
 from odoo.tests import tagged
 
-from odoo.addons.construction_sync.tests.common import envelope, receive_in, signed_headers
+from odoo.addons.construction_sync.tests.common import receive_in, signed_headers
 
 from .common import CONTACT, CommittedSystemCase
 
@@ -27,13 +27,7 @@ class TestRunnerWake(CommittedSystemCase):
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = self.env_for(cr)
-            for index in range(3):
-                data = {"id": "W-%d" % index, "name": "Wake %s %d" % (self.code, index), "kind": "vendor"}
-                body = json.dumps(envelope(CONTACT, data)).encode()
-                status, _reply = receive_in(env, self.code, body, signed_headers(body))
-                self.assertEqual(status, 202)
+        self.deliver_contacts("W", range(3))
         self.listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
         self.listener.autocommit = True
         self.addCleanup(self.listener.close)
@@ -112,13 +106,6 @@ class TestRunnerWake(CommittedSystemCase):
             cr.execute("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", (runner.id,))
             return cr.fetchone()[0]
 
-    def deliver_one(self, index):
-        with self.registry.cursor() as cr:
-            data = {"id": "S-%d" % index, "name": "Stream %s %d" % (self.code, index), "kind": "vendor"}
-            body = json.dumps(envelope(CONTACT, data)).encode()
-            status, _reply = receive_in(self.env_for(cr), self.code, body, signed_headers(body))
-            self.assertEqual(status, 202)
-
     def test_a_stream_of_deliveries_writes_one_wake_up_a_second(self):
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM ir_cron_trigger")
@@ -128,12 +115,12 @@ class TestRunnerWake(CommittedSystemCase):
         time.sleep(1.02 - time.time() % 1)
         started = time.monotonic()
         for index in range(3):
-            self.deliver_one(index)
+            self.deliver_contacts("S", [index])
         self.assertLess(time.monotonic() - started, 0.9, "the deliveries must fit in one second for this test")
         self.assertEqual(self.triggers(), 1)
         self.assertEqual(self.wake_ups(1), 1)
         # A second later, the next delivery wakes the runner again.
         time.sleep(1.1)
-        self.deliver_one(3)
+        self.deliver_contacts("S", [3])
         self.assertEqual(self.triggers(), 2)
         self.assertEqual(self.wake_ups(1), 1)
