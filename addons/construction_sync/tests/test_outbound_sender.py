@@ -1,10 +1,12 @@
-"""The outbound sender against real HTTP servers on loopback (Python's http.server in a thread):
-kept-alive connections, an endpoint that closed its idle connection, long answers, redirects,
-proxies from the environment, and what a failed attempt says."""
+"""The outbound sender against real HTTP servers on loopback (Python's http.server in a thread,
+and a raw socket server for answers http.server does not give): kept-alive connections, an
+endpoint that closed its idle connection, long, chunked, close-delimited, slow and broken answers,
+redirects, proxies from the environment, and what a failed attempt says."""
 
 import os
 import socket
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
@@ -60,6 +62,59 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class _RawEndpoint:
+    """Reads each request on a connection (headers and Content-Length body) and writes `answer`
+    (bytes, or a list of bytes and float pauses in seconds); closes the connection after it when
+    `close` is set. Counts connections and requests."""
+
+    def __init__(self, answer, close=False):
+        self.answer, self.close = answer, close
+        self.connections = 0
+        self.requests = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = "http://127.0.0.1:%d/hook" % self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection):
+        buffer = b""
+        with connection:
+            try:
+                while True:
+                    while b"\r\n\r\n" not in buffer:
+                        chunk = connection.recv(65536)
+                        if not chunk:
+                            return
+                        buffer += chunk
+                    head, buffer = buffer.split(b"\r\n\r\n", 1)
+                    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                                   if line.lower().startswith(b"content-length:")), 0)
+                    while len(buffer) < length:
+                        buffer += connection.recv(65536)
+                    self.requests.append((head, buffer[:length]))
+                    buffer = buffer[length:]
+                    for part in self.answer if isinstance(self.answer, list) else [self.answer]:
+                        if isinstance(part, float):
+                            time.sleep(part)
+                        else:
+                            connection.sendall(part)
+                    if self.close:
+                        return
+            except OSError:
+                return
+
+    def stop(self):
+        self.listener.close()
 
 
 @tagged("post_install", "-at_install")
@@ -146,3 +201,51 @@ class TestOutboundSender(BaseCase):
         self.assertEqual((result.success, result.excerpt), (True, "via proxy"))
         # The proxy got the absolute URL, as a forward proxy does.
         self.assertEqual(proxy.requests[0][0], target)
+
+    def raw(self, answer, close=False):
+        endpoint = _RawEndpoint(answer, close)
+        self.addCleanup(endpoint.stop)
+        return endpoint
+
+    def test_a_chunked_answer_is_read_to_its_end_and_its_connection_reused(self):
+        endpoint = self.raw(b"HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            b"5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: 1\r\n\r\n")
+        results = [self.send(endpoint.url) for _i in range(3)]
+        self.assertEqual([(r.success, r.status, r.excerpt) for r in results], [(True, 202, "hello, world")] * 3)
+        self.assertEqual(endpoint.connections, 1)
+
+    def test_an_answer_delimited_by_the_end_of_the_connection(self):
+        endpoint = self.raw(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nreceived", close=True)
+        results = [self.send(endpoint.url) for _i in range(2)]
+        self.assertEqual([(r.success, r.excerpt) for r in results], [(True, "received")] * 2)
+        self.assertEqual(endpoint.connections, 2)
+
+    def test_the_timeout_covers_an_answer_that_trickles(self):
+        # Headers at once, then the body a byte at a time: each read is quick, the whole is not.
+        endpoint = self.raw([b"HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n"] + [0.3, b"x"] * 20)
+        started = time.monotonic()
+        result = sender.send(endpoint.url, b"{}", {}, 1)
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertEqual((result.success, result.status, result.error), (False, 0, "no answer within 1 s"))
+
+    def test_an_answer_that_is_not_http_is_a_failed_attempt(self):
+        endpoint = self.raw(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+        result = self.send(endpoint.url)
+        self.assertEqual((result.success, result.status), (False, 0))
+        self.assertIn("BadAnswer", result.error)
+
+    def test_a_header_value_with_a_line_break_is_refused_before_sending(self):
+        endpoint = self.raw(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        result = sender.send(endpoint.url, b"{}", {"X-Tenant": "a\r\nX-Injected: 1"}, 5)
+        self.assertEqual((result.success, result.status), (False, 0))
+        self.assertIn("invalid request header", result.error)
+        self.assertEqual(endpoint.requests, [])
+
+    def test_many_lanes_share_one_loop_each_on_its_own_connection(self):
+        server, url = self.endpoint()
+        lanes = [[((lane, n), (url, b"{}", {"webhook-id": "msg_%d_%d" % (lane, n)}, 5)) for n in range(25)]
+                 for lane in range(8)]
+        results = sender.run_lanes(lanes)
+        self.assertTrue(all(result.success for lane in results for result in lane.values()))
+        self.assertEqual(len(server.requests), 200)
+        self.assertLessEqual(server.connections, 8)
