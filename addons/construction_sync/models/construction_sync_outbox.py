@@ -5,6 +5,7 @@ import time
 import uuid
 from collections import namedtuple
 from datetime import timedelta
+from secrets import token_hex
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -29,6 +30,12 @@ CLAIM_SIZE = 256
 # concurrent request, sent through that many threads (keep-alive connections) in rounds.
 BATCH_PER_SLOT = 32
 CRON_BUDGET_SECONDS = 50
+# Sending time of one run. The scheduler keeps the transaction that took the job open while the
+# job runs (ir.cron._process_jobs), so no row version a run makes obsolete can be removed, nor its
+# index entries skipped, before the run ends: every claim, count and in-flight check of a long run
+# walked the index entries of every message the run had sent (10 000 messages: claims 30 times
+# slower at the end than at the start). A busy runner comes back in a new run this often.
+WORK_SECONDS = 1.0
 # See construction.sync.runner._linger: a publish skips its wake-up NOTIFY when another was sent
 # less than a second before, so an emptied runner keeps looking a little longer than that.
 QUIET_SECONDS = 1.5
@@ -66,14 +73,36 @@ HEAD_OF_OBJECT = """
                AND older.state IN ('pending', 'sending')
              ORDER BY older.id LIMIT 1)
 """
+# Every index costs each message two entries per index it falls in (claimed, then delivered: a
+# change of state is never a HOT update, the partial indexes' predicates read it), so the table
+# has only the indexes its queries use: the claim and the queue figures (queue_idx, object_idx),
+# what is being sent (sending_idx: each claim counts an endpoint's requests in flight and looks
+# for dead runners' messages; through queue_idx both read every queued message, 10 000 at the
+# start of a burst), the dead ones (dead_idx), a record's trace (record_idx);
+# unique(subscription_id, webhook_id) serves a subscription's messages and its cascade.
 INDEXES = [
     ("queue_idx", "(subscription_id, next_attempt_at, id) WHERE state IN ('pending', 'sending')"),
     ("object_idx", "(subscription_id, object_key, id) WHERE state IN ('pending', 'sending')"),
+    ("sending_idx", "(subscription_id, runner_lock) WHERE state = 'sending'"),
+    ("dead_idx", "(subscription_id, id) WHERE state = 'dead'"),
     ("record_idx", "(res_model, res_id)"),
 ]
+# Single-column indexes of earlier versions, redundant with the above (an upgrade drops them).
+DROPPED_INDEXES = ["construction_sync_outbox__%s_index" % column
+                   for column in ("subscription_id", "company_id", "webhook_id", "event_type", "state")]
 
 
 PUBLISHED_KEY = "construction_sync_published"
+
+
+def new_webhook_id():
+    """msg_ and 32 hex digits: the time in milliseconds (12), then 80 random bits (as Svix's
+    time-sortable ids). Sorted by time, a publish's ids go to the right edge of the unique index
+    on (subscription, webhook id) instead of 10 000 random places in it; receivers see no
+    difference, an id is still unique and opaque."""
+    return "msg_%012x%s" % (time.time_ns() // 1_000_000, token_hex(10))
+
+
 # A claimed message as the claim's RETURNING gives it (attempts: this attempt's number).
 Claimed = namedtuple("Claimed", "id subscription_id company_id webhook_id payload attempts")
 
@@ -91,11 +120,11 @@ class ConstructionSyncOutbox(models.Model):
 
     # identity
     subscription_id = fields.Many2one("construction.sync.subscription", required=True, readonly=True,
-                                      index=True, ondelete="cascade")
+                                      ondelete="cascade")
     system_id = fields.Many2one(related="subscription_id.system_id")
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    webhook_id = fields.Char(required=True, readonly=True, index=True)
-    event_type = fields.Char(required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    webhook_id = fields.Char(required=True, readonly=True)
+    event_type = fields.Char(required=True, readonly=True)
     object_key = fields.Char(required=True, readonly=True)
     res_model = fields.Char(string="Record Model", readonly=True)
     res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", readonly=True)
@@ -105,7 +134,7 @@ class ConstructionSyncOutbox(models.Model):
     created_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
 
     # state
-    state = fields.Selection(STATES, required=True, default="pending", readonly=True, index=True)
+    state = fields.Selection(STATES, required=True, default="pending", readonly=True)
     attempts = fields.Integer(readonly=True, default=0)
     next_attempt_at = fields.Datetime(readonly=True)
     lease_expires_at = fields.Datetime(readonly=True)
@@ -121,6 +150,8 @@ class ConstructionSyncOutbox(models.Model):
     ]
 
     def init(self):
+        for name in DROPPED_INDEXES:
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
         for suffix, definition in INDEXES:
             self.env.cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON construction_sync_outbox %s",
                                     SQL.identifier("construction_sync_outbox_" + suffix), SQL(definition)))
@@ -159,7 +190,8 @@ class ConstructionSyncOutbox(models.Model):
         origin = self.env.context.get("construction_sync_origin_system_id")
         origins = set(origin if isinstance(origin, (list, tuple)) else [origin]) if origin else set()
         Subscription = self.env["construction.sync.subscription"]
-        timestamp = fields.Datetime.now().isoformat() + "Z"
+        now = fields.Datetime.now()
+        timestamp = now.isoformat() + "Z"
         values = []
         for company_id, company_records in by_company.items():
             targets = [(subscription_id, company_id) for subscription_id, system_id, types
@@ -174,7 +206,7 @@ class ConstructionSyncOutbox(models.Model):
                 body = self._body(event_type, publisher.schema_version, data, timestamp)
                 for subscription_id, target_company in targets:
                     values.append(self._values(subscription_id, target_company, event_type, body,
-                                               publisher.object_key(record), record._name, record.id))
+                                               publisher.object_key(record), record._name, record.id, now))
         if not values:
             return self.browse()
         messages = self._insert(values)
@@ -219,12 +251,12 @@ class ConstructionSyncOutbox(models.Model):
         }, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
     @api.model
-    def _values(self, subscription_id, company_id, event_type, body, object_key, res_model, res_id):
-        now = fields.Datetime.now()
+    def _values(self, subscription_id, company_id, event_type, body, object_key, res_model, res_id, now=None):
+        now = now or fields.Datetime.now()
         return {
             "subscription_id": subscription_id,
             "company_id": company_id,
-            "webhook_id": "msg_%s" % uuid.uuid4().hex,
+            "webhook_id": new_webhook_id(),
             "event_type": event_type,
             "object_key": object_key,
             "res_model": res_model,
@@ -278,26 +310,38 @@ class ConstructionSyncOutbox(models.Model):
         """The outbound runner: sends what is ready, then stays while new messages come in (see
         QUIET_SECONDS) or a retry is due within RETRY_WAIT_SECONDS, so that the schedule's first
         waits (5 s) and short Retry-After answers are kept to the second; a later retry is taken
-        by the cron's next run (its interval is a minute)."""
-        deadline = time.monotonic() + CRON_BUDGET_SECONDS
-        sent = self._drain(deadline=deadline)
+        by the cron's next run (its interval is a minute). A run that has sent for WORK_SECONDS
+        with more ready triggers a new run instead of going on (see WORK_SECONDS). A run of the
+        cron's schedule that finds nothing to send, no retry due soon and no recent wake-up ends
+        at once (see construction.sync.runner._woken_recently)."""
+        Runner = self.env["construction.sync.runner"]
+        started = time.monotonic()
+        deadline = started + CRON_BUDGET_SECONDS
+        work_until = started + WORK_SECONDS
+        sent = self._drain(deadline=work_until)
+        due_in = self._next_due_in()
+        stay = sent or Runner._woken_recently(RUNNER) or (due_in is not None and due_in <= RETRY_WAIT_SECONDS)
         quiet_since = time.monotonic()
-        while time.monotonic() < deadline:
-            time.sleep(QUIET_POLL_SECONDS)
-            # A new transaction, so the queries see what was committed meanwhile.
-            self.env.cr.commit()
+        while stay and time.monotonic() < deadline:
             if self._ready_count():
-                sent += self._drain(deadline=deadline)
-                quiet_since = time.monotonic()
-                continue
+                if time.monotonic() >= work_until:
+                    break
+                drained = self._drain(deadline=work_until)
+                sent += drained
+                if drained:
+                    quiet_since = time.monotonic()
+                    continue
             due_in = self._next_due_in()
             waiting_retry = due_in is not None and due_in <= min(RETRY_WAIT_SECONDS, deadline - time.monotonic())
             if not waiting_retry and time.monotonic() - quiet_since >= QUIET_SECONDS:
                 break
+            time.sleep(QUIET_POLL_SECONDS)
+            # A new transaction, so the queries see what was committed meanwhile.
+            self.env.cr.commit()
         if self._ready_count():
             # A new run rather than Odoo's rerun in its open transaction: see
             # construction.sync.runner._come_back.
-            self.env["construction.sync.runner"]._come_back(RUNNER)
+            Runner._come_back(RUNNER)
         self.env["ir.cron"]._notify_progress(done=sent, remaining=0)
         return sent
 
@@ -308,15 +352,21 @@ class ConstructionSyncOutbox(models.Model):
 
     @api.model
     def _ready_count(self):
+        """How many messages a claim could take now, up to one claim's worth: ready, of an
+        active subscription, and first of their object (a message waiting for an earlier one's
+        retry is not counted, else the runner would come back for it again and again)."""
+        self.flush_model()
         self.env.cr.execute(SQL(
-            "SELECT count(*) FROM construction_sync_outbox m JOIN construction_sync_subscription s"
-            " ON s.id = m.subscription_id WHERE s.active AND " + READY,
-            dead_runners=self._dead_runners()))
+            "SELECT count(*) FROM (SELECT 1 FROM construction_sync_outbox m JOIN construction_sync_subscription s"
+            " ON s.id = m.subscription_id WHERE s.active AND " + READY + " AND " + HEAD_OF_OBJECT +
+            " LIMIT %(limit)s) ready",
+            dead_runners=self._dead_runners(), limit=CLAIM_SIZE))
         return self.env.cr.fetchone()[0]
 
     @api.model
     def _next_due_in(self):
         """Seconds until the next queued message of an active subscription is due (None: none)."""
+        self.flush_model()
         self.env.cr.execute(
             "SELECT extract(epoch FROM min(m.next_attempt_at) - (statement_timestamp() at time zone 'utc'))"
             "  FROM construction_sync_outbox m JOIN construction_sync_subscription s ON s.id = m.subscription_id"
@@ -334,8 +384,9 @@ class ConstructionSyncOutbox(models.Model):
         everything in the caller's transaction (tests).
 
         Pipelined: while one claim's messages are being sent, the previous claim's results are
-        written; the next claim does not count the previous one's finished requests as in flight.
-        A message waiting for an earlier one about its object still waits for its result."""
+        written and the next claim is made (its requests start when these end, so an endpoint
+        never has more than its cap at once). A message waiting for an earlier one about its
+        object still waits for its result: the claim does not take it while that one is sent."""
         Queue = self.env["construction.sync.queue"]
         rng = rng or random.Random()
         sent = 0
@@ -356,15 +407,19 @@ class ConstructionSyncOutbox(models.Model):
                 wait = self._start_sending(rows, slots)
                 if finished is not None:
                     record_finished()
+                    finished = None
+                following = None
+                if deadline is None or time.monotonic() < deadline:
+                    following_token = str(uuid.uuid4())
+                    following = self._claim_rows(CLAIM_SIZE, following_token, lock, sending_token=token)
+                    if commit:
+                        self.env.cr.commit()
                 results = wait()
                 finished = (rows, token, [results[row.id] for row in rows])
                 sent += len(rows)
-                if deadline is not None and time.monotonic() >= deadline:
+                if following is None:
                     break
-                token = str(uuid.uuid4())
-                rows, slots = self._claim_rows(CLAIM_SIZE, token, lock, finished_token=finished[1])
-                if commit:
-                    self.env.cr.commit()
+                token, (rows, slots) = following_token, following
             if finished is not None:
                 record_finished()
             return sent
@@ -378,12 +433,14 @@ class ConstructionSyncOutbox(models.Model):
         return self.sudo().browse(sorted(row.id for row in rows)), slots
 
     @api.model
-    def _claim_rows(self, limit, token, lock, finished_token=None):
+    def _claim_rows(self, limit, token, lock, sending_token=None):
         """Claims up to `limit` ready messages and returns them (Claimed rows, in id order: what
         sending and recording need, read by the claim itself) with {subscription id: how many
         of them may be sent at once}. An endpoint gets at most max_in_flight requests at a time:
         a runner claims a batch of its messages only when none is being sent to it (and sends
-        them through max_in_flight threads), or the few that fill its cap. Subscriptions are
+        them over max_in_flight connections), or the few that fill its cap; the runner's own
+        claim `sending_token`, being sent while this one is made, does not count: this one's
+        requests start when those end. Subscriptions are
         locked while their messages are counted and claimed (SKIP LOCKED: two runners never wait
         for each other, nor exceed a cap together); FOR NO KEY UPDATE does not block publishing
         transactions, whose new rows only take a key share lock on their subscription."""
@@ -396,14 +453,14 @@ class ConstructionSyncOutbox(models.Model):
                      WHERE f.subscription_id = s.id AND f.state = 'sending'
                        AND f.lease_expires_at >= statement_timestamp() at time zone 'utc'
                        AND NOT f.runner_lock = ANY(%(dead_runners)s)
-                       AND f.claim_token IS DISTINCT FROM %(finished)s) AS in_flight
+                       AND f.claim_token IS DISTINCT FROM %(sending)s) AS in_flight
               FROM construction_sync_subscription s
              WHERE s.active
                AND EXISTS (SELECT 1 FROM construction_sync_outbox m
                             WHERE m.subscription_id = s.id AND """ + READY + """)
              ORDER BY s.id
                FOR NO KEY UPDATE OF s SKIP LOCKED
-            """, dead_runners=dead_runners, finished=finished_token))
+            """, dead_runners=dead_runners, sending=sending_token))
         claimed, slots = [], {}
         for subscription_id, cap, timeout, in_flight in self.env.cr.fetchall():
             threads = cap - in_flight
@@ -427,8 +484,10 @@ class ConstructionSyncOutbox(models.Model):
                   FROM picked WHERE m.id = picked.id
              RETURNING m.id, m.subscription_id, m.company_id, m.webhook_id, m.payload, m.attempts
                 """, subscription=subscription_id, dead_runners=dead_runners, room=room, token=token, lock=lock,
-                # A batch is sent in rounds of `threads`: the lease covers them all.
-                lease=timedelta(seconds=(timeout * -(-room // threads)) + LEASE_MARGIN_SECONDS)))
+                # A batch is sent in rounds of `threads`: the lease covers them all, and those of
+                # the batch being sent when this one is claimed ahead of its turn.
+                lease=timedelta(seconds=(timeout * -(-room // threads) * (2 if sending_token else 1))
+                                + LEASE_MARGIN_SECONDS)))
             rows = [Claimed(*row) for row in self.env.cr.fetchall()]
             if rows:
                 claimed += rows
@@ -499,21 +558,40 @@ class ConstructionSyncOutbox(models.Model):
         state, and what the endpoint's answers mean for the subscription (410 disables it;
         failing for its whole failure period disables it too). Successes, the common case, in one
         statement; a failure through the ORM."""
-        self.env.cr.execute(
-            "SELECT id FROM construction_sync_outbox WHERE id = ANY(%s) AND state = 'sending' AND claim_token = %s"
-            " FOR UPDATE", ([row.id for row in rows], token))
-        owned = {message_id for (message_id,) in self.env.cr.fetchall()}
         now = fields.Datetime.now()
+        # Still ours: in sending under this claim's token (a runner that re-claimed a message after
+        # our lease ran out owns its outcome). Successes, the common case, are written by the
+        # statement that checks them; failures are locked first, then written through the ORM.
+        delivered = [(row.id, result.status) for row, result in zip(rows, results) if result.success]
+        owned = set()
+        if delivered:
+            self.env.cr.execute(
+                """
+                UPDATE construction_sync_outbox m
+                   SET state = 'delivered', delivered_at = %s, last_status = v.status, last_error = NULL,
+                       claim_token = NULL, runner_lock = NULL, write_date = %s
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, status)
+                 WHERE m.id = v.id AND m.state = 'sending' AND m.claim_token = %s
+             RETURNING m.id
+                """,
+                (now, now, [row[0] for row in delivered], [row[1] for row in delivered], token))
+            owned.update(message_id for (message_id,) in self.env.cr.fetchall())
+            self.invalidate_model(["state", "delivered_at", "last_status", "last_error", "claim_token",
+                                   "runner_lock"])
+        failed_ids = [row.id for row, result in zip(rows, results) if not result.success]
+        if failed_ids:
+            self.env.cr.execute(
+                "SELECT id FROM construction_sync_outbox WHERE id = ANY(%s) AND state = 'sending'"
+                " AND claim_token = %s FOR UPDATE", (failed_ids, token))
+            owned.update(message_id for (message_id,) in self.env.cr.fetchall())
         Attempt = self.env["construction.sync.outbox.attempt"]
-        log, delivered = [], []
+        log = []
         failing = {}
         for row, result in zip(rows, results):
             if row.id not in owned:
-                # Re-claimed after our lease ran out: that runner's outcome counts.
                 continue
             log.append(Attempt._row(row.id, row.subscription_id, row.company_id, row.attempts, result, now))
             if result.success:
-                delivered.append((row.id, result.status))
                 continue
             message = self.sudo().browse(row.id)
             subscription = message.subscription_id.sudo()
@@ -536,20 +614,9 @@ class ConstructionSyncOutbox(models.Model):
             message.write(values)
             failing[subscription] = True
         if delivered:
-            self.env.cr.execute(
-                """
-                UPDATE construction_sync_outbox m
-                   SET state = 'delivered', delivered_at = %s, last_status = v.status, last_error = NULL,
-                       claim_token = NULL, runner_lock = NULL, write_date = %s
-                  FROM unnest(%s::int[], %s::int[]) AS v(id, status)
-                 WHERE m.id = v.id
-                """,
-                (now, now, [row[0] for row in delivered], [row[1] for row in delivered]))
-            self.invalidate_model(["state", "delivered_at", "last_status", "last_error", "claim_token",
-                                   "runner_lock"])
-            delivered_ids = {row[0] for row in delivered}
             # Only subscriptions marked failing need a write: one query finds them.
-            recovering = {row.subscription_id for row in rows if row.id in delivered_ids}
+            recovering = {row.subscription_id for row, result in zip(rows, results)
+                          if result.success and row.id in owned}
             recovered = self.env["construction.sync.subscription"].sudo().search(
                 [("id", "in", list(recovering)), ("failing_since", "!=", False)]).filtered(
                 lambda s: s not in failing)

@@ -145,6 +145,45 @@ class TestOutboundDelivery(OutboundCase):
             self.env["construction.sync.queue"]._release_runner_lock(lock)
         self.assertEqual(set(messages.mapped("state")), {"sending"})
 
+    def test_the_next_claim_made_while_one_is_sent_keeps_the_cap_and_the_order(self):
+        """More messages than one claim takes (max_in_flight x 32): the runner claims the next
+        batch while the first is being sent; its requests start when those end."""
+        self.subscription.max_in_flight = 2
+        self.receiver.control(default={"status": 200, "delay_ms": 10})
+        contacts = self.Contact.create([{"name": "Batch %d" % index} for index in range(70)])
+        messages = self.publish(contacts)
+        # A second message about the first contact waits for the first one, whichever claim.
+        later = self.publish(contacts[0])
+        self.assertEqual(self.send(), 71)
+        self.assertEqual(set((messages | later).mapped("state")), {"delivered"})
+        state = self.receiver.state()
+        self.assertEqual(state["max_concurrency"], 2)
+        delivered = state["delivered"]
+        self.assertEqual(sorted(delivered), sorted((messages | later).mapped("webhook_id")))
+        self.assertLess(delivered.index(messages[0].webhook_id), delivered.index(later.webhook_id))
+
+    def test_a_message_behind_its_objects_retry_is_not_ready(self):
+        """The runner's count of ready messages is what a claim could take: a later message about
+        an object whose earlier message waits for its retry is not counted (the runner would
+        otherwise come back for it in a loop until the retry)."""
+        self.receiver.control(rules=[{"status": 500, "times": 1}])
+        contact = self.contact()
+        earlier = self.publish(contact)
+        self.assertEqual(self.send(), 1)
+        self.assertEqual((earlier.state, earlier.last_status), ("pending", 500))
+        self.publish(contact)
+        self.assertEqual(self.Outbox._ready_count(), 0)
+        self.publish(self.contact("Another"))
+        self.assertEqual(self.Outbox._ready_count(), 1)
+
+    def test_webhook_ids_are_opaque_and_ordered_by_time(self):
+        first = self.publish(self.contact("A"))
+        self.wait_ms(5)
+        second = self.publish(self.contact("B"))
+        for message in first | second:
+            self.assertRegex(message.webhook_id, r"^msg_[0-9a-f]{32}$")
+        self.assertLess(first.webhook_id, second.webhook_id)
+
     def test_endpoint_receives_at_most_its_cap_at_once(self):
         self.subscription.max_in_flight = 2
         self.receiver.control(default={"status": 200, "delay_ms": 300})
