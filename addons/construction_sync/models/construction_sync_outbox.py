@@ -27,7 +27,7 @@ RUNNER = "construction_sync.ir_cron_outbound_deliver"
 # Messages per claim (over all endpoints): one commit before and one after sending them.
 CLAIM_SIZE = 256
 # An endpoint with nothing in flight gets a batch of up to this many messages per allowed
-# concurrent request, sent through that many threads (keep-alive connections) in rounds.
+# concurrent request, sent over that many keep-alive connections in rounds.
 BATCH_PER_SLOT = 32
 CRON_BUDGET_SECONDS = 50
 # Sending time of one run. The scheduler keeps the transaction that took the job open while the
@@ -319,8 +319,7 @@ class ConstructionSyncOutbox(models.Model):
         deadline = started + CRON_BUDGET_SECONDS
         work_until = started + WORK_SECONDS
         sent = self._drain(deadline=work_until)
-        due_in = self._next_due_in()
-        stay = sent or Runner._woken_recently(RUNNER) or (due_in is not None and due_in <= RETRY_WAIT_SECONDS)
+        stay = sent or Runner._woken_recently(RUNNER) or self._retry_due_within(RETRY_WAIT_SECONDS)
         quiet_since = time.monotonic()
         while stay and time.monotonic() < deadline:
             if self._ready_count():
@@ -331,8 +330,7 @@ class ConstructionSyncOutbox(models.Model):
                 if drained:
                     quiet_since = time.monotonic()
                     continue
-            due_in = self._next_due_in()
-            waiting_retry = due_in is not None and due_in <= min(RETRY_WAIT_SECONDS, deadline - time.monotonic())
+            waiting_retry = self._retry_due_within(min(RETRY_WAIT_SECONDS, deadline - time.monotonic()))
             if not waiting_retry and time.monotonic() - quiet_since >= QUIET_SECONDS:
                 break
             time.sleep(QUIET_POLL_SECONDS)
@@ -362,6 +360,11 @@ class ConstructionSyncOutbox(models.Model):
             " LIMIT %(limit)s) ready",
             dead_runners=self._dead_runners(), limit=CLAIM_SIZE))
         return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _retry_due_within(self, seconds):
+        due_in = self._next_due_in()
+        return due_in is not None and due_in <= seconds
 
     @api.model
     def _next_due_in(self):
@@ -440,10 +443,10 @@ class ConstructionSyncOutbox(models.Model):
         a runner claims a batch of its messages only when none is being sent to it (and sends
         them over max_in_flight connections), or the few that fill its cap; the runner's own
         claim `sending_token`, being sent while this one is made, does not count: this one's
-        requests start when those end. Subscriptions are
-        locked while their messages are counted and claimed (SKIP LOCKED: two runners never wait
-        for each other, nor exceed a cap together); FOR NO KEY UPDATE does not block publishing
-        transactions, whose new rows only take a key share lock on their subscription."""
+        requests start when those end. Subscriptions are locked while their messages are counted
+        and claimed (SKIP LOCKED: two runners never wait for each other, nor exceed a cap
+        together); FOR NO KEY UPDATE does not block publishing transactions, whose new rows only
+        take a key share lock on their subscription."""
         self.env.flush_all()
         dead_runners = self._dead_runners()
         self.env.cr.execute(SQL(
@@ -502,7 +505,7 @@ class ConstructionSyncOutbox(models.Model):
         """Starts sending the claimed messages, at most slots[subscription] at a time to each
         endpoint, all endpoints at once; returns a function waiting for {message id:
         sender.Result}. A subscription's messages are dealt into `slots` lanes, each sent one
-        after the other on the process's sending threads."""
+        after the other on one connection of the process's sending loop."""
         requests_by_subscription, endpoints = {}, {}
         for row in rows:
             if row.subscription_id not in endpoints:
