@@ -5,6 +5,7 @@ redirects, proxies from the environment, and what a failed attempt says."""
 
 import os
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -14,6 +15,9 @@ from unittest import mock
 from odoo.tests import BaseCase, tagged
 
 from ..sync import sender
+
+# A self-signed certificate for localhost, valid until 2126, made for these tests only.
+FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 
 
 class _Endpoint(ThreadingHTTPServer):
@@ -249,3 +253,27 @@ class TestOutboundSender(BaseCase):
         self.assertTrue(all(result.success for lane in results for result in lane.values()))
         self.assertEqual(len(server.requests), 200)
         self.assertLessEqual(server.connections, 8)
+
+    def tls_endpoint(self):
+        server = _Endpoint()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(os.path.join(FIXTURES, "localhost.crt"), os.path.join(FIXTURES, "localhost.key"))
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return server, "https://localhost:%d/hook/%s" % (server.server_address[1], uuid.uuid4().hex)
+
+    def test_https_verifies_the_endpoints_certificate(self):
+        server, url = self.tls_endpoint()
+        refused = self.send(url)
+        self.assertEqual((refused.success, refused.status), (False, 0))
+        self.assertIn("CERTIFICATE_VERIFY_FAILED", refused.error)
+        self.assertEqual(server.requests, [])
+        # Trusted (as a company CA would be, in the system's store): delivered, one connection.
+        trusting = ssl.create_default_context(cafile=os.path.join(FIXTURES, "localhost.crt"))
+        refused_connections = server.connections
+        with mock.patch.object(sender, "_tls", trusting):
+            results = [self.send(url) for _i in range(3)]
+        self.assertEqual([(r.success, r.status, r.excerpt) for r in results], [(True, 200, "ok")] * 3)
+        self.assertEqual(len(server.requests), 3)
+        self.assertEqual(server.connections - refused_connections, 1)
