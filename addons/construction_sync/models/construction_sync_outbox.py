@@ -311,17 +311,17 @@ class ConstructionSyncOutbox(models.Model):
         QUIET_SECONDS) or a retry is due within RETRY_WAIT_SECONDS, so that the schedule's first
         waits (5 s) and short Retry-After answers are kept to the second; a later retry is taken
         by the cron's next run (its interval is a minute). A run that has sent for WORK_SECONDS
-        with more ready triggers a new run instead of going on (see WORK_SECONDS). A run of the
-        cron's schedule that finds nothing to send, no retry due soon and no recent wake-up ends
-        at once (see construction.sync.runner._woken_recently)."""
+        with more ready triggers a new run instead of going on (see WORK_SECONDS). Even a run
+        that finds nothing stays QUIET_SECONDS: a publish committed during the run writes a
+        wake-up dated to the whole second, which Odoo deletes with the run's older ones when the
+        run ends; staying longer than that second is what lets the run see it."""
         Runner = self.env["construction.sync.runner"]
         started = time.monotonic()
         deadline = started + CRON_BUDGET_SECONDS
         work_until = started + WORK_SECONDS
         sent = self._drain(deadline=work_until)
-        stay = sent or Runner._woken_recently(RUNNER) or self._retry_due_within(RETRY_WAIT_SECONDS)
         quiet_since = time.monotonic()
-        while stay and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
             if self._ready_count():
                 if time.monotonic() >= work_until:
                     break

@@ -153,7 +153,7 @@ class ConstructionSyncRunner(models.AbstractModel):
         work left, a new run is triggered (_come_back)."""
         deadline = time.monotonic() + CRON_BUDGET_SECONDS
         done = self._drain(mode, commit=True, deadline=deadline)
-        if mode == "realtime" and (done or self._woken_recently(REALTIME_RUNNERS[0])):
+        if mode == "realtime":
             done += self._linger(deadline)
         if self.env["construction.sync.queue"]._ready_count(mode):
             self._come_back(REALTIME_RUNNERS[0] if mode == "realtime" else BATCH_RUNNER)
@@ -187,24 +187,6 @@ class ConstructionSyncRunner(models.AbstractModel):
             {"cron": cron_id, "uid": self.env.uid},
         )
         self.env.cr.postcommit.add(functools.partial(_notify_cron_workers, self.env.cr.dbname))
-
-    @api.model
-    def _woken_recently(self, xmlid):
-        """Whether the running cron job (the context's cron_id, else `xmlid`) was woken within
-        the last QUIET_SECONDS and a second (_wake_realtime writes whole seconds), so a delivery
-        may count on the run that is starting (see _linger). A run of the cron's schedule (every
-        minute) that finds nothing and no such wake-up ends at once: lingering then held one of
-        the few cron workers for QUIET_SECONDS a minute per runner, and a wake-up of another job
-        waited for it."""
-        cron_id = self.env.context.get("cron_id") or self.env["ir.model.data"]._xmlid_to_res_id(
-            xmlid, raise_if_not_found=False)
-        if not cron_id:
-            return False
-        self.env.cr.execute(
-            "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s"
-            " AND call_at > (now() at time zone 'utc') - make_interval(secs => %s) LIMIT 1",
-            (cron_id, QUIET_SECONDS + 1))
-        return bool(self.env.cr.fetchone())
 
     @api.model
     def _linger(self, deadline):

@@ -124,25 +124,3 @@ class TestRunnerWake(CommittedSystemCase):
         self.deliver_contacts("S", [3])
         self.assertEqual(self.triggers(), 2)
         self.assertEqual(self.wake_ups(1), 1)
-
-    def test_a_scheduled_run_with_nothing_to_do_ends_at_once(self):
-        """The cron's every-minute run finds no event and no recent wake-up: it does not linger
-        (which held a cron worker for QUIET_SECONDS, a wake-up of another job waiting for it);
-        one woken by a delivery's trigger does, since later deliveries count on it."""
-        self.run_runner()  # the setUp's deliveries
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM ir_cron_trigger")
-        Runner = self.registry["construction.sync.runner"]
-        with patch.object(Runner, "_linger", autospec=True, return_value=0) as linger:
-            self.assertEqual(self.run_runner(), 0)
-            linger.assert_not_called()
-            with self.registry.cursor() as cr:
-                env = self.env_for(cr)
-                self.assertFalse(env["construction.sync.runner"]._woken_recently(
-                    "construction_sync.ir_cron_process_realtime"))
-                env["construction.sync.runner"]._wake_realtime()
-            with self.registry.cursor() as cr:
-                self.assertTrue(self.env_for(cr)["construction.sync.runner"]._woken_recently(
-                    "construction_sync.ir_cron_process_realtime"))
-            self.assertEqual(self.run_runner(), 0)
-            self.assertEqual(linger.call_count, 1)
