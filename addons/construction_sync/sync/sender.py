@@ -351,7 +351,7 @@ class _Connection(asyncio.Protocol):
             if sep:
                 fields[name.strip().lower()] = value.strip()
         connection = fields.get("connection", "").lower()
-        self.keep = parts[0] == "HTTP/1.1" and "close" not in connection or "keep-alive" in connection
+        self.keep = (parts[0] == "HTTP/1.1" and "close" not in connection) or "keep-alive" in connection
         self._status, self._retry_after = status, fields.get("retry-after")
         if "chunked" in fields.get("transfer-encoding", "").lower():
             self._length = "chunked"
