@@ -10,7 +10,7 @@ import psycopg2
 import psycopg2.sql
 from psycopg2 import OperationalError
 
-from odoo import api, fields, models, sql_db
+from odoo import api, models, sql_db
 from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
 
 from .construction_sync_processor import TRANSIENT_PGCODES
