@@ -4,7 +4,7 @@ import random
 import time
 import uuid
 from collections import namedtuple
-from datetime import timedelta
+from datetime import datetime, timedelta
 from secrets import token_hex
 
 from odoo import _, api, fields, models
@@ -466,12 +466,54 @@ class ConstructionSyncOutbox(models.Model):
             room = min(cap * BATCH_PER_SLOT if not in_flight else threads, limit - len(claimed))
             if threads <= 0 or room <= 0:
                 continue
+            # A batch is sent in rounds of `threads`: the lease covers them all, and those of the
+            # batch being sent when this one is claimed ahead of its turn.
+            lease = timedelta(seconds=(timeout * -(-room // threads) * (2 if sending_token else 1))
+                              + LEASE_MARGIN_SECONDS)
+            rows = self._claim_subscription(subscription_id, room, token, lock, lease, dead_runners)
+            if rows:
+                claimed += rows
+                slots[subscription_id] = threads
+            if len(claimed) >= limit:
+                break
+        self.invalidate_model()
+        return sorted(claimed), slots
+
+    @api.model
+    def _claim_subscription(self, subscription_id, room, token, lock, lease, dead_runners):
+        """Claims up to `room` ready messages of one subscription (locked by the caller), first
+        due first, each the earliest of its object, and returns them as Claimed rows.
+
+        The queue is read in pages along queue_idx, and only a page's messages are checked for
+        an earlier one of their object. In one statement PostgreSQL checked every ready message
+        of the subscription before sorting them and keeping the first `room`: it cannot tell how
+        many pass the object check, guesses few, and so reads them all (16 ms a claim with
+        10 000 queued, a third of a delivery's time in the database). A page that yields fewer
+        than `room` (messages behind their object's retry) is followed by the next one, so a
+        message far down the queue is never left behind a long run of blocked ones."""
+        claimed = []
+        after = (datetime.min, 0)
+        page_size = max(2 * room, 64)
+        while len(claimed) < room:
+            # Every ready message is due: a claim never moves next_attempt_at, so a message being
+            # sent (whose lease may run out) was due when it was claimed.
+            self.env.cr.execute(
+                """
+                SELECT m.next_attempt_at, m.id FROM construction_sync_outbox m
+                 WHERE m.subscription_id = %s AND m.state IN ('pending', 'sending')
+                   AND m.next_attempt_at <= statement_timestamp() at time zone 'utc'
+                   AND (m.next_attempt_at, m.id) > (%s, %s)
+                 ORDER BY m.next_attempt_at, m.id
+                 LIMIT %s
+                """, (subscription_id, after[0], after[1], page_size))
+            page = self.env.cr.fetchall()
+            if not page:
+                break
             self.env.cr.execute(SQL(
                 """
                 WITH picked AS (
                     SELECT m.id FROM construction_sync_outbox m
-                     WHERE m.subscription_id = %(subscription)s AND """ + READY + """
-                       AND """ + HEAD_OF_OBJECT + """
+                     WHERE m.id = ANY(%(page)s) AND """ + READY + """ AND """ + HEAD_OF_OBJECT + """
                      ORDER BY m.next_attempt_at, m.id
                      LIMIT %(room)s
                        FOR UPDATE SKIP LOCKED
@@ -482,19 +524,13 @@ class ConstructionSyncOutbox(models.Model):
                        lease_expires_at = statement_timestamp() at time zone 'utc' + %(lease)s
                   FROM picked WHERE m.id = picked.id
              RETURNING m.id, m.subscription_id, m.company_id, m.webhook_id, m.payload, m.attempts
-                """, subscription=subscription_id, dead_runners=dead_runners, room=room, token=token, lock=lock,
-                # A batch is sent in rounds of `threads`: the lease covers them all, and those of
-                # the batch being sent when this one is claimed ahead of its turn.
-                lease=timedelta(seconds=(timeout * -(-room // threads) * (2 if sending_token else 1))
-                                + LEASE_MARGIN_SECONDS)))
-            rows = [Claimed(*row) for row in self.env.cr.fetchall()]
-            if rows:
-                claimed += rows
-                slots[subscription_id] = threads
-            if len(claimed) >= limit:
+                """, page=[message_id for _at, message_id in page], dead_runners=dead_runners,
+                room=room - len(claimed), token=token, lock=lock, lease=lease))
+            claimed += [Claimed(*row) for row in self.env.cr.fetchall()]
+            if len(page) < page_size:
                 break
-        self.invalidate_model()
-        return sorted(claimed), slots
+            after = page[-1]
+        return claimed
 
     @api.model
     def _start_sending(self, rows, slots):

@@ -176,6 +176,24 @@ class TestOutboundDelivery(OutboundCase):
         self.publish(self.contact("Another"))
         self.assertEqual(self.Outbox._ready_count(), 1)
 
+    def test_a_message_far_behind_a_long_run_of_blocked_ones_is_claimed(self):
+        """A claim reads the queue in pages (of 64 for a claim of one): 100 due messages about an
+        object whose first waits for its retry fill the first pages, and the message about
+        another object after them is still claimed, alone."""
+        self.receiver.control(rules=[{"status": 500, "times": 1}])
+        contact = self.contact()
+        earlier = self.publish(contact)
+        self.assertEqual(self.send(), 1)
+        self.assertEqual(earlier.state, "pending")
+        self.publish(contact.browse([contact.id] * 100))
+        other = self.publish(self.contact("Another"))
+        lock = self.env["construction.sync.queue"]._acquire_runner_lock()
+        try:
+            claimed, _slots = self.Outbox._claim(1, "token-far", lock)
+        finally:
+            self.env["construction.sync.queue"]._release_runner_lock(lock)
+        self.assertEqual(claimed, other)
+
     def test_webhook_ids_are_opaque_and_ordered_by_time(self):
         first = self.publish(self.contact("A"))
         self.wait_ms(5)
