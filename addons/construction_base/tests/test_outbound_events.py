@@ -56,6 +56,25 @@ class TestOutboundFinanceEvents(FinanceCase):
         self.customer.phone = "+1 555 0100"
         self.assertEqual(len(self.payloads("vendor.upserted")), 2, "customers are not vendors")
 
+    def test_vendors_published_together_each_carry_their_own_values(self):
+        """A vendor list published at once reads its fields a column at a time: each payload
+        still holds its own vendor's values, in the records' order."""
+        us, belgium = self.env.ref("base.us"), self.env.ref("base.be")
+        vendors = self.env["res.partner"].create([
+            {"name": "Alpine Rebar", "supplier_rank": 1, "country_id": us.id, "email": "ap@alpine.example"},
+            {"name": "Brick & Co", "supplier_rank": 1, "is_subcontractor": True, "zip": "1000"},
+            {"name": "Clearwater Glass", "supplier_rank": 1, "country_id": belgium.id, "vat": "BE0477472701"},
+        ])
+        publisher = self.env["construction.sync.publisher"]._get("vendor.upserted")
+        payloads = publisher.payloads(vendors[2] | vendors[0] | vendors[1])
+        self.assertEqual([(p["id"], p["name"], p["kind"], p["country_code"], p["email"], p["zip"], p["vat"])
+                          for p in payloads], [
+            (vendors[2].id, "Clearwater Glass", "vendor", "BE", None, None, "BE0477472701"),
+            (vendors[0].id, "Alpine Rebar", "vendor", "US", "ap@alpine.example", None, None),
+            (vendors[1].id, "Brick & Co", "subcontractor", None, None, "1000", None),
+        ])
+        self.assertEqual(publisher.payload(vendors[1]), payloads[2])
+
     def test_a_change_from_a_systems_event_is_not_echoed_to_that_system(self):
         estimating = self.env["construction.sync.system"].create({"name": "Estimating", "code": "estimating"})
         other = self.env["construction.sync.subscription"].create({

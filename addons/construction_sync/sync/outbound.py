@@ -41,6 +41,13 @@ class OutboundEvent:
         """The message's `data` for one record of `model` (JSON-serialisable)."""
         raise NotImplementedError
 
+    def payloads(self, records):
+        """The `data` of each of `records`, in their order. A type published in bulk (a vendor
+        list imported, thousands at once) may read its fields a column at a time here
+        (records.mapped(field)): record.field costs a microsecond or two per value, a tenth of
+        that through mapped, and a payload reads a dozen."""
+        return [self.payload(record) for record in records]
+
     def object_key(self, record):
         """Messages with the same key (per subscription) are delivered in the order published."""
         return "%s:%s" % (record._name, record.id)

@@ -35,6 +35,20 @@ class TestOutboundPublish(OutboundCase):
         self.assertTrue(first.webhook_id.startswith("msg_"))
         self.assertEqual(len(set(messages.mapped("webhook_id"))), 4)
 
+    def test_any_text_is_written_as_published(self):
+        """Messages are written with COPY: the characters its text format escapes (backslash,
+        tab, line breaks) and any other arrive unchanged, in the body that is signed and sent."""
+        name = 'Back\\slash \\N\ttab\nline\r\nreturn "quoted" \u00e9t\u00e9 \U0001f3d7 \\t'
+        contact = self.contact(name)
+        message = self.publish(contact)
+        message.invalidate_recordset()
+        self.assertEqual(json.loads(message.payload)["data"]["name"], name)
+        self.assertEqual(message.payload, self.Outbox._body(CHANGED, 2, json.loads(message.payload)["data"],
+                                                           json.loads(message.payload)["timestamp"]))
+        self.assertEqual((message.state, message.attempts, message.res_model, message.res_id),
+                         ("pending", 0, contact._name, contact.id))
+        self.assertEqual(self.Outbox.search([("webhook_id", "=", message.webhook_id)]), message)
+
     def test_rolled_back_transaction_leaves_no_message(self):
         contact = self.contact()
         with self.assertRaises(ZeroDivisionError):
