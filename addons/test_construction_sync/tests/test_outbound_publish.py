@@ -42,9 +42,9 @@ class TestOutboundPublish(OutboundCase):
         contact = self.contact(name)
         message = self.publish(contact)
         message.invalidate_recordset()
-        self.assertEqual(json.loads(message.payload)["data"]["name"], name)
-        self.assertEqual(message.payload, self.Outbox._body(CHANGED, 2, json.loads(message.payload)["data"],
-                                                           json.loads(message.payload)["timestamp"]))
+        body = json.loads(message.payload)
+        self.assertEqual(body["data"]["name"], name)
+        self.assertEqual(message.payload, self.Outbox._body(CHANGED, 2, body["data"], body["timestamp"]))
         self.assertEqual((message.state, message.attempts, message.res_model, message.res_id),
                          ("pending", 0, contact._name, contact.id))
         self.assertEqual(self.Outbox.search([("webhook_id", "=", message.webhook_id)]), message)
