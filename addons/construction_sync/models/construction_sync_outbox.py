@@ -1,4 +1,3 @@
-import io
 import json
 import logging
 import random
@@ -12,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..sync import outbound, sender, signature
+from ..sync import outbound, pgcopy, sender, signature
 from . import construction_sync_runner as runner_module
 from .construction_sync_queue import RUNNER_LOCK_SPACE
 from .construction_sync_subscription import ALL_TYPES
@@ -92,15 +91,6 @@ DROPPED_INDEXES = ["construction_sync_outbox__%s_index" % column
 
 
 PUBLISHED_KEY = "construction_sync_published"
-# COPY's text format: a backslash escapes itself and the characters that end a value or a row.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value):
-    """`value` as COPY's text format reads it (None is NULL)."""
-    if value is None or value is False:
-        return "\\N"
-    return str(value).translate(_COPY_ESCAPES)
 
 
 def new_webhook_id():
@@ -294,17 +284,13 @@ class ConstructionSyncOutbox(models.Model):
         self.env.cr.execute("SELECT nextval('construction_sync_outbox_id_seq') FROM generate_series(1, %s)",
                             [len(values)])
         ids = [message_id for (message_id,) in self.env.cr.fetchall()]
-        lines = io.StringIO()
-        for message_id, row in zip(ids, values):
-            lines.write("\t".join(map(_copy_value, (
-                message_id, row["subscription_id"], row["company_id"], row["webhook_id"], row["event_type"],
-                row["object_key"], row["res_model"], row["res_id"], row["payload"], row["created_at"],
-                row["next_attempt_at"], "pending", 0))))
-            lines.write("\n")
-        lines.seek(0)
-        self.env.cr.copy_expert(
-            "COPY construction_sync_outbox (id, subscription_id, company_id, webhook_id, event_type, object_key,"
-            " res_model, res_id, payload, created_at, next_attempt_at, state, attempts) FROM STDIN", lines)
+        pgcopy.copy_rows(
+            self.env.cr, "construction_sync_outbox",
+            ("id", "subscription_id", "company_id", "webhook_id", "event_type", "object_key", "res_model", "res_id",
+             "payload", "created_at", "next_attempt_at", "state", "attempts"),
+            ((message_id, row["subscription_id"], row["company_id"], row["webhook_id"], row["event_type"],
+              row["object_key"], row["res_model"] or None, row["res_id"] or None, row["payload"], row["created_at"],
+              row["next_attempt_at"], "pending", 0) for message_id, row in zip(ids, values)))
         return self.sudo().browse(ids)
 
     @api.model

@@ -37,6 +37,13 @@ IDLE_PER_ENDPOINT = 64
 # An answer's status line and headers longer than this are refused (a misbehaving endpoint).
 HEAD_BYTES = 65536
 
+
+def _text(data):
+    """An answer's bytes as the delivery log keeps them: UTF-8 where it decodes, and no NUL
+    character (PostgreSQL's text refuses it: an endpoint answering one would fail the log)."""
+    return bytes(data).decode("utf-8", "replace").replace("\x00", "\ufffd")
+
+
 # status 0: no HTTP answer (timeout, refused connection, TLS error); error then says which.
 Result = namedtuple("Result", "success status latency_ms retry_after excerpt error request_headers")
 
@@ -313,7 +320,7 @@ class _Connection(asyncio.Protocol):
 
     def _finish(self):
         if not self._waiter.done():
-            self._waiter.set_result((self._status, self._excerpt.decode("utf-8", "replace"), self._retry_after))
+            self._waiter.set_result((self._status, _text(self._excerpt), self._retry_after))
 
     # parsing ------------------------------------------------------------------------------------
 
@@ -423,7 +430,7 @@ def _send_requests(url, body, headers, timeout, started):
         return Result(False, 0, _ms(started), None, None, "no answer within %s s" % timeout, headers)
     except requests.RequestException as exc:
         return Result(False, 0, _ms(started), None, None, "%s: %s" % (type(exc).__name__, exc), headers)
-    excerpt = response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
+    excerpt = _text(response.content[:EXCERPT_BYTES])
     success = 200 <= response.status_code < 300
     return Result(success, response.status_code, _ms(started), response.headers.get("Retry-After"), excerpt,
                   None if success else "HTTP %s" % response.status_code, headers)

@@ -218,6 +218,11 @@ class TestOutboundSender(BaseCase):
         self.assertEqual([(r.success, r.status, r.excerpt) for r in results], [(True, 202, "hello, world")] * 3)
         self.assertEqual(endpoint.connections, 1)
 
+    def test_an_answer_with_nul_or_bad_utf8_is_kept_as_text(self):
+        endpoint = self.raw(b"HTTP/1.1 500 Oops\r\nContent-Length: 9\r\n\r\nok\x00end\xff\t!")
+        result = self.send(endpoint.url)
+        self.assertEqual((result.success, result.status, result.excerpt), (False, 500, "ok\ufffdend\ufffd\t!"))
+
     def test_an_answer_delimited_by_the_end_of_the_connection(self):
         endpoint = self.raw(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nreceived", close=True)
         results = [self.send(endpoint.url) for _i in range(2)]

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.construction_sync.sync import sender
 from odoo.addons.construction_sync.tests.common import SECRET
 
 from .outbound_common import CHANGED, OTHER_SECRET, OutboundCase
@@ -193,6 +194,22 @@ class TestOutboundDelivery(OutboundCase):
         finally:
             self.env["construction.sync.queue"]._release_runner_lock(lock)
         self.assertEqual(claimed, other)
+
+    def test_the_delivery_log_keeps_any_answer_as_answered(self):
+        """The log is written with COPY: tabs, line breaks and backslashes in an answer or a
+        header arrive unchanged, and a NUL (the sender replaces it) does not fail the log."""
+        message = self.publish(self.contact())
+        excerpt = sender._text(b'{"error": "x\\ty"}\t\\N\r\n\x00end')
+        result = sender.Result(False, 500, 12, None, excerpt, "HTTP 500\tdetail",
+                               {"webhook-id": message.webhook_id, "x-path": "C:\\hooks\\in"})
+        Attempt = self.env["construction.sync.outbox.attempt"]
+        Attempt._insert([Attempt._row(message.id, message.subscription_id.id, message.company_id.id, 1, result,
+                                      fields.Datetime.now())])
+        attempt = message.attempt_ids
+        self.assertEqual((attempt.success, attempt.status, attempt.latency_ms, attempt.attempt), (False, 500, 12, 1))
+        self.assertEqual(attempt.response_excerpt, '{"error": "x\\ty"}\t\\N\r\n\ufffdend')
+        self.assertEqual(attempt.error, "HTTP 500\tdetail")
+        self.assertEqual(attempt.request_headers, "webhook-id: %s\nx-path: C:\\hooks\\in" % message.webhook_id)
 
     def test_webhook_ids_are_opaque_and_ordered_by_time(self):
         first = self.publish(self.contact("A"))
