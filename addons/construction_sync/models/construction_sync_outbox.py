@@ -37,7 +37,6 @@ CRON_BUDGET_SECONDS = 50
 # walked the index entries of every message the run had sent (10 000 messages: claims 30 times
 # slower at the end than at the start). A busy runner comes back in a new run this often.
 WORK_SECONDS = 1.0
-QUIET_POLL_SECONDS = 0.2
 # A runner stays for a retry due within this many seconds (see _cron_deliver).
 RETRY_WAIT_SECONDS = 30
 # A claim protects a message in sending this much longer than its endpoint's timeout.
@@ -338,7 +337,7 @@ class ConstructionSyncOutbox(models.Model):
             if not (self._retry_due_within(min(RETRY_WAIT_SECONDS, deadline - time.monotonic()))
                     or Runner._keep_looking(cron_id)):
                 break
-            runner_module.pause(QUIET_POLL_SECONDS)
+            runner_module.pause(runner_module.QUIET_POLL_SECONDS)
             # A new transaction, so the queries see what was committed meanwhile.
             self.env.cr.commit()
         if self._ready_count():
