@@ -12,7 +12,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..sync import outbound, pgcopy, sender, signature
-from . import construction_sync_runner as runner_module
 from .construction_sync_queue import RUNNER_LOCK_SPACE
 from .construction_sync_subscription import ALL_TYPES
 
@@ -37,6 +36,10 @@ CRON_BUDGET_SECONDS = 50
 # walked the index entries of every message the run had sent (10 000 messages: claims 30 times
 # slower at the end than at the start). A busy runner comes back in a new run this often.
 WORK_SECONDS = 1.0
+# See construction.sync.runner._linger: a publish skips its wake-up NOTIFY when another was sent
+# less than a second before, so an emptied runner keeps looking a little longer than that.
+QUIET_SECONDS = 1.5
+QUIET_POLL_SECONDS = 0.2
 # A runner stays for a retry due within this many seconds (see _cron_deliver).
 RETRY_WAIT_SECONDS = 30
 # A claim protects a message in sending this much longer than its endpoint's timeout.
@@ -313,19 +316,20 @@ class ConstructionSyncOutbox(models.Model):
 
     @api.model
     def _cron_deliver(self):
-        """The outbound runner: sends what is ready, then stays while its job was woken lately
-        (construction.sync.runner._keep_looking: a publish that skipped its wake-up relies on it)
-        or a retry is due within RETRY_WAIT_SECONDS, so that the schedule's first waits (5 s)
-        and short Retry-After answers are kept to the second; a later retry is taken by the
-        cron's next run (its interval is a minute), and a run nobody woke lately ends as soon
-        as it finds nothing to send. A run that has sent for WORK_SECONDS with more ready
-        triggers a new run instead of going on (see WORK_SECONDS)."""
+        """The outbound runner: sends what is ready, then stays while new messages come in (see
+        QUIET_SECONDS) or a retry is due within RETRY_WAIT_SECONDS, so that the schedule's first
+        waits (5 s) and short Retry-After answers are kept to the second; a later retry is taken
+        by the cron's next run (its interval is a minute). A run that has sent for WORK_SECONDS
+        with more ready triggers a new run instead of going on (see WORK_SECONDS). Even a run
+        that finds nothing stays QUIET_SECONDS: a publish committed during the run writes a
+        wake-up dated to the whole second, which Odoo deletes with the run's older ones when the
+        run ends; staying longer than that second is what lets the run see it."""
         Runner = self.env["construction.sync.runner"]
-        cron_id = Runner._running_cron_id(RUNNER)
         started = time.monotonic()
         deadline = started + CRON_BUDGET_SECONDS
         work_until = started + WORK_SECONDS
         sent = self._drain(deadline=work_until)
+        quiet_since = time.monotonic()
         while time.monotonic() < deadline:
             if self._ready_count():
                 if time.monotonic() >= work_until:
@@ -333,11 +337,12 @@ class ConstructionSyncOutbox(models.Model):
                 drained = self._drain(deadline=work_until)
                 sent += drained
                 if drained:
+                    quiet_since = time.monotonic()
                     continue
-            if not (self._retry_due_within(min(RETRY_WAIT_SECONDS, deadline - time.monotonic()))
-                    or Runner._keep_looking(cron_id)):
+            waiting_retry = self._retry_due_within(min(RETRY_WAIT_SECONDS, deadline - time.monotonic()))
+            if not waiting_retry and time.monotonic() - quiet_since >= QUIET_SECONDS:
                 break
-            runner_module.pause(runner_module.QUIET_POLL_SECONDS)
+            time.sleep(QUIET_POLL_SECONDS)
             # A new transaction, so the queries see what was committed meanwhile.
             self.env.cr.commit()
         if self._ready_count():

@@ -10,7 +10,7 @@ import psycopg2
 import psycopg2.sql
 from psycopg2 import OperationalError
 
-from odoo import api, models, sql_db
+from odoo import api, fields, models, sql_db
 from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
 
 from .construction_sync_processor import TRANSIENT_PGCODES
@@ -52,11 +52,6 @@ def _notify_cron_workers(dbname):
                                     exc)
 
 
-def pause(seconds):
-    """A runner's wait between two looks for work (one name, so tests can count the waits)."""
-    time.sleep(seconds)
-
-
 # Events per claim: one commit and, for batchable handlers, one ORM create per claim. A claim
 # costs two durable commits and a dozen queries whatever its size: at 50 they were a tenth of
 # applying partner.upserted events, at 100 (a full delivery batch) a twentieth.
@@ -73,11 +68,9 @@ BATCH_RUNNER = "construction_sync.ir_cron_process_batch"
 CRON_BUDGET_SECONDS = 20
 # Open cockpits hear about a runner's progress at most this often (one bus message each).
 NOTIFY_EVERY_SECONDS = 1.0
-# A wake-up is skipped when the job has one younger than this (see _wake_realtime).
-WAKE_SKIP_SECONDS = 1.0
-# A run that finds nothing to do keeps looking while its job has a wake-up younger than this,
-# and ends at once otherwise (see _keep_looking).
-WOKEN_SECONDS = 2.5
+# How long a realtime runner stays once the inbox is empty: longer than the second during which
+# the intake skips its wake-up NOTIFY (see _wake_realtime).
+QUIET_SECONDS = 1.5
 QUIET_POLL_SECONDS = 0.2
 # A claim slower than this means the planner works from statistics older than the queue.
 SLOW_CLAIM_SECONDS = 0.5
@@ -110,18 +103,15 @@ class ConstructionSyncRunner(models.AbstractModel):
         """Wakes the first realtime runner after commit; that runner calls the others when it
         finds more than one claim's worth of work.
 
-        A wake-up is a trigger row plus a NOTIFY. Both are skipped when the job has a trigger
-        younger than WAKE_SKIP_SECONDS: a run that such a trigger woke (or that is on already)
-        keeps looking for work until the trigger is WOKEN_SECONDS old (_keep_looking). Under a
-        stream of deliveries this writes one row a second, where a row for every delivery (only
-        the NOTIFY was skipped) cost an INSERT, three index entries and a key-share lock on the
-        runner's ir_cron row, which the running job holds for update: a new multixact per
-        delivery, and a table of 150 000 rows after ten minutes.
-
-        Times are the clock's (to the microsecond), never a transaction's start nor whole seconds
-        (fields.Datetime.now()), for the argument of _keep_looking to hold; the worst case, a
-        transaction committing more than WOKEN_SECONDS - WAKE_SKIP_SECONDS after this statement,
-        waits for the cron workers' next poll (a minute) instead of a second."""
+        A wake-up is a trigger row plus a NOTIFY. Both are skipped when a trigger younger than a
+        second exists: every row was written with its NOTIFY, so a runner woken by it (or already
+        running) looks for events until the inbox has been quiet for longer than that second
+        (_linger). Under a stream of deliveries this writes one row a second, where a row for
+        every delivery (only the NOTIFY was skipped) cost an INSERT, three index entries and a
+        key-share lock on the runner's ir_cron row, which the running job holds for update: a
+        new multixact per delivery, and a table of 150 000 rows after ten minutes. The worst
+        case, a delivery committing more than half a second after its check, waits for the cron
+        workers' next poll (a minute) instead of seconds."""
         for xmlid in runners:
             # The id from ir.model.data's cache: env.ref() would also check the row exists, one
             # more query for every delivery.
@@ -134,49 +124,18 @@ class ConstructionSyncRunner(models.AbstractModel):
                 """
                 WITH recent AS (
                     SELECT 1 FROM ir_cron_trigger
-                     WHERE cron_id = %(cron)s
-                       AND call_at > (clock_timestamp() at time zone 'utc') - make_interval(secs => %(skip)s)
+                     WHERE cron_id = %(cron)s AND call_at > (now() at time zone 'utc') - interval '1 second'
                      LIMIT 1
                 )
                 INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date, write_uid, write_date)
-                SELECT %(cron)s, clock_timestamp() at time zone 'utc', %(uid)s, now() at time zone 'utc', %(uid)s,
-                       now() at time zone 'utc'
+                SELECT %(cron)s, %(at)s, %(uid)s, now() at time zone 'utc', %(uid)s, now() at time zone 'utc'
                  WHERE NOT EXISTS (SELECT 1 FROM recent)
                 RETURNING id
                 """,
-                {"cron": runner_id, "skip": WAKE_SKIP_SECONDS, "uid": self.env.uid},
+                {"cron": runner_id, "at": fields.Datetime.now(), "uid": self.env.uid},
             )
             if self.env.cr.fetchone():
                 self.env.cr.postcommit.add(functools.partial(_notify_cron_workers, self.env.cr.dbname))
-
-    @api.model
-    def _running_cron_id(self, xmlid):
-        """The cron job this run is (the scheduler's context), else `xmlid`'s (a direct call)."""
-        return self.env.context.get("cron_id") or self.env["ir.model.data"]._xmlid_to_res_id(
-            xmlid, raise_if_not_found=False)
-
-    @api.model
-    def _keep_looking(self, cron_id):
-        """Whether a run of `cron_id` that found nothing to do should look again (after
-        QUIET_POLL_SECONDS) rather than end: its job has a wake-up younger than WOKEN_SECONDS.
-
-        Why that is enough. A transaction skips its wake-up only when it sees a trigger X of the
-        job written less than WAKE_SKIP_SECONDS before its own statement (_wake_realtime). X is
-        deleted by exactly one run, R: the one whose scheduler transaction sees it when the run
-        ends (ir.cron._reschedule_later deletes the job's triggers older than that transaction,
-        and cannot see those committed after its snapshot: they make the job due again). X is
-        visible to every check R makes, so R ends only once X is WOKEN_SECONDS old, at least
-        WOKEN_SECONDS - WAKE_SKIP_SECONDS after the skipping statement: a transaction committed
-        within that time is seen by R's last look for work. A run nobody woke lately (the
-        minute's poll with nothing to do) ends at once and frees its cron worker for the jobs a
-        wake-up is waiting for."""
-        if not cron_id:
-            return False
-        self.env.cr.execute(
-            "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s"
-            " AND call_at > (clock_timestamp() at time zone 'utc') - make_interval(secs => %s) LIMIT 1",
-            (cron_id, WOKEN_SECONDS))
-        return bool(self.env.cr.fetchone())
 
     @api.model
     def _wake(self, events):
@@ -212,10 +171,11 @@ class ConstructionSyncRunner(models.AbstractModel):
         remove no row version younger than the oldest snapshot. In a sustained run the event
         table then held 350 000 dead row versions that no vacuum could remove, and every
         delivery and claim slowed down by a quarter. The run reports its work as done instead;
-        the scheduler's transaction ends with it. The trigger is committed after that
-        transaction's snapshot, so the run's end (which deletes the job's triggers it sees) keeps
-        it; its time is the clock's, as every wake-up's (see _keep_looking)."""
-        cron_id = self._running_cron_id(xmlid)
+        the scheduler's transaction ends with it. The trigger's time is the clock's, not
+        fields.Datetime.now() (whole seconds): Odoo deletes the job's triggers older than the
+        run's start when the run ends, and this one must stay."""
+        cron_id = self.env.context.get("cron_id") or self.env["ir.model.data"]._xmlid_to_res_id(
+            xmlid, raise_if_not_found=False)
         if not cron_id:
             return
         self.env.cr.execute(
@@ -230,23 +190,21 @@ class ConstructionSyncRunner(models.AbstractModel):
 
     @api.model
     def _linger(self, deadline):
-        """Keeps a realtime runner that emptied the inbox looking for new events while its job
-        was woken lately (_keep_looking): a delivery that skipped its wake-up relies on it."""
-        cron_id = self._running_cron_id(REALTIME_RUNNERS[0])
+        """Keeps an emptied realtime runner looking for new events until the inbox has been quiet
+        for QUIET_SECONDS. A delivery skips its NOTIFY when another delivery wrote a wake-up less
+        than a second before; were the runner to stop right after its last empty claim, such a
+        delivery would wait for the cron workers' next poll (a minute). Staying longer than that
+        second means the delivery either finds this runner still looking, or finds no recent
+        wake-up and sends its own NOTIFY."""
         applied = 0
-        while time.monotonic() < deadline:
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < QUIET_SECONDS and time.monotonic() < deadline:
+            time.sleep(QUIET_POLL_SECONDS)
             # A new transaction, so the count sees what was committed meanwhile.
             self.env.cr.commit()
             if self.env["construction.sync.queue"]._ready_count("realtime"):
-                drained = self._drain("realtime", commit=True, deadline=deadline)
-                applied += drained
-                if drained:
-                    continue
-                # Ready but not claimable now (its object's earlier event is another runner's):
-                # look again shortly, as long as the budget lasts.
-            elif not self._keep_looking(cron_id):
-                break
-            pause(QUIET_POLL_SECONDS)
+                applied += self._drain("realtime", commit=True, deadline=deadline)
+                quiet_since = time.monotonic()
         return applied
 
     @api.model

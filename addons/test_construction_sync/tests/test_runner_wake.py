@@ -1,8 +1,6 @@
 import json
 import select
-import threading
 import time
-from datetime import timedelta
 from unittest.mock import patch
 
 import psycopg2
@@ -10,8 +8,7 @@ import psycopg2
 from odoo import sql_db
 from odoo.tests import tagged
 
-from odoo.addons.construction_sync.models import construction_sync_runner
-from odoo.addons.construction_sync.tests.common import envelope, receive_in, signed_headers
+from odoo.addons.construction_sync.tests.common import receive_in, signed_headers
 
 from .common import CONTACT, CommittedSystemCase
 
@@ -112,8 +109,10 @@ class TestRunnerWake(CommittedSystemCase):
     def test_a_stream_of_deliveries_writes_one_wake_up_a_second(self):
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM ir_cron_trigger")
-        # Deliveries within one second of the first, each committed on its own: the first writes
-        # the trigger row and sends the NOTIFY, the others find it and write nothing.
+        # Deliveries within one second, each committed on its own: the first writes the trigger
+        # row and sends the NOTIFY, the others find it and write nothing. Trigger times are whole
+        # seconds (fields.Datetime.now()): the deliveries start as a second begins.
+        time.sleep(1.02 - time.time() % 1)
         started = time.monotonic()
         for index in range(3):
             self.deliver_contacts("S", [index])
@@ -125,96 +124,3 @@ class TestRunnerWake(CommittedSystemCase):
         self.deliver_contacts("S", [3])
         self.assertEqual(self.triggers(), 2)
         self.assertEqual(self.wake_ups(1), 1)
-
-    def test_wake_ups_carry_the_clock_time(self):
-        """Not whole seconds nor a transaction's start: the argument of _keep_looking compares
-        them with the clock."""
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM ir_cron_trigger")
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT pg_sleep(0.3)")
-            self.env_for(cr)["construction.sync.runner"]._wake_realtime()
-            cr.execute("SELECT call_at, now() at time zone 'utc', clock_timestamp() at time zone 'utc'"
-                       "  FROM ir_cron_trigger")
-            call_at, transaction_start, clock = cr.fetchone()
-        self.assertGreater(call_at, transaction_start + timedelta(seconds=0.25))
-        self.assertLessEqual(call_at, clock)
-
-    def counted_pauses(self):
-        """Patches the runners' wait between two looks for work to count them (it still waits)."""
-        pauses = []
-        real = construction_sync_runner.pause
-
-        def pause(seconds):
-            pauses.append(seconds)
-            real(seconds)
-        patcher = patch(RUNNER + ".pause", pause)
-        patcher.start()
-        self.addCleanup(patcher.stop)
-        return pauses
-
-    def add_trigger(self, xmlid, age_seconds):
-        with self.registry.cursor() as cr:
-            cron = self.env_for(cr).ref(xmlid)
-            cr.execute("INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES"
-                       " (%s, (clock_timestamp() at time zone 'utc') - make_interval(secs => %s))",
-                       (cron.id, age_seconds))
-
-    def test_a_run_nobody_woke_lately_ends_at_once(self):
-        """The minute's poll with nothing to do frees its cron worker at once, even with a wake-up
-        older than WOKEN_SECONDS left: it looks for work once and does not wait. (Both cron
-        workers waiting in such runs kept every wake-up behind them waiting too.)"""
-        self.assertGreaterEqual(self.run_runner(), 3)
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM ir_cron_trigger")
-        self.add_trigger("construction_sync.ir_cron_process_realtime", construction_sync_runner.WOKEN_SECONDS + 1)
-        pauses = self.counted_pauses()
-        self.assertEqual(self.run_runner(), 0)
-        self.assertEqual(pauses, [])
-
-    def test_a_delivery_that_skipped_its_wake_up_is_applied_by_the_run_woken_before_it(self):
-        """The other half of _keep_looking's argument: a delivery finds a wake-up younger than a
-        second, writes none, and commits after the woken run has looked and found nothing; the
-        run, its wake-up still young, looks again and applies it."""
-        self.assertGreaterEqual(self.run_runner(), 3)
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM ir_cron_trigger")
-        self.add_trigger("construction_sync.ir_cron_process_realtime", 0)
-        pauses = self.counted_pauses()
-        with self.registry.cursor() as cr:
-            data = {"id": "late-1", "name": "Late %s" % self.code, "kind": "vendor"}
-            body = json.dumps(envelope(CONTACT, data)).encode()
-            status, _reply = receive_in(self.env_for(cr), self.code, body, signed_headers(body))
-            self.assertEqual(status, 202)
-            cr.execute("SELECT count(*) FROM ir_cron_trigger")
-            self.assertEqual(cr.fetchone()[0], 1, "the delivery skipped its wake-up")
-            applied = []
-            runner = threading.Thread(target=lambda: applied.append(self.run_runner()))
-            runner.start()
-            # The run looks, finds nothing committed, and waits while its wake-up is young.
-            time.sleep(0.6)
-        runner.join(60)
-        self.assertFalse(runner.is_alive())
-        self.assertEqual(applied, [1])
-        self.assertTrue(pauses, "the run looked again")
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT state FROM construction_sync_event WHERE system_id = %s AND object_key LIKE %s",
-                       (self.system_id, "%:late-1"))
-            self.assertEqual(cr.fetchall(), [("done",)])
-
-    def test_an_outbound_run_nobody_woke_lately_ends_at_once_and_a_woken_one_stays(self):
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM ir_cron_trigger")
-            cr.execute("SELECT count(*) FROM construction_sync_outbox WHERE state IN ('pending', 'sending')")
-            self.assertEqual(cr.fetchone()[0], 0, "this test needs an empty outbox")
-        pauses = self.counted_pauses()
-
-        def deliver():
-            with self.registry.cursor() as cr:
-                return self.env_for(cr)["construction.sync.outbox"]._cron_deliver()
-        self.add_trigger("construction_sync.ir_cron_outbound_deliver", construction_sync_runner.WOKEN_SECONDS + 1)
-        self.assertEqual(deliver(), 0)
-        self.assertEqual(pauses, [])
-        self.add_trigger("construction_sync.ir_cron_outbound_deliver", 0)
-        self.assertEqual(deliver(), 0)
-        self.assertTrue(pauses)
