@@ -191,7 +191,7 @@ class ConstructionSyncOutbox(models.Model):
         by_company = {}
         for record in records:
             company = record.company_id if "company_id" in record._fields and record.company_id else self.env.company
-            by_company.setdefault(company.id, []).append(record)
+            by_company.setdefault(company.id, []).append(record.id)
         # A change applied from a system's own event is not sent back to that system (it knows, and
         # an echo could loop between two systems that both publish); the other systems hear of it.
         origin = self.env.context.get("construction_sync_origin_system_id")
@@ -200,13 +200,13 @@ class ConstructionSyncOutbox(models.Model):
         now = fields.Datetime.now()
         timestamp = now.isoformat() + "Z"
         values = []
-        for company_id, company_records in by_company.items():
+        for company_id, record_ids in by_company.items():
             targets = [(subscription_id, company_id) for subscription_id, system_id, types
                        in Subscription._routes(company_id)
                        if (ALL_TYPES in types or event_type in types) and system_id not in origins]
             if not targets:
                 continue
-            company_records = records.browse([record.id for record in company_records])
+            company_records = records.browse(record_ids)
             payloads = list(zip(company_records, publisher.payloads(company_records.sudo())))
             # The external ids of every record the payloads name, in one query.
             outbound.resolve(self.env, [data for _record, data in payloads])
@@ -321,9 +321,9 @@ class ConstructionSyncOutbox(models.Model):
         waits (5 s) and short Retry-After answers are kept to the second; a later retry is taken
         by the cron's next run (its interval is a minute). A run that has sent for WORK_SECONDS
         with more ready triggers a new run instead of going on (see WORK_SECONDS). Even a run
-        that finds nothing stays QUIET_SECONDS: a publish committed during the run writes a
-        wake-up dated to the whole second, which Odoo deletes with the run's older ones when the
-        run ends; staying longer than that second is what lets the run see it."""
+        that finds nothing stays QUIET_SECONDS: a publish that finds a wake-up younger than a
+        second skips its own (construction.sync.runner._wake_realtime) and counts on a run that
+        is on to look again; ending at once broke that (a session's attempt, see the README)."""
         Runner = self.env["construction.sync.runner"]
         started = time.monotonic()
         deadline = started + CRON_BUDGET_SECONDS
