@@ -139,7 +139,9 @@ const main = async () => {
         "the receiver got no request within 120 s"
     );
     const claimed = Number(
-        psql("SELECT count(*) FROM construction_sync_outbox WHERE state = 'sending'")
+        psql(
+            "SELECT coalesce(sum(cardinality(message_ids)), 0) FROM construction_sync_outbox_claim"
+        )
     );
     runner.kill("SIGKILL");
     await new Promise((resolve) => runner.once("exit", resolve));
@@ -179,6 +181,17 @@ const main = async () => {
         "the message in flight was sent again with the same webhook-id",
         heldAgain >= 2,
         `sent ${heldAgain} times`
+    );
+    const interrupted = Number(
+        psql(
+            "SELECT count(*) FROM construction_sync_outbox_attempt a JOIN construction_sync_outbox m ON m.id = a.message_id" +
+                ` WHERE m.webhook_id = '${held}' AND NOT a.success AND a.status = 0`
+        )
+    );
+    check(
+        "the message's delivery log shows the attempt the kill cut short",
+        interrupted === 1,
+        `${interrupted} interrupted attempts logged`
     );
     check(
         "every request verified (standardwebhooks)",

@@ -27,7 +27,7 @@ export const SubscriptionHealthSchema = z.object({
 
 export const OutboundHealthSchema = z.array(SubscriptionHealthSchema);
 
-export const OutboxStateSchema = z.enum(["pending", "sending", "delivered", "dead"]);
+export const OutboxStateSchema = z.enum(["pending", "delivered", "dead"]);
 
 /** One dead message, or a queued one that failed at least once. */
 export const FailedDeliverySchema = z.object({
@@ -123,11 +123,11 @@ export class OutboundApi {
 }
 
 /** The actions the server accepts for a message in this state (outbox action_retry takes dead
- * or queued ones, action_replay dead or delivered ones); a message being sent takes none. */
+ * or queued ones, action_replay dead or delivered ones). A queued message being sent refuses a
+ * retry with a message saying so (the list cannot know: it is sent in a few milliseconds). */
 export function outboxActions(state: OutboxState): OutboxAction[] {
     const allowed: Record<OutboxState, OutboxAction[]> = {
         pending: ["retry"],
-        sending: [],
         delivered: ["replay"],
         dead: ["retry", "replay"],
     };

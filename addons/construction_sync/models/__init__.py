@@ -22,6 +22,7 @@ from . import construction_sync_publisher
 from . import construction_sync_subscription
 from . import construction_sync_outbox
 from . import construction_sync_outbox_attempt
+from . import construction_sync_outbox_claim
 from . import construction_sync_trace
 from . import construction_sync_alert_rule
 from . import construction_sync_alert

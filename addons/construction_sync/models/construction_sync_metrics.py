@@ -178,10 +178,10 @@ class ConstructionSyncMetrics(models.AbstractModel):
             return []
         names = dict(self._rows(SQL("SELECT id, name FROM construction_sync_subscription")))
         queued = Family("construction_sync_outbound_queue_depth", "gauge",
-                        "Outbound messages queued (pending or sending) by subscription.")
+                        "Outbound messages queued (being sent included) by subscription.")
         for subscription_id, count in self._rows(SQL(
                 "SELECT subscription_id, count(*) FROM construction_sync_outbox"
-                " WHERE state IN ('pending', 'sending') GROUP BY 1 ORDER BY 1")):
+                " WHERE state = 'pending' GROUP BY 1 ORDER BY 1")):
             queued.add(count, subscription=names.get(subscription_id, subscription_id))
         dead = Family("construction_sync_outbound_dead", "gauge", "Outbound messages dead by subscription.")
         for subscription_id, count in self._rows(SQL(

@@ -12,14 +12,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..sync import outbound, pgcopy, sender, signature
-from .construction_sync_queue import RUNNER_LOCK_SPACE
 from .construction_sync_subscription import ALL_TYPES
 
 _logger = logging.getLogger(__name__)
 
 STATES = [
     ("pending", "Queued"),
-    ("sending", "Sending"),
     ("delivered", "Delivered"),
     ("dead", "Dead"),
 ]
@@ -42,27 +40,17 @@ QUIET_SECONDS = 1.5
 QUIET_POLL_SECONDS = 0.2
 # A runner stays for a retry due within this many seconds (see _cron_deliver).
 RETRY_WAIT_SECONDS = 30
-# A claim protects a message in sending this much longer than its endpoint's timeout.
+# A claim protects its messages this much longer than their endpoint's timeout.
 LEASE_MARGIN_SECONDS = 60
-# The claim's numbers of runners whose advisory lock is gone (see construction.sync.queue).
-DEAD_RUNNERS = """
-    SELECT DISTINCT m.runner_lock FROM construction_sync_outbox m
-     WHERE m.state = 'sending' AND m.runner_lock IS NOT NULL
-       AND NOT EXISTS (
-            SELECT 1 FROM pg_locks l
-             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-               AND l.classid = %(lock_space)s::oid AND l.objid = m.runner_lock::oid)
-"""
-# A message `m` a runner may take: queued and due, or left in sending by a runner that died or
-# hung (its lease ran out).
+# A message `m` a runner may take: queued, due, and in no live claim (construction.sync.outbox.
+# claim: `busy`, the ids live claims hold). `<> ALL` of a constant array: PostgreSQL hashes it.
 READY = """
-    ((m.state = 'pending' AND m.next_attempt_at <= statement_timestamp() at time zone 'utc')
-      OR (m.state = 'sending' AND (m.lease_expires_at < statement_timestamp() at time zone 'utc'
-                                   OR m.runner_lock = ANY(%(dead_runners)s))))
+    (m.state = 'pending' AND m.next_attempt_at <= statement_timestamp() at time zone 'utc'
+     AND m.id <> ALL(%(busy)s::int[]))
 """
-# `m` is the earliest message about its object to its endpoint still queued or being sent: a
-# later one waits for it, so a receiver never hears "voided" before "approved". Dead messages do
+# `m` is the earliest message about its object to its endpoint still queued (being sent
+# included: a claimed message stays queued until its answer is recorded): a later one waits for
+# it, so a receiver never hears "voided" before "approved". Dead messages do
 # not block (they wait for a person's replay; the object's later news still goes out). A scalar
 # subquery on object_idx, not NOT EXISTS: PostgreSQL turns that into an anti-join, and on a queue
 # filled faster than autovacuum analyzes it (every burst) it planned a nested loop comparing each
@@ -70,26 +58,30 @@ READY = """
 HEAD_OF_OBJECT = """
     m.id = (SELECT older.id FROM construction_sync_outbox older
              WHERE older.subscription_id = m.subscription_id AND older.object_key = m.object_key
-               AND older.state IN ('pending', 'sending')
+               AND older.state = 'pending'
              ORDER BY older.id LIMIT 1)
 """
-# Every index costs each message two entries per index it falls in (claimed, then delivered: a
+# Every index costs each message an entry per index it falls in, and one more on delivery (a
 # change of state is never a HOT update, the partial indexes' predicates read it), so the table
-# has only the indexes its queries use: the claim and the queue figures (queue_idx, object_idx),
-# what is being sent (sending_idx: each claim counts an endpoint's requests in flight and looks
-# for dead runners' messages; through queue_idx both read every queued message, 10 000 at the
-# start of a burst), the dead ones (dead_idx), a record's trace (record_idx);
+# has only the indexes its queries use: the claim and the queue figures (pending_idx,
+# pending_object_idx), the dead ones (dead_idx), a record's trace (record_idx);
 # unique(subscription_id, webhook_id) serves a subscription's messages and its cascade.
 INDEXES = [
-    ("queue_idx", "(subscription_id, next_attempt_at, id) WHERE state IN ('pending', 'sending')"),
-    ("object_idx", "(subscription_id, object_key, id) WHERE state IN ('pending', 'sending')"),
-    ("sending_idx", "(subscription_id, runner_lock) WHERE state = 'sending'"),
+    ("pending_idx", "(subscription_id, next_attempt_at, id) WHERE state = 'pending'"),
+    ("pending_object_idx", "(subscription_id, object_key, id) WHERE state = 'pending'"),
     ("dead_idx", "(subscription_id, id) WHERE state = 'dead'"),
     ("record_idx", "(res_model, res_id)"),
 ]
-# Single-column indexes of earlier versions, redundant with the above (an upgrade drops them).
+# Indexes of earlier versions (an upgrade drops them): single-column ones redundant with the
+# above, and those of the former per-message `sending` state.
 DROPPED_INDEXES = ["construction_sync_outbox__%s_index" % column
-                   for column in ("subscription_id", "company_id", "webhook_id", "event_type", "state")]
+                   for column in ("subscription_id", "company_id", "webhook_id", "event_type", "state")] + [
+    "construction_sync_outbox_queue_idx", "construction_sync_outbox_object_idx",
+    "construction_sync_outbox_sending_idx"]
+# Columns of earlier versions Odoo leaves behind: access logging (see _log_access) and the
+# per-message claim (see construction.sync.outbox.claim).
+DROPPED_COLUMNS = ["create_uid", "create_date", "write_uid", "write_date", "lease_expires_at", "claim_token",
+                   "runner_lock"]
 
 
 PUBLISHED_KEY = "construction_sync_published"
@@ -103,7 +95,7 @@ def new_webhook_id():
     return "msg_%012x%s" % (time.time_ns() // 1_000_000, token_hex(10))
 
 
-# A claimed message as the claim's RETURNING gives it (attempts: this attempt's number).
+# A claimed message as the claim reads it (attempts: this attempt's number).
 Claimed = namedtuple("Claimed", "id subscription_id company_id webhook_id payload attempts")
 
 
@@ -140,9 +132,6 @@ class ConstructionSyncOutbox(models.Model):
     state = fields.Selection(STATES, required=True, default="pending", readonly=True)
     attempts = fields.Integer(readonly=True, default=0)
     next_attempt_at = fields.Datetime(readonly=True)
-    lease_expires_at = fields.Datetime(readonly=True)
-    claim_token = fields.Char(readonly=True, copy=False)
-    runner_lock = fields.Integer(readonly=True, copy=False)
     delivered_at = fields.Datetime(readonly=True)
     last_status = fields.Integer(readonly=True, help="HTTP status of the last attempt (0: no answer).")
     last_error = fields.Text(readonly=True)
@@ -153,10 +142,11 @@ class ConstructionSyncOutbox(models.Model):
     ]
 
     def init(self):
-        # Access logging columns of earlier versions (see _log_access), which Odoo leaves behind.
-        self.env.cr.execute("ALTER TABLE construction_sync_outbox DROP COLUMN IF EXISTS create_uid,"
-                            " DROP COLUMN IF EXISTS create_date, DROP COLUMN IF EXISTS write_uid,"
-                            " DROP COLUMN IF EXISTS write_date")
+        self.env.cr.execute(SQL("ALTER TABLE construction_sync_outbox %s", SQL(", ").join(
+            SQL("DROP COLUMN IF EXISTS %s", SQL.identifier(column)) for column in DROPPED_COLUMNS)))
+        # Messages an earlier version left in its `sending` state: queued again (their claims
+        # went with that version), sent again with their webhook-id.
+        self.env.cr.execute("UPDATE construction_sync_outbox SET state = 'pending' WHERE state = 'sending'")
         for name in DROPPED_INDEXES:
             self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
         for suffix, definition in INDEXES:
@@ -353,11 +343,6 @@ class ConstructionSyncOutbox(models.Model):
         return sent
 
     @api.model
-    def _dead_runners(self):
-        self.env.cr.execute(SQL(DEAD_RUNNERS, lock_space=RUNNER_LOCK_SPACE))
-        return [number for (number,) in self.env.cr.fetchall()]
-
-    @api.model
     def _ready_count(self):
         """How many messages a claim could take now, up to one claim's worth: ready, of an
         active subscription, and first of their object (a message waiting for an earlier one's
@@ -367,7 +352,7 @@ class ConstructionSyncOutbox(models.Model):
             "SELECT count(*) FROM (SELECT 1 FROM construction_sync_outbox m JOIN construction_sync_subscription s"
             " ON s.id = m.subscription_id WHERE s.active AND " + READY + " AND " + HEAD_OF_OBJECT +
             " LIMIT %(limit)s) ready",
-            dead_runners=self._dead_runners(), limit=CLAIM_SIZE))
+            busy=self.env["construction.sync.outbox.claim"]._busy_ids(), limit=CLAIM_SIZE))
         return self.env.cr.fetchone()[0]
 
     @api.model
@@ -377,12 +362,14 @@ class ConstructionSyncOutbox(models.Model):
 
     @api.model
     def _next_due_in(self):
-        """Seconds until the next queued message of an active subscription is due (None: none)."""
+        """Seconds until the next queued message of an active subscription that no runner is
+        sending is due (None: none)."""
         self.flush_model()
         self.env.cr.execute(
             "SELECT extract(epoch FROM min(m.next_attempt_at) - (statement_timestamp() at time zone 'utc'))"
             "  FROM construction_sync_outbox m JOIN construction_sync_subscription s ON s.id = m.subscription_id"
-            " WHERE s.active AND m.state = 'pending'")
+            " WHERE s.active AND m.state = 'pending' AND m.id <> ALL(%s::int[])",
+            [self.env["construction.sync.outbox.claim"]._busy_ids()])
         (seconds,) = self.env.cr.fetchone()
         return None if seconds is None else max(0.0, float(seconds))
 
@@ -391,8 +378,8 @@ class ConstructionSyncOutbox(models.Model):
         """Claims, sends and records messages until none is ready (or the deadline). With
         commit=True (the runner) each claim is committed before any of its HTTP requests and its
         results after them, so no database transaction stays open during a request, and a runner
-        killed mid-request leaves its messages in sending, claimed again at once by the next
-        runner (its advisory lock is gone) and sent with the same webhook-id. commit=False keeps
+        killed mid-request leaves its claim behind, stale at once (its advisory lock is gone): the
+        next runner takes its messages and sends them with the same webhook-id. commit=False keeps
         everything in the caller's transaction (tests).
 
         Pipelined: while one claim's messages are being sent, the previous claim's results are
@@ -452,52 +439,59 @@ class ConstructionSyncOutbox(models.Model):
         a runner claims a batch of its messages only when none is being sent to it (and sends
         them over max_in_flight connections), or the few that fill its cap; the runner's own
         claim `sending_token`, being sent while this one is made, does not count: this one's
-        requests start when those end. Subscriptions are locked while their messages are counted
-        and claimed (SKIP LOCKED: two runners never wait for each other, nor exceed a cap
-        together); FOR NO KEY UPDATE does not block publishing transactions, whose new rows only
-        take a key share lock on their subscription."""
+        requests start when those end. Subscriptions are locked while their claims are counted,
+        expired and written (SKIP LOCKED: two runners never wait for each other, nor exceed a
+        cap or take a message together); FOR NO KEY UPDATE does not block publishing
+        transactions, whose new rows only take a key share lock on their subscription."""
         self.env.flush_all()
-        dead_runners = self._dead_runners()
-        self.env.cr.execute(SQL(
+        self.env.cr.execute(
             """
-            SELECT s.id, s.max_in_flight, s.timeout_seconds,
-                   (SELECT count(*) FROM construction_sync_outbox f
-                     WHERE f.subscription_id = s.id AND f.state = 'sending'
-                       AND f.lease_expires_at >= statement_timestamp() at time zone 'utc'
-                       AND NOT f.runner_lock = ANY(%(dead_runners)s)
-                       AND f.claim_token IS DISTINCT FROM %(sending)s) AS in_flight
+            SELECT s.id, s.max_in_flight, s.timeout_seconds
               FROM construction_sync_subscription s
              WHERE s.active
                AND EXISTS (SELECT 1 FROM construction_sync_outbox m
-                            WHERE m.subscription_id = s.id AND """ + READY + """)
+                            WHERE m.subscription_id = s.id AND m.state = 'pending'
+                              AND m.next_attempt_at <= statement_timestamp() at time zone 'utc')
              ORDER BY s.id
                FOR NO KEY UPDATE OF s SKIP LOCKED
-            """, dead_runners=dead_runners, sending=sending_token))
+            """)
+        subscriptions = self.env.cr.fetchall()
+        if not subscriptions:
+            return [], {}
+        Claim = self.env["construction.sync.outbox.claim"]
+        subscription_ids = [subscription_id for subscription_id, _cap, _timeout in subscriptions]
+        Claim._expire(subscription_ids)
+        in_flight_by_subscription = Claim._in_flight(subscription_ids)
         claimed, slots = [], {}
-        for subscription_id, cap, timeout, in_flight in self.env.cr.fetchall():
+        for subscription_id, cap, timeout in subscriptions:
+            claims = in_flight_by_subscription.get(subscription_id, {})
+            in_flight = sum(len(ids) for claim_token, ids in claims.items() if claim_token != sending_token)
             threads = cap - in_flight
             room = min(cap * BATCH_PER_SLOT if not in_flight else threads, limit - len(claimed))
             if threads <= 0 or room <= 0:
                 continue
+            busy = [message_id for ids in claims.values() for message_id in ids]
+            rows = self._claim_subscription(subscription_id, room, busy)
+            if not rows:
+                continue
             # A batch is sent in rounds of `threads`: the lease covers them all, and those of the
             # batch being sent when this one is claimed ahead of its turn.
-            lease = timedelta(seconds=(timeout * -(-room // threads) * (2 if sending_token else 1))
+            lease = timedelta(seconds=(timeout * -(-len(rows) // threads) * (2 if sending_token else 1))
                               + LEASE_MARGIN_SECONDS)
-            rows = self._claim_subscription(subscription_id, room, token, lock, lease, dead_runners)
-            if rows:
-                claimed += rows
-                slots[subscription_id] = threads
+            Claim._take(token, subscription_id, lock, lease, [row.id for row in rows])
+            claimed += rows
+            slots[subscription_id] = threads
             if len(claimed) >= limit:
                 break
         self.invalidate_model()
         return sorted(claimed), slots
 
     @api.model
-    def _claim_subscription(self, subscription_id, room, token, lock, lease, dead_runners):
-        """Claims up to `room` ready messages of one subscription (locked by the caller), first
-        due first, each the earliest of its object, and returns them as Claimed rows.
+    def _claim_subscription(self, subscription_id, room, busy):
+        """Up to `room` ready messages of one subscription (locked by the caller; `busy`: the ids
+        its live claims hold), first due first, each the earliest of its object, as Claimed rows.
 
-        The queue is read in pages along queue_idx, and only a page's messages are checked for
+        The queue is read in pages along pending_idx, and only a page's messages are checked for
         an earlier one of their object. In one statement PostgreSQL checked every ready message
         of the subscription before sorting them and keeping the first `room`: it cannot tell how
         many pass the object check, guesses few, and so reads them all (16 ms a claim with
@@ -508,37 +502,26 @@ class ConstructionSyncOutbox(models.Model):
         after = (datetime.min, 0)
         page_size = max(2 * room, 64)
         while len(claimed) < room:
-            # Every ready message is due: a claim never moves next_attempt_at, so a message being
-            # sent (whose lease may run out) was due when it was claimed.
             self.env.cr.execute(
                 """
                 SELECT m.next_attempt_at, m.id FROM construction_sync_outbox m
-                 WHERE m.subscription_id = %s AND m.state IN ('pending', 'sending')
+                 WHERE m.subscription_id = %s AND m.state = 'pending'
                    AND m.next_attempt_at <= statement_timestamp() at time zone 'utc'
-                   AND (m.next_attempt_at, m.id) > (%s, %s)
+                   AND (m.next_attempt_at, m.id) > (%s, %s) AND m.id <> ALL(%s::int[])
                  ORDER BY m.next_attempt_at, m.id
                  LIMIT %s
-                """, (subscription_id, after[0], after[1], page_size))
+                """, (subscription_id, after[0], after[1], busy, page_size))
             page = self.env.cr.fetchall()
             if not page:
                 break
             self.env.cr.execute(SQL(
                 """
-                WITH picked AS (
-                    SELECT m.id FROM construction_sync_outbox m
-                     WHERE m.id = ANY(%(page)s) AND """ + READY + """ AND """ + HEAD_OF_OBJECT + """
-                     ORDER BY m.next_attempt_at, m.id
-                     LIMIT %(room)s
-                       FOR UPDATE SKIP LOCKED
-                )
-                UPDATE construction_sync_outbox m
-                   SET state = 'sending', attempts = COALESCE(m.attempts, 0) + 1, claim_token = %(token)s,
-                       runner_lock = %(lock)s,
-                       lease_expires_at = statement_timestamp() at time zone 'utc' + %(lease)s
-                  FROM picked WHERE m.id = picked.id
-             RETURNING m.id, m.subscription_id, m.company_id, m.webhook_id, m.payload, m.attempts
-                """, page=[message_id for _at, message_id in page], dead_runners=dead_runners,
-                room=room - len(claimed), token=token, lock=lock, lease=lease))
+                SELECT m.id, m.subscription_id, m.company_id, m.webhook_id, m.payload, COALESCE(m.attempts, 0) + 1
+                  FROM construction_sync_outbox m
+                 WHERE m.id = ANY(%(page)s) AND """ + READY + """ AND """ + HEAD_OF_OBJECT + """
+                 ORDER BY m.next_attempt_at, m.id
+                 LIMIT %(room)s
+                """, page=[message_id for _at, message_id in page], busy=busy, room=room - len(claimed)))
             claimed += [Claimed(*row) for row in self.env.cr.fetchall()]
             if len(page) < page_size:
                 break
@@ -607,44 +590,35 @@ class ConstructionSyncOutbox(models.Model):
         failing for its whole failure period disables it too). Successes, the common case, in one
         statement; a failure through the ORM."""
         now = fields.Datetime.now()
-        # Still ours: in sending under this claim's token (a runner that re-claimed a message after
-        # our lease ran out owns its outcome). Successes, the common case, are written by the
-        # statement that checks them; failures are locked first, then written through the ORM.
-        delivered = [(row.id, result.status) for row, result in zip(rows, results) if result.success]
-        owned = set()
+        # Still ours: our claim is there to end (a runner that found it stale and took its messages
+        # again owns their outcome). Successes, the common case, in one statement; failures
+        # through the ORM.
+        owned = self.env["construction.sync.outbox.claim"]._release(token)
+        rows_results = [(row, result) for row, result in zip(rows, results) if row.id in owned]
+        delivered = [(row.id, row.attempts, result.status) for row, result in rows_results if result.success]
         if delivered:
             self.env.cr.execute(
                 """
                 UPDATE construction_sync_outbox m
-                   SET state = 'delivered', delivered_at = %s, last_status = v.status, last_error = NULL,
-                       claim_token = NULL, runner_lock = NULL
-                  FROM unnest(%s::int[], %s::int[]) AS v(id, status)
-                 WHERE m.id = v.id AND m.state = 'sending' AND m.claim_token = %s
-             RETURNING m.id
+                   SET state = 'delivered', delivered_at = %s, attempts = v.attempts, last_status = v.status,
+                       last_error = NULL
+                  FROM unnest(%s::int[], %s::int[], %s::int[]) AS v(id, attempts, status)
+                 WHERE m.id = v.id AND m.state = 'pending'
                 """,
-                (now, [row[0] for row in delivered], [row[1] for row in delivered], token))
-            owned.update(message_id for (message_id,) in self.env.cr.fetchall())
-            self.invalidate_model(["state", "delivered_at", "last_status", "last_error", "claim_token",
-                                   "runner_lock"])
-        failed_ids = [row.id for row, result in zip(rows, results) if not result.success]
-        if failed_ids:
-            self.env.cr.execute(
-                "SELECT id FROM construction_sync_outbox WHERE id = ANY(%s) AND state = 'sending'"
-                " AND claim_token = %s FOR UPDATE", (failed_ids, token))
-            owned.update(message_id for (message_id,) in self.env.cr.fetchall())
+                (now, *[list(column) for column in zip(*delivered)]))
+            self.invalidate_model(["state", "delivered_at", "attempts", "last_status", "last_error"])
         Attempt = self.env["construction.sync.outbox.attempt"]
         log = []
         failing = {}
-        for row, result in zip(rows, results):
-            if row.id not in owned:
-                continue
+        for row, result in rows_results:
             log.append(Attempt._row(row.id, row.subscription_id, row.company_id, row.attempts, result, now))
             if result.success:
                 continue
             message = self.sudo().browse(row.id)
+            if message.state != "pending":
+                continue
             subscription = message.subscription_id.sudo()
-            values = {"state": "pending", "last_status": result.status, "last_error": result.error,
-                      "claim_token": False, "runner_lock": False}
+            values = {"attempts": row.attempts, "last_status": result.status, "last_error": result.error}
             if result.status == 410:
                 # The receiver says the endpoint is gone for good: stop sending to it; the message
                 # waits, not lost, should someone re-enable the subscription.
@@ -663,8 +637,7 @@ class ConstructionSyncOutbox(models.Model):
             failing[subscription] = True
         if delivered:
             # Only subscriptions marked failing need a write: one query finds them.
-            recovering = {row.subscription_id for row, result in zip(rows, results)
-                          if result.success and row.id in owned}
+            recovering = {row.subscription_id for row, result in rows_results if result.success}
             recovered = self.env["construction.sync.subscription"].sudo().search(
                 [("id", "in", list(recovering)), ("failing_since", "!=", False)]).filtered(
                 lambda s: s not in failing)
@@ -694,6 +667,10 @@ class ConstructionSyncOutbox(models.Model):
         refused = self.filtered(lambda m: m.state not in ("dead", "pending"))
         if refused:
             raise UserError(_("Only dead or queued messages can be retried (%s is not).", refused[0].webhook_id))
+        sending = set(self.ids) & set(self.env["construction.sync.outbox.claim"]._busy_ids())
+        if sending:
+            raise UserError(_("%s is being sent: its answer decides what comes next.",
+                              self.browse(min(sending)).webhook_id))
         self.sudo().write({"state": "pending", "next_attempt_at": fields.Datetime.now(), "attempts": 0})
         self._wake()
         return True
@@ -740,7 +717,7 @@ class ConstructionSyncOutbox(models.Model):
         subscription_id, subscription, event_type, state, attempts, last_status, last_error,
         created_at, next_attempt_at, res_model, res_id}]}."""
         self._check_user()
-        domain = ["|", ("state", "=", "dead"), "&", ("state", "in", ("pending", "sending")), ("attempts", ">", 0)]
+        domain = ["|", ("state", "=", "dead"), "&", ("state", "=", "pending"), ("attempts", ">", 0)]
         if subscription_id:
             domain.append(("subscription_id", "=", subscription_id))
         messages = self.search(domain, offset=offset, limit=limit)
@@ -794,10 +771,10 @@ class ConstructionSyncOutbox(models.Model):
 
     @api.model
     def _register_hook(self):
-        """After a restart with messages left in sending by a killed worker (or queued), the runner
-        is due at once: it re-sends them with their webhook-id, receivers dedupe."""
+        """After a restart with messages queued (or claimed by a killed worker), the runner is due
+        at once: it re-sends them with their webhook-id, receivers dedupe."""
         super()._register_hook()
-        self.env.cr.execute("SELECT 1 FROM construction_sync_outbox WHERE state IN ('pending', 'sending') LIMIT 1")
+        self.env.cr.execute("SELECT 1 FROM construction_sync_outbox WHERE state = 'pending' LIMIT 1")
         if self.env.cr.fetchone():
             cron = self.env.ref(RUNNER, raise_if_not_found=False)
             if cron:

@@ -242,7 +242,7 @@ class ConstructionSyncSubscription(models.Model):
             [("subscription_id", "in", self.ids)], ["subscription_id", "state"], ["__count"])
         queued, dead = {}, {}
         for subscription, state, count in groups:
-            if state in ("pending", "sending"):
+            if state == "pending":
                 queued[subscription.id] = queued.get(subscription.id, 0) + count
             elif state == "dead":
                 dead[subscription.id] = count
@@ -272,11 +272,11 @@ class ConstructionSyncSubscription(models.Model):
             """
             SELECT s.id,
                    (SELECT count(*) FROM construction_sync_outbox m
-                     WHERE m.subscription_id = s.id AND m.state IN ('pending', 'sending')) AS queued,
+                     WHERE m.subscription_id = s.id AND m.state = 'pending') AS queued,
                    (SELECT min(m.created_at) FROM construction_sync_outbox m
-                     WHERE m.subscription_id = s.id AND m.state IN ('pending', 'sending')) AS oldest,
+                     WHERE m.subscription_id = s.id AND m.state = 'pending') AS oldest,
                    (SELECT count(*) FROM construction_sync_outbox m
-                     WHERE m.subscription_id = s.id AND m.state IN ('pending', 'sending') AND m.attempts > 0)
+                     WHERE m.subscription_id = s.id AND m.state = 'pending' AND m.attempts > 0)
                        AS failing,
                    (SELECT count(*) FROM construction_sync_outbox m
                      WHERE m.subscription_id = s.id AND m.state = 'dead') AS dead,

@@ -41,14 +41,15 @@ class TestInstall(SyncCase):
             self.assertEqual(float(options.get(name, 0.2)), 0.05, name)
 
     def test_the_outbox_has_only_the_indexes_its_queries_use(self):
-        """Each index costs every message two entries (claimed, delivered): the single-column
-        indexes of earlier versions are dropped on upgrade."""
+        """Each index costs every message an entry, and one more on delivery: the single-column
+        indexes of earlier versions, and those of the former per-message sending state, are
+        dropped on upgrade."""
         self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'construction_sync_outbox'")
         self.assertEqual(
             {name for (name,) in self.env.cr.fetchall()},
             {"construction_sync_outbox_pkey", "construction_sync_outbox_webhook_id_uniq",
-             "construction_sync_outbox_queue_idx", "construction_sync_outbox_object_idx",
-             "construction_sync_outbox_sending_idx", "construction_sync_outbox_dead_idx",
+             "construction_sync_outbox_pending_idx", "construction_sync_outbox_pending_object_idx",
+             "construction_sync_outbox_dead_idx",
              "construction_sync_outbox_record_idx"})
         self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'construction_sync_outbox_attempt'")
         self.assertEqual(

@@ -81,6 +81,7 @@ class OutboundCase(SyncWorldMixin, TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls._build_world()
         cls.Outbox = cls.env["construction.sync.outbox"]
+        cls.Claim = cls.env["construction.sync.outbox.claim"]
         cls.Contact = cls.env["construction.sync.test.contact"]
         cls.subscription = cls.env["construction.sync.subscription"].create({
             "name": "Field platform", "system_id": cls.system.id,

@@ -1,6 +1,8 @@
+import random
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.construction_sync.sync import sender
@@ -142,9 +144,76 @@ class TestOutboundDelivery(OutboundCase):
             # Being sent to the endpoint: no other runner gets any of its messages meanwhile.
             self.publish(self.contact("D"))
             self.assertEqual(self.Outbox._claim(10, "token-2", lock), (self.Outbox, {}))
+            # Still queued while they are sent (the claim holds them), and a person's retry waits
+            # for their answer.
+            self.assertEqual(set(messages.mapped("state")), {"pending"})
+            self.assertEqual(sorted(self.Claim._busy_ids()), messages.ids)
+            with self.assertRaisesRegex(UserError, "is being sent"):
+                messages[0].action_retry()
         finally:
             self.env["construction.sync.queue"]._release_runner_lock(lock)
-        self.assertEqual(set(messages.mapped("state")), {"sending"})
+
+    def test_a_dead_runners_claim_is_taken_at_once_and_logged(self):
+        """A runner killed while sending leaves its claim; its advisory lock goes with its
+        session, so the next claim takes the messages at once, counts the interrupted attempt
+        and says so in the delivery log; the first runner, should it record after all, owns
+        nothing any more."""
+        Queue = self.env["construction.sync.queue"]
+        message = self.publish(self.contact())
+        dead_lock = Queue._acquire_runner_lock()
+        claimed, _slots = self.Outbox._claim(10, "token-dead", dead_lock)
+        self.assertEqual(claimed, message)
+        self.assertEqual(self.Outbox._ready_count(), 0, "being sent by a live runner")
+        self.assertIsNone(self.Outbox._next_due_in(), "nothing waits that no runner is sending")
+        Queue._release_runner_lock(dead_lock)  # its session ends
+        self.assertEqual(self.Outbox._ready_count(), 1)
+        lock = Queue._acquire_runner_lock()
+        try:
+            claimed_again, _slots = self.Outbox._claim(10, "token-next", lock)
+        finally:
+            Queue._release_runner_lock(lock)
+        self.assertEqual(claimed_again, message)
+        self.assertEqual((message.state, message.attempts, message.last_status), ("pending", 1, 0))
+        self.assertEqual(len(message.attempt_ids), 1)
+        self.assertIn("runner stopped while sending", message.attempt_ids.error)
+        self.assertFalse(message.attempt_ids.success)
+        self.assertEqual(self.Claim._release("token-dead"), set(), "the dead runner's claim is gone")
+        self.assertEqual(self.Claim._release("token-next"), {message.id})
+
+    def test_a_claim_past_its_lease_is_taken_again(self):
+        """A live runner hung past its lease (its endpoint's timeout for each round, and a
+        minute) loses its messages to the next runner."""
+        message = self.publish(self.contact())
+        lock = self.env["construction.sync.queue"]._acquire_runner_lock()
+        try:
+            self.Outbox._claim(10, "token-hung", lock)
+            self.assertEqual(self.Outbox._claim(10, "token-other", lock), (self.Outbox, {}))
+            self.env.cr.execute("UPDATE construction_sync_outbox_claim SET lease_expires_at = %s WHERE token = %s",
+                                (fields.Datetime.now() - timedelta(seconds=1), "token-hung"))
+            claimed, _slots = self.Outbox._claim(10, "token-other", lock)
+        finally:
+            self.env["construction.sync.queue"]._release_runner_lock(lock)
+        self.assertEqual(claimed, message)
+        self.assertEqual(message.attempts, 1)
+
+    def test_a_runner_whose_claim_was_taken_records_nothing(self):
+        """The answers of a runner whose claim another runner found stale belong to that runner:
+        the first one's results (a failure here) change nothing and log nothing."""
+        message = self.publish(self.contact())
+        Queue = self.env["construction.sync.queue"]
+        first_lock = Queue._acquire_runner_lock()
+        rows, _slots = self.Outbox._claim_rows(10, "token-first", first_lock)
+        Queue._release_runner_lock(first_lock)
+        second_lock = Queue._acquire_runner_lock()
+        try:
+            self.assertEqual([row.id for row in self.Outbox._claim_rows(10, "token-second", second_lock)[0]],
+                             message.ids)
+        finally:
+            Queue._release_runner_lock(second_lock)
+        failure = sender.Result(False, 500, 3, None, "boom", "HTTP 500", {})
+        self.Outbox._record(rows, "token-first", [failure], random.Random(1))
+        self.assertEqual((message.state, message.last_status, message.attempts), ("pending", 0, 1))
+        self.assertEqual(len(message.attempt_ids), 1, "only the interrupted attempt")
 
     def test_the_next_claim_made_while_one_is_sent_keeps_the_cap_and_the_order(self):
         """More messages than one claim takes (max_in_flight x 32): the runner claims the next

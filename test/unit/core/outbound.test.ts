@@ -166,11 +166,10 @@ describe("OutboundApi", () => {
 });
 
 describe("outbound rules", () => {
-    test("Retry for dead and queued messages, Replay for dead and delivered ones, none while sending", () => {
+    test("Retry for dead and queued messages, Replay for dead and delivered ones", () => {
         expect(outboxActions("dead")).toEqual(["retry", "replay"]);
         expect(outboxActions("pending")).toEqual(["retry"]);
         expect(outboxActions("delivered")).toEqual(["replay"]);
-        expect(outboxActions("sending")).toEqual([]);
     });
 
     test("a subscription's status: disabled, then dead messages, then failing", () => {

@@ -2655,7 +2655,7 @@ var SubscriptionHealthSchema = object({
   delivered_24h: count
 });
 var OutboundHealthSchema = array(SubscriptionHealthSchema);
-var OutboxStateSchema = _enum(["pending", "sending", "delivered", "dead"]);
+var OutboxStateSchema = _enum(["pending", "delivered", "dead"]);
 var FailedDeliverySchema = object({
   id: int(),
   webhook_id: string2(),
@@ -2728,7 +2728,6 @@ var OutboundApi = class {
 function outboxActions(state) {
   const allowed = {
     pending: ["retry"],
-    sending: [],
     delivered: ["replay"],
     dead: ["retry", "replay"]
   };
