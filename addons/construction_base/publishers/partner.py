@@ -31,6 +31,7 @@ class VendorUpserted(OutboundEvent):
     example = {"id": 42, "external_ids": {"field": "V-2001"}, "name": "Ridgeline Concrete LLC",
                "kind": "subcontractor", "email": "ap@ridgeline.example", "phone": None, "vat": None,
                "street": None, "city": "Denver", "zip": None, "country_code": "US", "active": True}
+    fields = ("name", "email", "phone", "vat", "street", "city", "zip", "country_id", "is_subcontractor", "active")
 
     def payload(self, record):
         return self.payloads(record)[0]

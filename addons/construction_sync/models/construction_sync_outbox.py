@@ -178,6 +178,7 @@ class ConstructionSyncOutbox(models.Model):
             return self.browse()
         if records._name != publisher.model:
             raise ValueError("%s is published about %s records, not %s" % (event_type, publisher.model, records._name))
+        records.sudo().fetch([name for name in ("company_id", *publisher.fields) if name in records._fields])
         by_company = {}
         for record in records:
             company = record.company_id if "company_id" in record._fields and record.company_id else self.env.company
