@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import {
     callKw,
+    createPersona,
     createSystem,
     deliverBatches,
     failingProjects,
@@ -141,6 +142,76 @@ test("a failing signed webhook appears in an open cockpit without a reload", asy
         "1 failed"
     );
     expect(await page.locator(".o_csync_total").textContent()).not.toBe(before);
+    await ignoreWaiting(request, system);
+    expect(problems).toEqual([]);
+});
+
+test("an event applied while the cockpit is still loading appears once it has loaded", async ({
+    page,
+    request,
+}) => {
+    // The cockpit's first list is read, then the runner applies an event before the list
+    // reaches the browser: what was read is stale, and the bus message about the change comes
+    // while the cockpit loads. An accountant opening it from the menu while the runners work
+    // meets this; it must refresh by itself (it listened only once on screen, and kept the
+    // stale list until a reload).
+    test.setTimeout(120_000);
+    const problems = watchConsole(page);
+    const system = await createSystem(request, "load");
+    const accountant = await createPersona(request, "accountant");
+    await login(page, accountant);
+    let applied: () => void = () => undefined;
+    const eventApplied = new Promise<void>((resolve) => {
+        applied = resolve;
+    });
+    let held = false;
+    await page.route("**/construction.sync.cockpit/get_exceptions", async (route) => {
+        if (held) {
+            await route.continue();
+            return;
+        }
+        held = true;
+        // Read now, delivered once the event is applied and its bus message has had time to
+        // reach the browser.
+        const response = await route.fetch();
+        await eventApplied;
+        await page.waitForTimeout(1_500);
+        await route.fulfill({ response });
+    });
+    await page.goto("/odoo/construction-cockpit");
+    await expect.poll(() => held, { message: "the cockpit asked for its first list" }).toBe(true);
+    const payload = JSON.stringify({
+        type: "project.upserted",
+        timestamp: new Date().toISOString(),
+        data: {
+            id: `P-${system.code}`,
+            name: `Load ${system.code}`,
+            customer_id: `C-${system.code}`,
+        },
+    });
+    const delivery = await request.post(`/construction_sync/webhook/${system.code}`, {
+        data: payload,
+        headers: signedHeaders(system, payload),
+    });
+    expect(delivery.status()).toBe(202);
+    const { event_id: eventId } = (await delivery.json()) as { event_id: number };
+    await expect
+        .poll(
+            async () =>
+                (
+                    await callKw<{ state: string }[]>(request, "construction.sync.event", "read", [
+                        [eventId],
+                        ["state"],
+                    ])
+                )[0]?.state,
+            { timeout: 45_000, message: "the realtime runner applies the delivered event" }
+        )
+        .toBe("failed");
+    applied();
+    await expect(page.locator(".o_csync_cockpit_title")).toBeVisible();
+    await expect(page.locator(".o_csync_exception", { hasText: `C-${system.code}` })).toBeVisible({
+        timeout: 15_000,
+    });
     await ignoreWaiting(request, system);
     expect(problems).toEqual([]);
 });

@@ -1,4 +1,11 @@
-import { Component, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import {
+    Component,
+    onMounted,
+    onWillDestroy,
+    onWillStart,
+    onWillUnmount,
+    useState,
+} from "@odoo/owl";
 import { _t } from "../translation";
 import { words } from "../words";
 import { browser } from "@web/core/browser/browser";
@@ -255,12 +262,19 @@ export class Cockpit extends Component<Props> {
         });
         const onChanged = (payload: unknown) => this.onChanged(payload);
         const onConnection = () => this.updateLive();
+        // Listening before the first load, not once mounted: a change committed while the
+        // cockpit loads (opened again from the menu while a runner applies an event) was read
+        // neither by the load, which came first, nor by a listener, which came after.
+        this.bus.subscribe(CHANGED, onChanged);
+        onWillDestroy(() => {
+            this.bus.unsubscribe(CHANGED, onChanged);
+            clearTimeout(this.refreshTimer);
+        });
         onWillStart(() => this.reload());
         onMounted(() => {
             // Trends come after the list is on screen: the list is what people open it for.
             void this.loadTrends();
             void this.loadAlertCount();
-            this.bus.subscribe(CHANGED, onChanged);
             for (const type of ["connect", "reconnect", "disconnect"]) {
                 this.bus.addEventListener(type, onConnection);
             }
@@ -274,10 +288,8 @@ export class Cockpit extends Component<Props> {
         });
         onWillUnmount(() => {
             clearInterval(this.timer);
-            clearTimeout(this.refreshTimer);
             clearTimeout(this.followTimer);
             this.state.following = null;
-            this.bus.unsubscribe(CHANGED, onChanged);
             for (const type of ["connect", "reconnect", "disconnect"]) {
                 this.bus.removeEventListener(type, onConnection);
             }

@@ -5,7 +5,14 @@
 import { registry } from "@web/core/registry";
 
 // web_src/cockpit/Cockpit/Cockpit.ts
-import { Component as Component13, onMounted as onMounted2, onWillStart as onWillStart6, onWillUnmount as onWillUnmount2, useState as useState12 } from "@odoo/owl";
+import {
+  Component as Component13,
+  onMounted as onMounted2,
+  onWillDestroy,
+  onWillStart as onWillStart6,
+  onWillUnmount as onWillUnmount2,
+  useState as useState12
+} from "@odoo/owl";
 
 // web_src/cockpit/translation.ts
 import { _t } from "@web/core/l10n/translation";
@@ -4087,11 +4094,15 @@ var Cockpit = class extends Component13 {
     });
     const onChanged = (payload) => this.onChanged(payload);
     const onConnection = () => this.updateLive();
+    this.bus.subscribe(CHANGED, onChanged);
+    onWillDestroy(() => {
+      this.bus.unsubscribe(CHANGED, onChanged);
+      clearTimeout(this.refreshTimer);
+    });
     onWillStart6(() => this.reload());
     onMounted2(() => {
       void this.loadTrends();
       void this.loadAlertCount();
-      this.bus.subscribe(CHANGED, onChanged);
       for (const type of ["connect", "reconnect", "disconnect"]) {
         this.bus.addEventListener(type, onConnection);
       }
@@ -4105,10 +4116,8 @@ var Cockpit = class extends Component13 {
     });
     onWillUnmount2(() => {
       clearInterval(this.timer);
-      clearTimeout(this.refreshTimer);
       clearTimeout(this.followTimer);
       this.state.following = null;
-      this.bus.unsubscribe(CHANGED, onChanged);
       for (const type of ["connect", "reconnect", "disconnect"]) {
         this.bus.removeEventListener(type, onConnection);
       }
