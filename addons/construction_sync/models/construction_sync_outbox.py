@@ -11,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..sync import outbound, pgcopy, sender, signature
+from ..sync import gc_pause, outbound, pgcopy, sender, signature
 from .construction_sync_subscription import ALL_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -178,6 +178,20 @@ class ConstructionSyncOutbox(models.Model):
             return self.browse()
         if records._name != publisher.model:
             raise ValueError("%s is published about %s records, not %s" % (event_type, publisher.model, records._name))
+        with gc_pause.paused():
+            values = self._publish_values(publisher, event_type, records)
+            if not values:
+                return self.browse()
+            messages = self._insert(values)
+        # Noted per transaction for _refresh_payloads: an event that creates a record publishes
+        # before the engine maps the record to the event's external id.
+        self.env.cr.cache.setdefault(PUBLISHED_KEY, []).extend(messages.ids)
+        self._wake()
+        return messages
+
+    @api.model
+    def _publish_values(self, publisher, event_type, records):
+        """The messages (_values) that publishing `event_type` about `records` writes."""
         records.sudo().fetch([name for name in ("company_id", *publisher.fields) if name in records._fields])
         by_company = {}
         for record in records:
@@ -206,14 +220,7 @@ class ConstructionSyncOutbox(models.Model):
                 for subscription_id, target_company in targets:
                     values.append(self._values(subscription_id, target_company, event_type, body,
                                                publisher.object_key(record), record._name, record.id, now))
-        if not values:
-            return self.browse()
-        messages = self._insert(values)
-        # Noted per transaction for _refresh_payloads: an event that creates a record publishes
-        # before the engine maps the record to the event's external id.
-        self.env.cr.cache.setdefault(PUBLISHED_KEY, []).extend(messages.ids)
-        self._wake()
-        return messages
+        return values
 
     @api.model
     def _published_count(self):
@@ -375,6 +382,7 @@ class ConstructionSyncOutbox(models.Model):
         return None if seconds is None else max(0.0, float(seconds))
 
     @api.model
+    @gc_pause.paused()
     def _drain(self, deadline=None, commit=True, rng=None):
         """Claims, sends and records messages until none is ready (or the deadline). With
         commit=True (the runner) each claim is committed before any of its HTTP requests and its

@@ -10,6 +10,7 @@ from . import test_webhook_http
 from . import test_actions
 from . import test_strict_input
 from . import test_flood
+from . import test_gc_pause
 from . import test_secrets
 from . import test_mapping_form
 from . import test_rate_limit
