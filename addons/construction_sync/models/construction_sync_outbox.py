@@ -192,7 +192,8 @@ class ConstructionSyncOutbox(models.Model):
     @api.model
     def _publish_values(self, publisher, event_type, records):
         """The messages (_values) that publishing `event_type` about `records` writes."""
-        records.sudo().fetch([name for name in ("company_id", *publisher.fields) if name in records._fields])
+        if "company_id" in records._fields:
+            records.sudo().fetch(["company_id"])
         by_company = {}
         for record in records:
             company = record.company_id if "company_id" in record._fields and record.company_id else self.env.company
@@ -212,6 +213,8 @@ class ConstructionSyncOutbox(models.Model):
             if not targets:
                 continue
             company_records = records.browse(record_ids)
+            # What the payloads read and no more; only when someone listens.
+            company_records.sudo().fetch(publisher.fields)
             payloads = list(zip(company_records, publisher.payloads(company_records.sudo())))
             # The external ids of every record the payloads name, in one query.
             outbound.resolve(self.env, [data for _record, data in payloads])

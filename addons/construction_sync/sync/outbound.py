@@ -36,9 +36,9 @@ class OutboundEvent:
     schema = None
     schema_version = 1
     example = None
-    # The stored fields of `model` the payloads read. A publish fetches these (and the company)
-    # for all its records in one query; otherwise the first field read loads every column of the
-    # model (a hundred of res.partner: 40 % of a 10 000-vendor publish).
+    # The stored fields of `model` the payloads read. A publish that some subscription wants
+    # fetches these for all its records in one query; otherwise the first field read loads every
+    # column of the model (a hundred of res.partner for a 10 000-vendor publish).
     fields = ()
 
     def payload(self, record):
