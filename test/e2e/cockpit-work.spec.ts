@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import {
     callKw,
     createPersona,
@@ -32,6 +32,46 @@ async function ignoreAllMatching(page: Page, reason: string): Promise<void> {
 async function showOnly(page: Page, system: TestSystem): Promise<void> {
     await page.locator(".o_csync_system", { hasText: system.code }).click();
     await expect(page.locator(".o_csync_system[aria-pressed=true]")).toContainText(system.code);
+}
+
+/**
+ * Delivers one signed project.upserted naming a customer nobody knows, and waits until the
+ * realtime runner, woken by the delivery, has applied it: failed, waiting for that customer. A
+ * separate check, so a failure says which side was late (a lost wake-up would wait for the
+ * cron workers' next poll, a minute).
+ */
+async function deliverFailingProject(
+    request: APIRequestContext,
+    system: TestSystem,
+    name: string
+): Promise<void> {
+    const payload = JSON.stringify({
+        type: "project.upserted",
+        timestamp: new Date().toISOString(),
+        data: {
+            id: `P-${system.code}`,
+            name: `${name} ${system.code}`,
+            customer_id: `C-${system.code}`,
+        },
+    });
+    const delivery = await request.post(`/construction_sync/webhook/${system.code}`, {
+        data: payload,
+        headers: signedHeaders(system, payload),
+    });
+    expect(delivery.status()).toBe(202);
+    const { event_id: eventId } = (await delivery.json()) as { event_id: number };
+    await expect
+        .poll(
+            async () =>
+                (
+                    await callKw<{ state: string }[]>(request, "construction.sync.event", "read", [
+                        [eventId],
+                        ["state"],
+                    ])
+                )[0]?.state,
+            { timeout: 45_000, message: "the realtime runner applies the delivered event" }
+        )
+        .toBe("failed");
 }
 
 test("trends show events per hour and exceptions, for 7 or 30 days", async ({ page, request }) => {
@@ -105,36 +145,8 @@ test("a failing signed webhook appears in an open cockpit without a reload", asy
         timeout: 30_000,
     });
     const before = await page.locator(".o_csync_total").textContent();
-    const payload = JSON.stringify({
-        type: "project.upserted",
-        timestamp: new Date().toISOString(),
-        data: {
-            id: `P-${system.code}`,
-            name: `Live ${system.code}`,
-            customer_id: `C-${system.code}`,
-        },
-    });
-    const delivery = await request.post(`/construction_sync/webhook/${system.code}`, {
-        data: payload,
-        headers: signedHeaders(system, payload),
-    });
-    expect(delivery.status()).toBe(202);
-    const { event_id: eventId } = (await delivery.json()) as { event_id: number };
-    // Two checks, so a failure says which side was late: the realtime runner, woken by the
-    // delivery, applies it within seconds (a lost wake-up would wait for the cron workers' next
-    // poll, a minute); then the bus brings it to the open cockpit without a reload.
-    await expect
-        .poll(
-            async () =>
-                (
-                    await callKw<{ state: string }[]>(request, "construction.sync.event", "read", [
-                        [eventId],
-                        ["state"],
-                    ])
-                )[0]?.state,
-            { timeout: 45_000, message: "the realtime runner applies the delivered event" }
-        )
-        .toBe("failed");
+    await deliverFailingProject(request, system, "Live");
+    // Then the bus brings it to the open cockpit without a reload.
     await expect(page.locator(".o_csync_exception", { hasText: `C-${system.code}` })).toBeVisible({
         timeout: 15_000,
     });
@@ -180,33 +192,7 @@ test("an event applied while the cockpit is still loading appears once it has lo
     });
     await page.goto("/odoo/construction-cockpit");
     await expect.poll(() => held, { message: "the cockpit asked for its first list" }).toBe(true);
-    const payload = JSON.stringify({
-        type: "project.upserted",
-        timestamp: new Date().toISOString(),
-        data: {
-            id: `P-${system.code}`,
-            name: `Load ${system.code}`,
-            customer_id: `C-${system.code}`,
-        },
-    });
-    const delivery = await request.post(`/construction_sync/webhook/${system.code}`, {
-        data: payload,
-        headers: signedHeaders(system, payload),
-    });
-    expect(delivery.status()).toBe(202);
-    const { event_id: eventId } = (await delivery.json()) as { event_id: number };
-    await expect
-        .poll(
-            async () =>
-                (
-                    await callKw<{ state: string }[]>(request, "construction.sync.event", "read", [
-                        [eventId],
-                        ["state"],
-                    ])
-                )[0]?.state,
-            { timeout: 45_000, message: "the realtime runner applies the delivered event" }
-        )
-        .toBe("failed");
+    await deliverFailingProject(request, system, "Load");
     applied();
     await expect(page.locator(".o_csync_cockpit_title")).toBeVisible();
     await expect(page.locator(".o_csync_exception", { hasText: `C-${system.code}` })).toBeVisible({
